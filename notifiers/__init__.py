@@ -1,0 +1,1 @@
+"""Telling people: rendering alert digests and delivering them."""

@@ -1,0 +1,221 @@
+"""Loading rule files: YAML to checked, frozen models, with every problem reported at once.
+
+Each file is parsed on its own, each plan header, department and target validated on its own, so
+one bad entry never hides the problems of the others. Entries that validate go on to the checks
+across files (`rules.checks`); `load_plan` raises `RuleSetError` listing everything found.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from rules.base import RuleModel
+from rules.errors import Problem, RuleSetError
+from rules.locate import PathPart, locate
+from rules.plan import Department, Plan, PlanInfo, RuleFile
+from rules.target import Target
+
+M = TypeVar("M", bound=BaseModel)
+RULE_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class Declared(Generic[M]):
+    """A validated entry together with where it was written, so later checks can point at it."""
+
+    value: M
+    file: Path
+    node: Any
+    label: str
+
+    def problem(self, path: Sequence[PathPart], message: str, *, at_value: bool = True) -> Problem:
+        return problem_at(self.file, self.node, self.label, path, message, at_value=at_value)
+
+
+def problem_at(
+    file: Path, node: Any, label: str, path: Sequence[PathPart], message: str, *, at_value: bool = True
+) -> Problem:
+    """A problem at `path` inside `node`, the YAML node of the entry called `label`."""
+    where = locate(node, path, at_value=at_value)
+    field = f"{label}: {where.field}" if where.field else label
+    return Problem(file, where.line, where.column, field, message)
+
+
+@dataclass
+class Collected:
+    """Everything read from a set of files: the valid entries and the problems met so far."""
+
+    plans: list[Declared[PlanInfo]]
+    departments: list[Declared[Department]]
+    targets: list[Declared[Target]]
+    problems: list[Problem]
+
+
+def rule_files(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
+    """The rule files named by `paths`: files as given, folders searched for ``*.yaml``."""
+    files: list[Path] = []
+    problems: list[Problem] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.suffix in RULE_SUFFIXES and p.is_file())
+            if not found:
+                problems.append(Problem(path, 0, 0, "", "no rule files (*.yaml) in this folder"))
+            files.extend(found)
+        elif path.is_file():
+            files.append(path)
+        else:
+            problems.append(Problem(path, 0, 0, "", "no such file or folder"))
+    return files, problems
+
+
+def collect(files: Sequence[Path]) -> Collected:
+    """Parse and validate each entry of each file; gather problems instead of stopping."""
+    out = Collected([], [], [], [])
+    yaml = YAML(typ="rt")
+    for file in files:
+        try:
+            root = yaml.load(file.read_text(encoding="utf-8"))
+        except UnicodeDecodeError as exc:
+            out.problems.append(Problem(file, 0, 0, "", f"not UTF-8 text ({exc.reason} at byte {exc.start})"))
+            continue
+        except MarkedYAMLError as exc:
+            out.problems.append(_yaml_problem(file, exc))
+            continue
+        except YAMLError as exc:
+            out.problems.append(Problem(file, 0, 0, "", f"invalid YAML: {exc}"))
+            continue
+        _collect_file(file, root, out)
+    return out
+
+
+def load_plan(paths: Sequence[Path]) -> Plan:
+    """Load and check the rule files at `paths`; raise `RuleSetError` with every problem found."""
+    from rules.checks import check  # the checks need Declared, defined above
+
+    files, problems = rule_files(paths)
+    collected = collect(files)
+    problems += collected.problems
+    problems += check(collected)
+    if problems or not collected.plans:
+        raise RuleSetError(problems)
+    return Plan(
+        info=collected.plans[0].value,
+        departments={d.value.id: d.value for d in collected.departments},
+        targets={t.value.id: t.value for t in collected.targets},
+        files=tuple(files),
+    )
+
+
+def _collect_file(file: Path, root: Any, out: Collected) -> None:
+    if root is None:
+        out.problems.append(Problem(file, 0, 0, "", "the file is empty; expected 'plan', 'departments' or 'targets'"))
+        return
+    if not isinstance(root, CommentedMap):
+        out.problems.append(
+            Problem(file, 1, 1, "", f"expected a mapping with 'plan', 'departments' or 'targets', found {_kind(root)}")
+        )
+        return
+    sections = set(RuleFile.model_fields)
+    for key in root:
+        if key not in sections:
+            line, col = root.lc.key(key)
+            out.problems.append(Problem(file, line + 1, col + 1, str(key), _unknown_field(str(key), sections)))
+    if "plan" in root:
+        header = _validate(file, root, "plan", PlanInfo, "plan", out.problems)
+        if header:
+            out.plans.append(header)
+    sections_of_lists: tuple[tuple[str, type[Department] | type[Target], str], ...] = (
+        ("departments", Department, "department"),
+        ("targets", Target, "target"),
+    )
+    for section, model, kind in sections_of_lists:
+        items = root.get(section)
+        if items is None:
+            continue
+        if not isinstance(items, CommentedSeq):
+            line, col = root.lc.value(section)
+            out.problems.append(Problem(file, line + 1, col + 1, section, f"expected a list, found {_kind(items)}"))
+            continue
+        for index, item in enumerate(items):
+            ident = item.get("id") if isinstance(item, CommentedMap) else None
+            label = f"{kind} {ident}" if isinstance(ident, str) else f"{section}[{index}]"
+            entry: Declared[Any] | None = _validate(file, items, index, model, label, out.problems)
+            if entry:
+                getattr(out, section).append(entry)
+
+
+def _validate(
+    file: Path, parent: Any, key: PathPart, model: type[M], label: str, problems: list[Problem]
+) -> Declared[M] | None:
+    node = parent[key]
+    try:
+        value = model.model_validate(node)
+    except ValidationError as exc:
+        for error in exc.errors():
+            at_value = error["type"] != "extra_forbidden"
+            problems.append(problem_at(file, node, label, error["loc"], _message(error), at_value=at_value))
+        return None
+    return Declared(value, file, node, label)
+
+
+def _message(error: ErrorDetails) -> str:
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        return _unknown_field(str(error["loc"][-1]), _known_fields())
+    if kind == "missing":
+        return "required field is missing"
+    text = error["msg"].replace("Input should be", "expected").replace("input should be", "expected")
+    found = error.get("input")
+    if found is not None and not isinstance(found, dict | list):
+        text += f"; found {found!r}"
+    if kind == "decimal_parsing":
+        text += " (write numbers with a dot before the decimals and no thousands separator: 7088.973)"
+    return text
+
+
+def _unknown_field(name: str, known: Iterable[str]) -> str:
+    close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.75)
+    hint = f"; did you mean '{close[0]}'?" if close else ""
+    return f"unknown field '{name}'{hint}"
+
+
+def _known_fields() -> set[str]:
+    names: set[str] = set()
+    pending: list[type[RuleModel]] = [RuleModel]
+    seen: set[type[RuleModel]] = set()
+    while pending:
+        model = pending.pop()
+        if model in seen:
+            continue
+        seen.add(model)
+        pending.extend(model.__subclasses__())
+        for name, info in model.model_fields.items():
+            names.add(info.alias or name)
+    return names
+
+
+def _yaml_problem(file: Path, exc: MarkedYAMLError) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+    problem = exc.problem or "invalid YAML"
+    if exc.context and exc.problem:
+        problem = f"{exc.context}: {exc.problem}"
+    return Problem(file, line, col, "", f"invalid YAML: {' '.join(problem.split())}")
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return f"{type(value).__name__} {value!r}"

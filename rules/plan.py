@@ -1,0 +1,72 @@
+"""The plan as a whole: its header, the departments, the targets, and one rule file's layout."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+from pydantic import Field
+
+from rules.base import RuleModel
+from rules.target import Id, Target
+
+
+class PlanInfo(RuleModel):
+    """The plan's header: which province, which year, which document it comes from."""
+
+    province: str = Field(min_length=1)
+    year: int = Field(ge=2000, le=2100)
+    title: str = Field(min_length=1)
+    document: str | None = Field(
+        None, description="the source document (plain text), relative to this file; citations are checked against it"
+    )
+    admin: Id = Field(description="department id of the operator told about invalid rule edits")
+
+    @property
+    def start(self) -> dt.date:
+        return dt.date(self.year, 1, 1)
+
+
+class Role(StrEnum):
+    """Whether a contact is a department that owns targets or a leader that alerts escalate to."""
+
+    DEPARTMENT = "department"
+    LEADER = "leader"
+
+
+class Department(RuleModel):
+    """A department ("sở, ngành") or leader that owns targets or receives escalations."""
+
+    id: Id
+    name: str = Field(min_length=1, pattern=r"^[^\r\n]+$")
+    email: str = Field(pattern=r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+$")
+    role: Role = Role.DEPARTMENT
+    escalation: Id | None = Field(None, description="leader told when this department's targets stay behind")
+
+
+class RuleFile(RuleModel):
+    """The layout of one rule file. Any file may hold any of the three sections."""
+
+    plan: PlanInfo | None = None
+    departments: tuple[Department, ...] = ()
+    targets: tuple[Target, ...] = ()
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A checked set of rule files: the header, the departments and the targets, by id."""
+
+    info: PlanInfo
+    departments: dict[str, Department]
+    targets: dict[str, Target]
+    files: tuple[Path, ...] = field(default=())
+
+    def escalation_contact(self, target: Target) -> Department | None:
+        """Who hears when `target` stays behind: its own escalation, else its owner's."""
+        contact = target.escalation or self.departments[target.owner].escalation
+        return self.departments[contact] if contact else None
+
+    def children(self, target_id: str) -> list[Target]:
+        return [t for t in self.targets.values() if t.parent == target_id]

@@ -1,0 +1,221 @@
+"""A target ("chỉ tiêu") as declared in a rule file, and the parts it is made of."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import Field, field_validator
+
+from rules.base import Number, RuleModel
+from rules.trajectory import EachPeriod, Linear, Trajectory, YearEnd
+
+Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)]
+
+
+class Kind(StrEnum):
+    """What a target measures, which decides how its required value moves through the year."""
+
+    CUMULATIVE = "cumulative"  # a flow summed over the year: revenue, investment, tourists
+    LEVEL = "level"  # a level or rate at a date: forest cover, urban population share
+    GROWTH_RATE = "growth_rate"  # year-on-year growth per cumulative period: GRDP +14 %
+    SHARE = "share"  # a set of shares summing to 100: economic structure
+    RANGE = "range"  # a value inside [low, high] at year end
+    MILESTONE = "milestone"  # a count reached by the deadline: new-rural districts
+
+
+class Comparator(StrEnum):
+    """How the actual figure is compared with the target value."""
+
+    AT_LEAST = "at_least"  # "đạt": reach or exceed
+    AT_MOST = "at_most"  # lower is better: poverty rate, unemployment
+    ABOVE = "above"  # "trên": strictly more than
+    BELOW = "below"  # strictly less than
+    BETWEEN = "between"  # inside [low, high]
+    SHARE = "share"  # each share within tolerance of its value
+
+
+class Frequency(StrEnum):
+    """How often the owner reports a figure."""
+
+    MONTH = "month"
+    QUARTER = "quarter"  # Q1, 6 months, 9 months, year when year-to-date
+    HALF_YEAR = "half_year"
+    YEAR = "year"
+
+
+class Basis(StrEnum):
+    """What a reported figure stands for."""
+
+    YEAR_TO_DATE = "year_to_date"  # "lũy kế": the total from 1 January to the period's end
+    PERIOD = "period"  # the period alone (one month, one quarter)
+    LEVEL = "level"  # a level or rate as of the period's end
+
+
+class Measure(StrEnum):
+    """How a shortfall is measured against the tolerance bands."""
+
+    RELATIVE = "relative"  # percent of the required value
+    POINTS = "points"  # in the target's own unit (percentage points for a rate)
+
+
+class Citation(RuleModel):
+    """Where in the source document a target (or a baseline) comes from."""
+
+    lines: Annotated[str, Field(pattern=r"^\d+(-\d+)?$", description="'1589' or '1577-1579'")]
+    quote: str = Field(min_length=1, description="the words of the source, as written")
+
+    @property
+    def first_line(self) -> int:
+        return int(self.lines.split("-")[0])
+
+    @property
+    def last_line(self) -> int:
+        return int(self.lines.split("-")[-1])
+
+
+class Baseline(RuleModel):
+    """The value the target starts from, usually the previous year's figure."""
+
+    value: Number
+    year: int | None = Field(None, description="year of the figure; the plan's previous year if omitted")
+    cite: Citation | None = None
+
+
+class Reporting(RuleModel):
+    """When the owner reports: every period, what the figure stands for, and the due day."""
+
+    every: Frequency
+    basis: Basis
+    due_day: int = Field(20, ge=1, le=31, description="day of the month after the period by which the report is due")
+
+
+class Tolerance(RuleModel):
+    """Bands of shortfall: beyond `at_risk` the target is at risk, beyond `behind` behind, ..."""
+
+    measure: Measure
+    at_risk: Number = Field(Decimal(0), ge=0)
+    behind: Number = Field(ge=0)
+    critical: Number = Field(ge=0)
+
+
+class Revision(RuleModel):
+    """A mid-year amendment of a target value, effective from a date."""
+
+    effective: dt.date
+    value: Number
+    cite: str = Field(min_length=1, description="the decision that amended the value")
+
+
+class SharePart(RuleModel):
+    """One share of a share set, e.g. industry-construction 60 % of the economy."""
+
+    key: Id
+    name: str = Field(min_length=1)
+    value: Number
+    baseline: Number | None = None
+
+
+class BreakdownPart(RuleModel):
+    """One part of a breakdown, e.g. central-budget capital of the disbursement plan."""
+
+    key: Id
+    name: str = Field(min_length=1)
+    value: Number | None = None
+    owner: Id | None = Field(None, description="department judged on this part; the target's owner if omitted")
+    revisions: tuple[Revision, ...] = ()
+
+
+class Breakdown(RuleModel):
+    """A target split along one dimension (capital source, investor); each part judged on its own."""
+
+    dimension: Id
+    name: str | None = None
+    parts: tuple[BreakdownPart, ...] = Field(min_length=1)
+
+
+class Target(RuleModel):
+    """One target of the plan, as declared in a rule file."""
+
+    id: Id
+    section: str = Field("III", pattern=r"^(III|IV|V)$", description="section of the source's Part two")
+    number: int = Field(ge=1, description="the source's item number, e.g. 12 for '(12)'")
+    name: str = Field(min_length=1)
+    parent: Id | None = None
+    kind: Kind
+    comparator: Comparator
+    unit: str = Field(min_length=1)
+    value: Number | None = None
+    low: Number | None = None
+    high: Number | None = None
+    parts: tuple[SharePart, ...] = ()
+    baseline: Baseline | None = None
+    deadline: dt.date | None = Field(None, description="31 December of the plan year if omitted")
+    reporting: Reporting
+    trajectory: Trajectory | None = Field(None, description="default depends on the kind")
+    tolerance: Tolerance | None = Field(None, description="default depends on the kind")
+    for_periods: int = Field(
+        1, ge=1, alias="for", description="reporting periods a shortfall must hold before it fires"
+    )
+    escalate_after: int = Field(3, ge=1, description="periods behind before the escalation contact is told")
+    owner: Id
+    escalation: Id | None = Field(None, description="the owner's escalation contact if omitted")
+    notify: tuple[Id, ...] = Field((), description="further recipients, by department id")
+    breakdowns: tuple[Breakdown, ...] = ()
+    revisions: tuple[Revision, ...] = ()
+    source: Citation
+    note: str | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _single_line(cls, name: str) -> str:
+        if re.search(r"[\r\n]", name):
+            raise ValueError("a name must be a single line")
+        return name
+
+    def effective_trajectory(self) -> Trajectory:
+        """The declared trajectory, or the kind's default."""
+        return self.trajectory or _DEFAULT_TRAJECTORY[self.kind]
+
+    def effective_tolerance(self) -> Tolerance:
+        """The declared tolerance bands, or the kind's default."""
+        return self.tolerance or _DEFAULT_TOLERANCE[self.kind]
+
+    def effective_deadline(self, plan_year: int) -> dt.date:
+        """The declared deadline, or 31 December of the plan year."""
+        return self.deadline or dt.date(plan_year, 12, 31)
+
+
+_DEFAULT_TRAJECTORY: dict[Kind, Trajectory] = {
+    Kind.CUMULATIVE: Linear(type="linear"),
+    Kind.LEVEL: Linear(type="linear"),
+    Kind.GROWTH_RATE: EachPeriod(type="each_period"),
+    Kind.SHARE: YearEnd(type="year_end"),
+    Kind.RANGE: YearEnd(type="year_end"),
+    Kind.MILESTONE: YearEnd(type="year_end"),
+}
+
+# Flows are judged relative to what is required by now; rates in points of their own unit.
+_RELATIVE = Tolerance(measure=Measure.RELATIVE, behind=Decimal(5), critical=Decimal(15))
+_POINTS = Tolerance(measure=Measure.POINTS, behind=Decimal("0.5"), critical=Decimal(2))
+_DEFAULT_TOLERANCE: dict[Kind, Tolerance] = {
+    Kind.CUMULATIVE: _RELATIVE,
+    Kind.MILESTONE: _RELATIVE,
+    Kind.LEVEL: _POINTS,
+    Kind.GROWTH_RATE: _POINTS,
+    Kind.SHARE: _POINTS,
+    Kind.RANGE: _POINTS,
+}
+
+# Which trajectories make sense for which kind; the checks reject the others.
+ALLOWED_TRAJECTORIES: dict[Kind, frozenset[str]] = {
+    Kind.CUMULATIVE: frozenset({"linear", "milestones", "monthly_profile", "year_end"}),
+    Kind.LEVEL: frozenset({"linear", "milestones", "year_end"}),
+    Kind.GROWTH_RATE: frozenset({"each_period", "year_end"}),
+    Kind.SHARE: frozenset({"linear", "year_end"}),
+    Kind.RANGE: frozenset({"year_end"}),
+    Kind.MILESTONE: frozenset({"milestones", "year_end"}),
+}
