@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from rules.citations import SourceDocument
@@ -54,9 +53,9 @@ def check_target(
 
 def _plan_header(collected: Collected) -> list[Problem]:
     if not collected.plans:
-        files = sorted({t.file for t in collected.targets} | {d.file for d in collected.departments})
-        where = files[0] if files else Path(".")
-        return [Problem(where, 0, 0, "plan", "no 'plan' header in any rule file; expected exactly one")]
+        if not collected.files:
+            return []  # nothing was read: the missing files are reported already
+        return [Problem(collected.files[0], 0, 0, "plan", "no 'plan' header in any rule file; expected exactly one")]
     return [
         extra.problem([], f"a second 'plan' header; the first is in {collected.plans[0].file}", at_value=False)
         for extra in collected.plans[1:]

@@ -55,6 +55,7 @@ def problem_at(
 class Collected:
     """Everything read from a set of files: the valid entries and the problems met so far."""
 
+    files: list[Path]
     plans: list[Declared[PlanInfo]]
     departments: list[Declared[Department]]
     targets: list[Declared[Target]]
@@ -80,7 +81,7 @@ def rule_files(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
 
 def collect(files: Sequence[Path]) -> Collected:
     """Parse and validate each entry of each file; gather problems instead of stopping."""
-    out = Collected([], [], [], [])
+    out = Collected(list(files), [], [], [], [])
     yaml = YAML(typ="rt")
     for file in files:
         try:
