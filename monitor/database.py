@@ -1,0 +1,100 @@
+"""Opening the database: SQLite (WAL) or PostgreSQL, and refusing a schema that does not match.
+
+The schema is changed only by Alembic migrations. A new SQLite file is created and migrated on
+first use; any other database whose schema is older or newer than this program is refused with
+a message saying what to run.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+class SchemaError(RuntimeError):
+    """The database schema does not match this program; the message says what to do."""
+
+
+def create_engine(url: str) -> sa.Engine:
+    """An engine for `url`; SQLite files get WAL, foreign keys and a busy timeout."""
+    if url.startswith(("postgresql://", "postgres://")):
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
+    if url.startswith("sqlite"):
+        path = sa.make_url(url).database
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = sa.create_engine(url)
+        sa.event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return sa.create_engine(url, pool_pre_ping=True)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def _config(connection: sa.Connection | None = None) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: sa.Engine) -> str | None:
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def upgrade(engine: sa.Engine, revision: str = "head") -> None:
+    """Run the migrations up to `revision` (head by default)."""
+    with engine.begin() as connection:
+        command.upgrade(_config(connection), revision)
+
+
+def is_empty(engine: sa.Engine) -> bool:
+    return not sa.inspect(engine).get_table_names()
+
+
+def check_schema(engine: sa.Engine) -> None:
+    """Raise `SchemaError` unless the database is at this program's head revision."""
+    current, head = current_revision(engine), head_revision()
+    if current == head:
+        return
+    where = engine.url.render_as_string(hide_password=True)
+    if current is None:
+        raise SchemaError(f"the database {where} has no plan-monitor schema; run: plan-monitor db upgrade")
+    known = {rev.revision for rev in ScriptDirectory.from_config(_config()).walk_revisions()}
+    if current not in known:
+        raise SchemaError(
+            f"the database {where} is at schema revision {current}, newer than this program knows "
+            f"(latest {head}); upgrade plan-monitor"
+        )
+    raise SchemaError(f"the database {where} is at schema revision {current}, not {head}; run: plan-monitor db upgrade")
+
+
+def open_database(url: str) -> sa.Engine:
+    """An engine on a database whose schema matches; a new SQLite file is created and migrated."""
+    engine = create_engine(url)
+    if engine.dialect.name == "sqlite" and is_empty(engine):
+        upgrade(engine)
+    check_schema(engine)
+    return engine

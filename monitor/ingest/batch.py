@@ -1,0 +1,229 @@
+"""Taking in one data file, all or nothing.
+
+Rows are checked as they stream in and loaded into a temporary staging table inside one
+transaction. Duplicates within the file are found there; if anything is wrong the transaction is
+rolled back and nothing changes. Otherwise, set-based statements retire the figures the file
+revises and insert the new ones, and the transaction commits. A process killed at any point
+leaves either the whole file stored or none of it; the file's hash makes a second run a no-op.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from monitor.ingest.readers import FileError, file_format, read_rows
+from monitor.ingest.rows import RowChecker, RowError, Staged
+from monitor.tables import INGESTION, OBSERVATION
+from rules import Plan
+
+CHUNK = 20_000
+MAX_LISTED_ERRORS = 200
+
+_staging_metadata = sa.MetaData()
+STAGING = sa.Table(
+    "pm_staging",
+    _staging_metadata,
+    sa.Column("target_id", sa.String(64), nullable=False),
+    sa.Column("breakdown", sa.String(130), nullable=False),
+    sa.Column("period", sa.String(16), nullable=False),
+    sa.Column("period_start", sa.Date, nullable=False),
+    sa.Column("period_end", sa.Date, nullable=False),
+    sa.Column("basis", sa.String(16), nullable=False),
+    sa.Column("value", sa.String(64), nullable=False),
+    sa.Column("unit", sa.String(32), nullable=False),
+    sa.Column("reported_value", sa.String(64), nullable=False),
+    sa.Column("reported_unit", sa.String(32), nullable=False),
+    sa.Column("status", sa.String(8), nullable=False),
+    sa.Column("note", sa.String, nullable=True),
+    sa.Column("source_row", sa.Integer, nullable=False),
+    sa.Column("is_current", sa.Boolean, nullable=False, server_default=sa.true()),
+    prefixes=["TEMPORARY"],
+)
+STAGED_COLUMNS = list(Staged._fields)
+
+
+class Outcome(StrEnum):
+    INGESTED = "ingested"
+    ALREADY_INGESTED = "already ingested"
+    REJECTED = "rejected"
+
+
+@dataclass
+class Report:
+    """What happened to one file."""
+
+    file: Path
+    outcome: Outcome
+    rows: int = 0
+    new: int = 0
+    revised: int = 0
+    unchanged: int = 0
+    kept_as_history: int = 0  # estimates that arrived after an official figure
+    errors: list[str] = field(default_factory=list)
+    more_errors: int = 0
+
+    def summary(self) -> str:
+        if self.outcome == Outcome.ALREADY_INGESTED:
+            return f"{self.file}: already ingested; nothing changed"
+        if self.outcome == Outcome.REJECTED:
+            count = len(self.errors) + self.more_errors
+            return f"{self.file}: rejected, nothing stored ({count} problem{'s' if count != 1 else ''})"
+        parts = [f"{self.new} new", f"{self.revised} revised", f"{self.unchanged} unchanged"]
+        if self.kept_as_history:
+            parts.append(f"{self.kept_as_history} estimates kept as history (an official figure is current)")
+        return f"{self.file}: ingested {self.rows} rows: {', '.join(parts)}"
+
+    def details(self) -> list[str]:
+        lines = [f"{self.file}: {e}" for e in self.errors]
+        if self.more_errors:
+            lines.append(f"{self.file}: ... and {self.more_errors} more problems")
+        return lines
+
+
+def file_hash(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def ingest_file(
+    engine: sa.Engine, plan: Plan, path: Path, *, submitter: str | None = None, now: dt.datetime | None = None
+) -> Report:
+    """Check and store every row of `path`, or none of them."""
+    try:
+        kind = file_format(path)
+        sha256 = file_hash(path)
+    except (FileError, OSError) as exc:
+        return Report(path, Outcome.REJECTED, errors=[str(exc)])
+    received = now or dt.datetime.now(dt.UTC)
+    with engine.connect() as connection:
+        with connection.begin() as transaction:
+            if connection.execute(sa.select(INGESTION.c.id).where(INGESTION.c.sha256 == sha256)).first():
+                return Report(path, Outcome.ALREADY_INGESTED)
+            report = _load(connection, plan, path)
+            if report.outcome == Outcome.REJECTED:
+                transaction.rollback()
+            else:
+                _commit(connection, report, sha256, kind, submitter, received)
+        _drop_staging(connection)
+    return report
+
+
+def _load(connection: sa.Connection, plan: Plan, path: Path) -> Report:
+    report = Report(path, Outcome.INGESTED)
+    STAGING.drop(connection, checkfirst=True)
+    STAGING.create(connection)
+    insert = _insert_sql(connection)
+    errors: list[RowError] = []
+    try:
+        for chunk in _chunks(_checked(plan, path, report, errors)):
+            if chunk and not errors:
+                connection.exec_driver_sql(insert, chunk)
+    except FileError as exc:
+        report.outcome = Outcome.REJECTED
+        report.errors = [str(exc)]
+        return report
+    if report.rows == 0 and not errors:
+        report.outcome = Outcome.REJECTED
+        report.errors = ["no data rows; expected rows of target, period, value"]
+        return report
+    if not errors:
+        sa.Index("pm_staging_key", STAGING.c.target_id, STAGING.c.breakdown, STAGING.c.period).create(connection)
+        errors += _duplicates(connection)
+    if errors:
+        report.outcome = Outcome.REJECTED
+        errors.sort(key=lambda e: e.row)
+        report.errors = [str(e) for e in errors[:MAX_LISTED_ERRORS]]
+        report.more_errors += max(0, len(errors) - MAX_LISTED_ERRORS)
+    return report
+
+
+def _checked(plan: Plan, path: Path, report: Report, errors: list[RowError]) -> Iterator[Staged]:
+    checker = RowChecker(plan)
+    for row in read_rows(path):
+        report.rows += 1
+        result = checker.check(row)
+        if isinstance(result, list):
+            if len(errors) < MAX_LISTED_ERRORS * 10:
+                errors.extend(result)
+            else:
+                report.more_errors += len(result)
+        elif not errors:
+            yield result
+
+
+def _chunks(rows: Iterator[Staged]) -> Iterator[list[Staged]]:
+    chunk: list[Staged] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= CHUNK:
+            yield chunk
+            chunk = []
+    yield chunk
+
+
+def _insert_sql(connection: sa.Connection) -> str:
+    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    return f"INSERT INTO pm_staging ({', '.join(STAGED_COLUMNS)}) VALUES ({', '.join([mark] * len(STAGED_COLUMNS))})"
+
+
+def _duplicates(connection: sa.Connection) -> list[RowError]:
+    s = STAGING.c
+    query = (
+        sa.select(s.target_id, s.breakdown, s.period, sa.func.min(s.source_row), sa.func.max(s.source_row))
+        .group_by(s.target_id, s.breakdown, s.period)
+        .having(sa.func.count() > 1)
+    )
+    errors = []
+    for target_id, breakdown, period, first, last in connection.execute(query):
+        what = f"{target_id} {breakdown} {period}".replace("  ", " ")
+        errors.append(RowError(last, "", "", f"repeats row {first} ({what}); send one figure per target and period"))
+    return errors
+
+
+def _same_key(o: sa.Table, s: sa.Table) -> sa.ColumnElement[bool]:
+    return sa.and_(o.c.target_id == s.c.target_id, o.c.breakdown == s.c.breakdown, o.c.period == s.c.period)
+
+
+def _commit(
+    connection: sa.Connection, report: Report, sha256: str, kind: str, submitter: str | None, received: dt.datetime
+) -> None:
+    o, s = OBSERVATION, STAGING
+    inserted = connection.execute(
+        sa.insert(INGESTION).values(
+            sha256=sha256, file_name=report.file.name, format=kind, rows=report.rows,
+            submitter=submitter, received_at=received,
+        )
+    )  # fmt: skip
+    assert inserted.inserted_primary_key is not None
+    ingestion_id = inserted.inserted_primary_key[0]
+    # A figure equal to the current one (value, status and basis) is no revision.
+    unchanged = sa.exists().where(
+        o.c.is_current, _same_key(o, s), o.c.value == s.c.value, o.c.status == s.c.status, o.c.basis == s.c.basis
+    )
+    report.unchanged = connection.execute(sa.delete(s).where(unchanged)).rowcount
+    # Retire current figures the file revises; an estimate never retires an official figure.
+    revises = sa.exists().where(_same_key(o, s), sa.not_(sa.and_(s.c.status == "estimate", o.c.status == "official")))
+    report.revised = connection.execute(sa.update(o).where(o.c.is_current, revises).values(is_current=False)).rowcount
+    official_stays = sa.exists().where(o.c.is_current, _same_key(o, s))
+    report.kept_as_history = connection.execute(sa.update(s).where(official_stays).values(is_current=False)).rowcount
+    columns = [*STAGED_COLUMNS, "is_current"]
+    selected = sa.select(
+        *(s.c[c] for c in columns), sa.literal(ingestion_id).label("ingestion_id"), sa.literal(received).label("r")
+    )
+    connection.execute(sa.insert(o).from_select([*columns, "ingestion_id", "received_at"], selected))
+    report.new = report.rows - report.unchanged - report.revised - report.kept_as_history
+
+
+def _drop_staging(connection: sa.Connection) -> None:
+    with connection.begin():
+        STAGING.drop(connection, checkfirst=True)

@@ -1,0 +1,77 @@
+"""Reading a figure as officials write it: ``7088.973``, ``7.088,973``, ``36,4%``, or an Excel number.
+
+Two text forms are accepted: a plain decimal (``7088.973``: a dot before the decimals, no
+grouping) and the Vietnamese form (``7.088,973``: dots group thousands, a comma before the
+decimals), read with Babel. A text that both forms read, with different values (``7.088`` is
+7088 in Vietnamese and 7.088 plain), is refused rather than guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from babel.numbers import NumberFormatError, parse_decimal
+
+_PLAIN = re.compile(r"[+-]?\d+(\.\d+)?")
+_VIETNAMESE = re.compile(r"[+-]?\d{1,3}(\.\d{3})*(,\d+)?|[+-]?\d+(,\d+)?")
+_AMBIGUOUS = re.compile(r"[+-]?\d{1,3}\.\d{3}")
+_SPACE_GROUPED = re.compile(r"[+-]?\d{1,3}([ \u00a0\u202f]\d{3})+(,\d+)?")  # 1 000 000 or 7 088,973
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number read from a cell, and whether it was written as a percentage."""
+
+    value: Decimal
+    percent: bool
+
+
+def read_figure(cell: object, *, excel_percent: bool = False) -> Figure:
+    """The number in `cell`; `ValueError` saying what was expected otherwise.
+
+    `excel_percent` says the cell is an Excel number formatted as a percentage, which Excel stores
+    as a fraction (0.364 shown as 36.4%).
+    """
+    if isinstance(cell, bool):
+        raise ValueError("expected a number, found a true/false cell")
+    if isinstance(cell, int):
+        return _scaled(Decimal(cell), excel_percent)
+    if isinstance(cell, float):
+        if cell != cell or cell in (float("inf"), float("-inf")):
+            raise ValueError("expected a number")
+        return _scaled(Decimal(repr(cell)), excel_percent)  # the shortest text that reads back the same
+    if isinstance(cell, Decimal):
+        return Figure(cell, False)
+    if not isinstance(cell, str):
+        raise ValueError(f"expected a number, found {type(cell).__name__}")
+    return _read_text(cell)
+
+
+def _scaled(value: Decimal, excel_percent: bool) -> Figure:
+    return Figure(value * 100, True) if excel_percent else Figure(value, False)
+
+
+def _read_text(text: str) -> Figure:
+    compact = text.strip()
+    percent = compact.endswith("%")
+    compact = compact.removesuffix("%").rstrip()
+    if _SPACE_GROUPED.fullmatch(compact):
+        compact = re.sub(r"\s", "", compact)
+    if not compact:
+        raise ValueError("expected a number, found an empty cell")
+    if _AMBIGUOUS.fullmatch(compact):
+        whole = compact.replace(".", "")
+        raise ValueError(
+            f"'{text}' is ambiguous: {whole} in Vietnamese format or {compact} as a plain decimal; "
+            f"write {whole} or {compact.replace('.', ',')}"
+        )
+    try:
+        if _PLAIN.fullmatch(compact):
+            return Figure(Decimal(compact), percent)
+        if _VIETNAMESE.fullmatch(compact):
+            return Figure(parse_decimal(compact, locale="vi_VN", strict=True), percent)
+    except (InvalidOperation, NumberFormatError):
+        pass
+    raise ValueError(f"'{text}' is not a number; expected e.g. 7088.973, 7.088,973 or 36,4%")

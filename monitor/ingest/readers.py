@@ -1,0 +1,186 @@
+"""Reading the rows of a data file (CSV, Excel .xlsx, JSON), streamed, with their row numbers.
+
+Row numbers are what the person who wrote the file sees: the spreadsheet row (the header is row
+1), or the item's position in a JSON array (from 1).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+COLUMNS = ("target", "period", "value", "breakdown", "basis", "unit", "status", "note")
+REQUIRED = ("target", "period", "value")
+# Headers as departments write them, mapped to the column they mean.
+ALIASES = {
+    "chỉ tiêu": "target",
+    "mã chỉ tiêu": "target",
+    "kỳ": "period",
+    "kỳ báo cáo": "period",
+    "giá trị": "value",
+    "số liệu": "value",
+    "phân tổ": "breakdown",
+    "cơ sở": "basis",
+    "đơn vị": "unit",
+    "đơn vị tính": "unit",
+    "trạng thái": "status",
+    "ghi chú": "note",
+}
+FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".json": "json"}
+
+
+class FileError(ValueError):
+    """The file as a whole cannot be read: its kind, its encoding, its header."""
+
+
+@dataclass
+class Row:
+    """One data row: its number as the author sees it, and its cells by column name."""
+
+    number: int
+    cells: dict[str, Any]
+    percent_cells: frozenset[str] = field(default=frozenset())  # Excel cells formatted as 0.0%
+    problem: str | None = None  # the row cannot be read as columns at all
+
+
+def file_format(path: Path) -> str:
+    try:
+        return FORMATS[path.suffix.lower()]
+    except KeyError:
+        raise FileError(f"unsupported file type '{path.suffix}'; expected .csv, .xlsx or .json") from None
+
+
+def read_rows(path: Path) -> Iterator[Row]:
+    """The data rows of `path`, one at a time; `FileError` for a file that cannot be read at all."""
+    kind = file_format(path)
+    if kind == "csv":
+        return _csv_rows(path)
+    if kind == "xlsx":
+        return _xlsx_rows(path)
+    return _json_rows(path)
+
+
+def _columns(header: list[Any], where: str) -> list[str | None]:
+    """Map a header row to column names; unknown headers are refused, required ones checked."""
+    names: list[str | None] = []
+    unknown = []
+    for cell in header:
+        text = " ".join(str(cell).split()).lower() if cell is not None else ""
+        name = ALIASES.get(text, text)
+        if not text:
+            names.append(None)
+        elif name in COLUMNS:
+            names.append(name)
+        else:
+            names.append(None)
+            unknown.append(str(cell))
+    if unknown:
+        raise FileError(f"{where}: unknown column(s) {', '.join(map(repr, unknown))}; expected {', '.join(COLUMNS)}")
+    repeated = sorted({n for n in names if n and names.count(n) > 1})
+    if repeated:
+        raise FileError(f"{where}: column(s) {', '.join(repeated)} appear more than once")
+    missing = [c for c in REQUIRED if c not in names]
+    if missing:
+        raise FileError(f"{where}: missing column(s) {', '.join(missing)}; a data file needs {', '.join(REQUIRED)}")
+    return names
+
+
+def _csv_rows(path: Path) -> Iterator[Row]:
+    try:
+        handle = path.open(encoding="utf-8-sig", newline="")
+        first = handle.readline()
+    except UnicodeDecodeError as exc:
+        raise FileError(f"not UTF-8 text ({exc.reason} at byte {exc.start}); save the CSV as UTF-8") from exc
+    if not first.strip():
+        handle.close()
+        raise FileError("the file is empty; expected a header row: target, period, value, ...")
+    delimiter = max(",;\t", key=first.count)
+    names = _columns(next(csv.reader([first], delimiter=delimiter)), "row 1")
+    return _csv_body(handle, names, delimiter)
+
+
+def _csv_body(handle: Any, names: list[str | None], delimiter: str) -> Iterator[Row]:
+    with handle:
+        try:
+            for number, record in enumerate(csv.reader(handle, delimiter=delimiter), start=2):
+                if not any(cell.strip() for cell in record):
+                    continue
+                if len(record) > len(names):
+                    extra = [c for c in record[len(names) :] if c.strip()]
+                    if extra:
+                        yield Row(number, {}, problem=f"more cells than columns: {', '.join(map(repr, extra))}")
+                        continue
+                yield Row(number, {n: c for n, c in zip(names, record, strict=False) if n})
+        except UnicodeDecodeError as exc:
+            raise FileError(f"not UTF-8 text ({exc.reason}); save the CSV as UTF-8") from exc
+
+
+def _xlsx_rows(path: Path) -> Iterator[Row]:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise FileError(f"not a readable .xlsx workbook (empty, truncated or another format): {exc}") from exc
+    sheet = book.worksheets[0]
+    rows = sheet.iter_rows()
+    try:
+        header = next(rows)
+    except StopIteration:
+        book.close()
+        raise FileError("the first sheet is empty; expected a header row: target, period, value, ...") from None
+    names = _columns([c.value for c in header], f"sheet '{sheet.title}' row 1")
+    return _xlsx_body(book, rows, names)
+
+
+def _xlsx_body(book: Any, rows: Iterator[Any], names: list[str | None]) -> Iterator[Row]:
+    try:
+        for number, cells in enumerate(rows, start=2):
+            values = {}
+            percent = set()
+            for name, cell in zip(names, cells, strict=False):
+                if name is None or cell.value is None:
+                    continue
+                values[name] = cell.value
+                if "%" in str(getattr(cell, "number_format", "")):
+                    percent.add(name)
+            if values:
+                yield Row(number, values, frozenset(percent))
+    except (zipfile.BadZipFile, KeyError, OSError) as exc:
+        raise FileError(f"the workbook is truncated or damaged: {exc}") from exc
+    finally:
+        book.close()
+
+
+def _json_rows(path: Path) -> Iterator[Row]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise FileError(f"not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+    except json.JSONDecodeError as exc:
+        raise FileError(f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from exc
+    if isinstance(data, dict) and isinstance(data.get("rows"), list):
+        data = data["rows"]
+    if not isinstance(data, list):
+        raise FileError("expected a JSON array of rows (or an object with a 'rows' array)")
+    keys = sorted({k for item in data if isinstance(item, dict) for k in item})
+    names = dict(zip(keys, _columns(keys, "JSON keys"), strict=True))
+    return _json_body(data, names)
+
+
+def _json_body(data: list[Any], names: dict[str, str | None]) -> Iterator[Row]:
+    for number, item in enumerate(data, start=1):
+        if not isinstance(item, dict):
+            yield Row(number, {}, problem=f"expected an object with target, period, value; found {item!r}")
+            continue
+        cells = {}
+        for key, value in item.items():
+            name = names[key]
+            if name and value is not None:
+                cells[name] = value
+        yield Row(number, cells)
