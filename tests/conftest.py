@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from rules import Plan, load_plan
 
@@ -43,3 +45,42 @@ def rule_dir(tmp_path: Path) -> Callable[..., Path]:
         return folder
 
     return write
+
+
+PG_URL_ENV = "PLAN_MONITOR_TEST_PG_URL"
+
+
+def _reset_postgresql(url: str) -> None:
+    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.begin() as connection:
+        connection.exec_driver_sql("DROP SCHEMA public CASCADE")
+        connection.exec_driver_sql("CREATE SCHEMA public")
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty database of each kind: a SQLite file, and the PostgreSQL server named by the environment.
+
+    CI sets PLAN_MONITOR_TEST_PG_URL; a run under CI without it fails rather than skipping.
+    """
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'plan-monitor.db'}"
+    url = os.environ.get(PG_URL_ENV)
+    if not url:
+        if os.environ.get("CI"):
+            pytest.fail(f"{PG_URL_ENV} is not set: CI must run the PostgreSQL tests")
+        pytest.skip(f"{PG_URL_ENV} is not set")
+    _reset_postgresql(url)
+    return url
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[sa.Engine]:
+    """A migrated database of each kind."""
+    from monitor.database import create_engine, upgrade
+
+    engine = create_engine(database_url)
+    upgrade(engine)
+    yield engine
+    engine.dispose()

@@ -137,7 +137,7 @@ def _load(connection: sa.Connection, plan: Plan, path: Path) -> Report:
         report.errors = ["no data rows; expected rows of target, period, value"]
         return report
     if not errors:
-        sa.Index("pm_staging_key", STAGING.c.target_id, STAGING.c.breakdown, STAGING.c.period).create(connection)
+        connection.exec_driver_sql("CREATE INDEX pm_staging_key ON pm_staging (target_id, breakdown, period)")
         errors += _duplicates(connection)
     if errors:
         report.outcome = Outcome.REJECTED

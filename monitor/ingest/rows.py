@@ -16,7 +16,7 @@ from monitor.ingest.numbers import read_figure
 from monitor.ingest.readers import Row
 from rules import Basis, Kind, Plan, Target
 from rules.periods import Period, PeriodKind
-from rules.units import Unit, find_unit
+from rules.units import UNITS, Unit, find_unit
 
 BASES: dict[str, str] = {
     "year_to_date": Basis.YEAR_TO_DATE,
@@ -68,30 +68,42 @@ def canonical(value: Decimal) -> str:
     return "0" if text in ("-0", "0") else text
 
 
+@dataclass(frozen=True)
+class Refusal:
+    """A cached verdict that a cell is wrong, and why."""
+
+    why: str
+
+
 class RowChecker:
-    """Checks rows against one plan; caches what it has parsed, since files repeat themselves."""
+    """Checks rows against one plan.
+
+    Files repeat themselves (the same targets, periods, breakdowns and units on every row), so
+    each verdict on such a cell is computed once per target and remembered.
+    """
 
     def __init__(self, plan: Plan) -> None:
         self.plan = plan
-        self._periods: dict[str, Period | str] = {}
-        self._units: dict[str, Unit | None] = {}
+        self._memo: dict[tuple[str, str, Any], Any] = {}
 
     def check(self, row: Row) -> Staged | list[RowError]:
         if row.problem:
             return [RowError(row.number, "", "", row.problem)]
-        errors: list[RowError] = []
         cells = row.cells
+        errors: list[RowError] = []
 
         def fail(column: str, why: str) -> None:
             errors.append(RowError(row.number, column, _text(cells.get(column)), why))
 
-        target = self._target(cells.get("target"), fail)
-        period = self._period(cells.get("period"), target, fail)
-        breakdown = self._breakdown(cells.get("breakdown"), target, fail) if target else ""
+        target = self.plan.targets.get(cells.get("target"))  # type: ignore[arg-type]
+        if target is None:
+            self._unknown_target(cells.get("target"), fail)
+        period = self._remember("period", target, cells.get("period"), self._period, fail)
+        breakdown = self._remember("breakdown", target, cells.get("breakdown"), self._breakdown, fail)
         basis = self._choice(cells.get("basis"), BASES, "basis", fail)
         status = self._choice(cells.get("status"), STATUSES, "status", fail) or "official"
         staged_value = self._value(row, target, fail) if target else None
-        if target is None or period is None or staged_value is None or errors:
+        if target is None or period is None or breakdown is None or staged_value is None or errors:
             return errors
         value, reported, reported_unit = staged_value
         basis = basis or target.reporting.basis.value
@@ -101,63 +113,62 @@ class RowChecker:
         note = cells.get("note")
         return Staged(
             target.id,
-            breakdown or "",
+            breakdown,
             period.label,
             period.start,
             period.end,
             basis,
-            canonical(value),
+            value,
             target.unit,
-            canonical(reported),
+            reported,
             reported_unit,
             status,
             str(note) if note not in (None, "") else None,
             row.number,
         )
 
-    def _target(self, cell: Any, fail: Any) -> Target | None:
+    def _remember(self, column: str, target: Target | None, cell: Any, judge: Any, fail: Any) -> Any:
+        """The verdict of `judge(target, cell)`, computed once per target and cell."""
+        if target is None:
+            return None
+        key = (column, target.id, cell)
+        verdict = self._memo.get(key)
+        if verdict is None:
+            verdict = self._memo[key] = judge(target, cell)
+        if isinstance(verdict, Refusal):
+            fail(column, verdict.why)
+            return None
+        return verdict
+
+    def _unknown_target(self, cell: Any, fail: Any) -> None:
         ident = _text(cell).strip()
         if not ident:
             fail("target", "missing; expected a target id")
-            return None
-        target = self.plan.targets.get(ident)
-        if target is None:
-            close = difflib.get_close_matches(ident, self.plan.targets, n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else "; see plan-monitor targets"
-            fail("target", f"unknown target{hint}")
-        return target
+            return
+        close = difflib.get_close_matches(ident, self.plan.targets, n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else "; see plan-monitor targets"
+        fail("target", f"unknown target{hint}")
 
-    def _period(self, cell: Any, target: Target | None, fail: Any) -> Period | None:
+    def _period(self, target: Target, cell: Any) -> Period | Refusal:
         if isinstance(cell, dt.datetime):
             cell = cell.date()
-        if isinstance(cell, dt.date):
-            period: Period | str = Period.of_date(cell)
-        else:
-            text = _text(cell).strip()
-            if text not in self._periods:
-                try:
-                    self._periods[text] = Period.parse(text)
-                except ValueError as exc:
-                    self._periods[text] = str(exc)
-            period = self._periods[text]
-        if isinstance(period, str):
-            fail("period", period)
-            return None
-        start = self.plan.info.start
-        end = target.effective_deadline(self.plan.info.year) if target else dt.date(self.plan.info.year, 12, 31)
+        try:
+            period = Period.of_date(cell) if isinstance(cell, dt.date) else Period.parse(_text(cell))
+        except ValueError as exc:
+            return Refusal(str(exc))
+        start, end = self.plan.info.start, target.effective_deadline(self.plan.info.year)
         if period.start < start or period.end > end:
-            fail("period", f"outside the plan; expected a period from {start} to {end}")
-            return None
+            return Refusal(f"outside the plan; expected a period from {start} to {end}")
         return period
 
-    def _breakdown(self, cell: Any, target: Target, fail: Any) -> str | None:
+    @staticmethod
+    def _breakdown(target: Target, cell: Any) -> str | Refusal:
         text = _text(cell).strip()
         if target.parts:  # a share set: the breakdown names the share
             keys = [p.key for p in target.parts]
             if text in keys:
                 return text
-            fail("breakdown", f"a share of {target.id}; expected one of {', '.join(keys)}")
-            return None
+            return Refusal(f"a share of {target.id}; expected one of {', '.join(keys)}")
         if not text:
             return ""
         dimension, _, key = text.rpartition("/")
@@ -171,33 +182,28 @@ class RowChecker:
         if len(matches) == 1:
             return matches[0]
         if not target.breakdowns:
-            fail("breakdown", f"target {target.id} has no breakdowns; leave the cell empty")
-        elif matches:
-            fail("breakdown", f"ambiguous; write one of {', '.join(matches)}")
-        else:
-            known = [f"{b.dimension}/{p.key}" for b in target.breakdowns for p in b.parts]
-            fail("breakdown", f"unknown part of {target.id}; expected one of {', '.join(known)}")
-        return None
+            return Refusal(f"target {target.id} has no breakdowns; leave the cell empty")
+        if matches:
+            return Refusal(f"ambiguous; write one of {', '.join(matches)}")
+        known = [f"{b.dimension}/{p.key}" for b in target.breakdowns for p in b.parts]
+        shown = ", ".join(known[:10]) + (f" and {len(known) - 10} more" if len(known) > 10 else "")
+        return Refusal(f"unknown part of {target.id}; expected one of {shown}")
 
     @staticmethod
     def _choice(cell: Any, choices: dict[str, str], column: str, fail: Any) -> str | None:
-        text = " ".join(_text(cell).split()).lower()
-        if not text:
+        if cell is None or cell == "":
             return None
-        if text not in choices:
-            fail(column, f"expected one of {', '.join(dict.fromkeys(choices))}")
-            return None
-        return choices[text]
+        choice = choices.get(cell)
+        if choice is None:
+            choice = choices.get(" ".join(_text(cell).split()).lower())
+            if choice is None:
+                fail(column, f"expected one of {', '.join(dict.fromkeys(choices))}")
+        return choice
 
-    def _unit(self, label: str) -> Unit | None:
-        if label not in self._units:
-            self._units[label] = find_unit(label)
-        return self._units[label]
-
-    def _value(self, row: Row, target: Target, fail: Any) -> tuple[Decimal, Decimal, str] | None:
-        """The value in the target's unit, the value as reported, and the reported unit."""
+    def _value(self, row: Row, target: Target, fail: Any) -> tuple[str, str, str] | None:
+        """The value in the target's unit, the value as reported, and the reported unit, as text."""
         cell = row.cells.get("value")
-        if cell is None or _text(cell).strip() == "":
+        if cell is None or (isinstance(cell, str) and not cell.strip()):
             fail("value", "missing; expected a number")
             return None
         try:
@@ -205,39 +211,46 @@ class RowChecker:
         except ValueError as exc:
             fail("value", str(exc))
             return None
-        target_unit = self._unit(target.unit)
-        assert target_unit is not None  # the rule checks make sure of it
-        label = _text(row.cells.get("unit")).strip() or ("%" if figure.percent else target.unit)
-        unit = self._unit(label)
-        if unit is None:
-            fail("unit", "unknown unit; expected e.g. 'tỷ đồng', 'triệu đồng', '%'")
-            return None
-        if figure.percent and unit.dimension != "percent":
+        if figure.percent and UNITS[target.unit].dimension != "percent":
             fail("value", f"a percentage for a target in {target.unit}; report the amount in {target.unit}")
             return None
-        if unit.dimension != target_unit.dimension:
-            fail("unit", f"cannot be converted to the target's unit '{target.unit}'")
+        unit = self._remember("unit", target, row.cells.get("unit"), self._unit, fail)
+        if unit is None:
             return None
-        value = unit.convert(figure.value, target_unit)
-        problem = self._implausible(target, value)
+        reported = canonical(figure.value)
+        if unit.label == target.unit:
+            value, shown = figure.value, reported
+        else:
+            value = unit.convert(figure.value, UNITS[target.unit])
+            shown = canonical(value)
+        problem = _implausible(target, value)
         if problem:
             fail("value", problem)
             return None
-        return value, figure.value, unit.label
+        return shown, reported, unit.label
 
     @staticmethod
-    def _implausible(target: Target, value: Decimal) -> str | None:
-        if target.kind in (Kind.CUMULATIVE, Kind.MILESTONE) and target.value and value < 0:
-            return "negative; a year-to-date total cannot be below zero"
-        if target.kind == Kind.CUMULATIVE and target.value and value > PLAUSIBLE_MULTIPLE * target.value:
-            return (
-                f"{canonical(value)} {target.unit} is over {PLAUSIBLE_MULTIPLE} times the year's target "
-                f"({canonical(target.value)} {target.unit}); "
-                "if the figure is in another unit, say so in a 'unit' column"
-            )
-        if target.unit == "%" and target.kind in (Kind.LEVEL, Kind.SHARE) and not 0 <= value <= 100:
-            return "a rate must be between 0 and 100 %"
-        return None
+    def _unit(target: Target, cell: Any) -> Unit | Refusal:
+        unit = find_unit(_text(cell).strip() or target.unit)
+        if unit is None:
+            return Refusal("unknown unit; expected e.g. 'tỷ đồng', 'triệu đồng', '%'")
+        if unit.dimension != UNITS[target.unit].dimension:
+            return Refusal(f"cannot be converted to the target's unit '{target.unit}'")
+        return unit
+
+
+def _implausible(target: Target, value: Decimal) -> str | None:
+    if target.kind in (Kind.CUMULATIVE, Kind.MILESTONE) and target.value and value < 0:
+        return "negative; a year-to-date total cannot be below zero"
+    if target.kind == Kind.CUMULATIVE and target.value and value > PLAUSIBLE_MULTIPLE * target.value:
+        return (
+            f"{canonical(value)} {target.unit} is over {PLAUSIBLE_MULTIPLE} times the year's target "
+            f"({canonical(target.value)} {target.unit}); "
+            "if the figure is in another unit, say so in a 'unit' column"
+        )
+    if target.unit == "%" and target.kind in (Kind.LEVEL, Kind.SHARE) and not 0 <= value <= 100:
+        return "a rate must be between 0 and 100 %"
+    return None
 
 
 def _text(cell: Any) -> str:

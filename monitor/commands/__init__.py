@@ -1,0 +1,1 @@
+"""The subcommands of `plan-monitor`, one module per area."""

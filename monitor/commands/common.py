@@ -1,0 +1,64 @@
+"""What the subcommands share: settings, loading the plan, opening the database, failing cleanly."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+import click
+import sqlalchemy as sa
+from pydantic import ValidationError
+from rich.console import Console
+
+from monitor.database import SchemaError, open_database
+from monitor.settings import Settings
+from rules import Plan, RuleSetError, load_plan
+
+
+def settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as exc:
+        messages = [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()]
+        fail("invalid settings: " + "; ".join(messages), status=2)
+
+
+def fail(message: str, *, status: int = 1) -> NoReturn:
+    click.echo(f"plan-monitor: {message}", err=True)
+    sys.exit(status)
+
+
+def report_rule_problems(problems: RuleSetError) -> NoReturn:
+    for problem in problems.problems:
+        click.echo(str(problem), err=True)
+    count, files = len(problems.problems), len({p.file for p in problems.problems})
+    click.echo(f"{count} problem{'s' if count != 1 else ''} in {files} file{'s' if files != 1 else ''}", err=True)
+    sys.exit(1)
+
+
+def load(paths: Sequence[Path] = ()) -> Plan:
+    """The plan from `paths`, or from the configured targets folder."""
+    try:
+        return load_plan(list(paths) or [settings().targets])
+    except RuleSetError as problems:
+        report_rule_problems(problems)
+
+
+def database() -> sa.Engine:
+    """The configured database, its schema checked (a new SQLite file is created)."""
+    url = settings().effective_database_url()
+    try:
+        return open_database(url)
+    except SchemaError as exc:
+        fail(str(exc), status=2)
+    except sa.exc.OperationalError as exc:
+        fail(f"cannot open the database {sa.make_url(url).render_as_string()}: {exc.orig}", status=2)
+    except sa.exc.ArgumentError as exc:
+        fail(f"invalid database URL {url!r}: {exc}", status=2)
+
+
+def console() -> Console:
+    """A console wide enough for the tables, even when the output is a pipe."""
+    return Console(width=max(Console().width, 160))

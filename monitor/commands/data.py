@@ -1,0 +1,103 @@
+"""Commands about figures: ingest files or the inbox, show what is stored."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from rich.table import Table
+
+from monitor.catalogue import number
+from monitor.commands.common import console, database, fail, load, settings
+from monitor.ingest.batch import Outcome, Report, ingest_file
+from monitor.ingest.inbox import process_inbox
+from monitor.observations import figures
+from notifiers import formatting
+
+
+@click.command()
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--inbox", "use_inbox", is_flag=True, help="Ingest the files waiting in the inbox folder.")
+@click.option("--submitter", help="Department id of the sender (inbox: the sub-folder's name).")
+def ingest(files: tuple[Path, ...], use_inbox: bool, submitter: str | None) -> None:
+    """Store the figures of data files (CSV, XLSX, JSON), each file all or nothing."""
+    if not files and not use_inbox:
+        fail("name the files to ingest, or pass --inbox", status=2)
+    plan = load()
+    if submitter is not None and submitter not in plan.departments:
+        fail(f"unknown submitter '{submitter}'; expected a department id from the departments file", status=2)
+    engine = database()
+    rejected = False
+    for path in files:
+        rejected |= _print(ingest_file(engine, plan, path, submitter=submitter))
+    if use_inbox:
+        inbox = settings().effective_inbox()
+        reports = process_inbox(engine, plan, inbox, on_report=_print)
+        rejected |= any(r.outcome == Outcome.REJECTED for r in reports)
+        if not reports:
+            click.echo(f"the inbox {inbox} is empty")
+    if rejected:
+        sys.exit(1)
+
+
+def _print(report: Report) -> bool:
+    """Print what happened to a file; True if it was rejected."""
+    rejected = report.outcome == Outcome.REJECTED
+    click.echo(report.summary(), err=rejected)
+    for line in report.details():
+        click.echo(line, err=True)
+    return rejected
+
+
+@click.command()
+@click.argument("target", required=False)
+@click.option("--history", is_flag=True, help="Every revision, not only the current figures.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def data(target: str | None, history: bool, fmt: str) -> None:
+    """Show the stored figures (of TARGET), with their revisions under --history."""
+    if target is not None:
+        plan = load()
+        if target not in plan.targets:
+            fail(f"unknown target '{target}'; see plan-monitor targets", status=2)
+    rows = figures(database(), target, history=history)
+    if fmt == "json":
+        records = [
+            {
+                "target": f.target_id,
+                "breakdown": f.breakdown or None,
+                "period": f.period,
+                "period_end": f.period_end.isoformat(),
+                "basis": f.basis,
+                "value": number(f.value),
+                "unit": f.unit,
+                "reported_value": number(f.reported_value),
+                "reported_unit": f.reported_unit,
+                "status": f.status,
+                "note": f.note,
+                "file": f.file_name,
+                "row": f.source_row,
+                "submitter": f.submitter,
+                "received_at": f.received_at.isoformat(),
+                "current": f.is_current,
+            }
+            for f in rows
+        ]
+        click.echo(json.dumps(records, ensure_ascii=False, indent=2))
+        return
+    table = Table(title="Số liệu đã nhận" + (" (cả các lần sửa)" if history else ""))
+    for column in ("target", "breakdown", "period", "value", "unit", "status", "basis", "source", "received"):
+        table.add_column(column, overflow="fold")
+    for f in rows:
+        value = formatting.number(f.value)
+        if f.reported_unit != f.unit:
+            value += f" ({formatting.number(f.reported_value)} {f.reported_unit})"
+        style = None if f.is_current else "dim strike"
+        table.add_row(
+            f.target_id, f.breakdown, f.period, value, f.unit, f.status, f.basis,
+            f"{f.file_name}:{f.source_row}", f.received_at.strftime("%Y-%m-%d %H:%M"), style=style,
+        )  # fmt: skip
+    console().print(table)
+    if not rows:
+        click.echo("no figures stored" + (f" for {target}" if target else ""))

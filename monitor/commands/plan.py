@@ -1,0 +1,60 @@
+"""Commands about the rule files: validate, targets, schema."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+from rich.table import Table
+
+from monitor.catalogue import required_text, target_record
+from monitor.commands.common import console, load
+from rules import RuleFile
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+def validate(paths: tuple[Path, ...]) -> None:
+    """Check rule files (default: ./targets or $PLAN_MONITOR_TARGETS); report every problem."""
+    plan = load(paths)
+    click.echo(
+        f"OK: {len(plan.targets)} targets, {len(plan.departments)} departments "
+        f"in {len(plan.files)} files ({plan.info.title})"
+    )
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def targets(paths: tuple[Path, ...], fmt: str) -> None:
+    """List the declared targets."""
+    plan = load(paths)
+    ordered = sorted(plan.targets.values(), key=lambda t: (t.section, t.number))
+    if fmt == "json":
+        click.echo(json.dumps([target_record(plan, t) for t in ordered], ensure_ascii=False, indent=2))
+        return
+    table = Table(title=plan.info.title)
+    for column in ("no.", "id", "name", "kind", "target", "unit", "owner"):
+        table.add_column(column, overflow="fold")
+    for t in ordered:
+        label = f"({t.number})" if t.section == "III" else f"{t.section}.{t.number}"
+        name = f"  {t.name}" if t.parent else t.name
+        table.add_row(label, t.id, name, t.kind.value, required_text(t), t.unit, t.owner)
+    console().print(table)
+
+
+@click.command()
+def schema() -> None:
+    """Print the JSON Schema of rule files (for editor completion and checking)."""
+    click.echo(schema_text())
+
+
+def schema_text() -> str:
+    document = RuleFile.model_json_schema()
+    document = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "plan-monitor rule file",
+        **{k: v for k, v in document.items() if k != "title"},
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2)

@@ -1,0 +1,21 @@
+"""Numbers and dates as Vietnamese officials write them, through Babel: 7.088,973 and 31/07/2022."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+LOCALE = "vi_VN"
+
+
+def number(value: Decimal | int | float) -> str:
+    """``Decimal('7088.973')`` -> ``'7.088,973'``; every digit given is kept."""
+    return format_decimal(value, locale=LOCALE, decimal_quantization=False)
+
+
+def day(value: dt.date) -> str:
+    """``date(2022, 7, 31)`` -> ``'31/07/2022'``."""
+    return format_date(value, "dd/MM/yyyy", locale=LOCALE)

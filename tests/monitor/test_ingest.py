@@ -1,0 +1,218 @@
+"""Ingestion, run against every store (SQLite and PostgreSQL): all or nothing, history kept."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import sqlalchemy as sa
+from openpyxl import Workbook
+
+from monitor.ingest.batch import Outcome, ingest_file
+from monitor.observations import figures
+from monitor.tables import INGESTION, OBSERVATION
+from rules import Plan
+
+HEADER = "target,period,value,breakdown,status,unit,note\n"
+
+
+def _csv(tmp_path: Path, name: str, body: str) -> Path:
+    path = tmp_path / name
+    path.write_text(HEADER + body, encoding="utf-8")
+    return path
+
+
+def _count(engine: sa.Engine) -> tuple[int, int]:
+    with engine.connect() as connection:
+        observations = connection.execute(sa.select(sa.func.count()).select_from(OBSERVATION)).scalar_one()
+        ingestions = connection.execute(sa.select(sa.func.count()).select_from(INGESTION)).scalar_one()
+    return observations, ingestions
+
+
+def test_a_good_file_is_stored_and_a_second_time_is_a_no_op(
+    engine: sa.Engine, shipped_plan: Plan, tmp_path: Path
+) -> None:
+    path = _csv(
+        tmp_path,
+        "khdt.csv",
+        'public-investment-disbursement,2022-06,"2.120,5",,official,,\n'
+        "public-investment-disbursement,2022-06,310.25,capital-source/central-budget,official,,\n"
+        'budget-revenue,2022-06,"7.622,8",,estimate,,ước 6 tháng\n',
+    )
+    report = ingest_file(engine, shipped_plan, path, submitter="so-khdt")
+    assert (report.outcome, report.rows, report.new) == (Outcome.INGESTED, 3, 3)
+    stored = {(f.target_id, f.breakdown): f for f in figures(engine)}
+    assert stored[("public-investment-disbursement", "")].value == Decimal("2120.5")
+    assert stored[("public-investment-disbursement", "capital-source/central-budget")].value == Decimal("310.25")
+    revenue = stored[("budget-revenue", "")]
+    assert (revenue.status, revenue.note, revenue.submitter, revenue.source_row) == (
+        "estimate",
+        "ước 6 tháng",
+        "so-khdt",
+        4,
+    )
+    assert revenue.basis == "year_to_date"  # from the target's reporting
+    again = ingest_file(engine, shipped_plan, path)
+    assert again.outcome == Outcome.ALREADY_INGESTED
+    assert again.summary().endswith("already ingested; nothing changed")
+    assert _count(engine) == (3, 1)
+
+
+def test_a_file_with_bad_rows_changes_nothing_and_lists_every_bad_row(
+    engine: sa.Engine, shipped_plan: Plan, tmp_path: Path
+) -> None:
+    path = _csv(
+        tmp_path,
+        "bad.csv",
+        "budget-revenue,2022-01,800,,,,\n"
+        "budget-revenu,2022-02,900,,,,\n"
+        "budget-revenue,2022-13,900,,,,\n"
+        'budget-revenue,2022-03,"7.088",,,,\n'
+        "budget-revenue,2021-12,900,,,,\n"
+        "budget-revenue,2022-04,abc,,draft,,\n"
+        "forest-cover,2022,36,4%,,,,\n",
+    )
+    report = ingest_file(engine, shipped_plan, path)
+    assert report.outcome == Outcome.REJECTED
+    assert report.errors == [
+        "row 3 target='budget-revenu': unknown target; did you mean 'budget-revenue'?",
+        "row 4 period='2022-13': '2022-13' is not a period; expected 2022, 2022-Q1..Q4, 2022-H1/H2, 2022-9M, "
+        "2022-06 or 2022-07-31",
+        "row 5 value='7.088': '7.088' is ambiguous: 7088 in Vietnamese format or 7.088 as a plain decimal; "
+        "write 7088 or 7,088",
+        "row 6 period='2021-12': outside the plan; expected a period from 2022-01-01 to 2022-12-31",
+        "row 7 status='draft': expected one of official, chính thức, estimate, ước",
+        "row 7 value='abc': 'abc' is not a number; expected e.g. 7088.973, 7.088,973 or 36,4%",
+        "row 8 breakdown='4%': target forest-cover has no breakdowns; leave the cell empty",
+    ]
+    assert _count(engine) == (0, 0)
+
+
+def test_duplicated_rows_are_refused_with_both_row_numbers(
+    engine: sa.Engine, shipped_plan: Plan, tmp_path: Path
+) -> None:
+    path = _csv(
+        tmp_path, "dup.csv", "new-jobs,2022-Q1,8000,,,,\nnew-jobs,2022-Q2,15000,,,,\nnew-jobs,2022-Q1,8100,,,,\n"
+    )
+    report = ingest_file(engine, shipped_plan, path)
+    assert report.outcome == Outcome.REJECTED
+    assert report.errors == [
+        "row 4: repeats row 2 (new-jobs 2022-Q1); send one figure per target and period",
+    ]
+    assert _count(engine) == (0, 0)
+
+
+def test_a_revision_supersedes_and_the_history_is_kept(engine: sa.Engine, shipped_plan: Plan, tmp_path: Path) -> None:
+    first = _csv(tmp_path, "q1.csv", "grdp-growth,2022-Q1,7.5,,estimate,,\nnew-jobs,2022-Q1,8000,,,,\n")
+    second = _csv(tmp_path, "q1-revised.csv", 'grdp-growth,2022-Q1,"7,9",,official,,\nnew-jobs,2022-Q1,8000,,,,\n')
+    assert ingest_file(engine, shipped_plan, first).new == 2
+    report = ingest_file(engine, shipped_plan, second)
+    assert (report.new, report.revised, report.unchanged) == (0, 1, 1)
+    [current] = figures(engine, "grdp-growth")
+    assert (current.value, current.status, current.file_name) == (Decimal("7.9"), "official", "q1-revised.csv")
+    history = figures(engine, "grdp-growth", history=True)
+    assert [(f.value, f.status, f.is_current) for f in history] == [
+        (Decimal("7.5"), "estimate", False),
+        (Decimal("7.9"), "official", True),
+    ]
+
+
+def test_an_estimate_never_replaces_an_official_figure(engine: sa.Engine, shipped_plan: Plan, tmp_path: Path) -> None:
+    ingest_file(engine, shipped_plan, _csv(tmp_path, "official.csv", "grdp-growth,2022-H1,8.2,,official,,\n"))
+    report = ingest_file(engine, shipped_plan, _csv(tmp_path, "late.csv", "grdp-growth,2022-H1,8.0,,ước,,\n"))
+    assert (report.outcome, report.kept_as_history, report.revised) == (Outcome.INGESTED, 1, 0)
+    [current] = figures(engine, "grdp-growth")
+    assert (current.value, current.status) == (Decimal("8.2"), "official")
+    assert len(figures(engine, "grdp-growth", history=True)) == 2
+
+
+def test_million_vnd_is_converted_exactly_and_an_unsaid_unit_is_refused(
+    engine: sa.Engine, shipped_plan: Plan, tmp_path: Path
+) -> None:
+    unsaid = _csv(tmp_path, "unsaid.csv", "budget-revenue,2022-06,7622800,,,,\n")
+    report = ingest_file(engine, shipped_plan, unsaid)
+    assert report.outcome == Outcome.REJECTED
+    assert "over 10 times the year's target (10788 tỷ đồng)" in report.errors[0]
+    said = _csv(tmp_path, "said.csv", 'budget-revenue,2022-06,"7.622.812,345",,,triệu đồng,\n')
+    assert ingest_file(engine, shipped_plan, said).outcome == Outcome.INGESTED
+    [figure] = figures(engine, "budget-revenue")
+    assert (figure.value, figure.unit) == (Decimal("7622.812345"), "tỷ đồng")
+    assert (figure.reported_value, figure.reported_unit) == (Decimal("7622812.345"), "triệu đồng")
+
+
+def test_a_unit_of_another_kind_or_a_percentage_of_money_is_refused(
+    engine: sa.Engine, shipped_plan: Plan, tmp_path: Path
+) -> None:
+    path = _csv(
+        tmp_path,
+        "units.csv",
+        'public-investment-disbursement,2022-07-31,"36,4%",,,,\n'
+        "budget-revenue,2022-06,12,,,kg,\n"
+        "budget-revenue,2022-07,12,,,đồng la,\n",
+    )
+    report = ingest_file(engine, shipped_plan, path)
+    assert report.errors == [
+        "row 2 value='36,4%': a percentage for a target in tỷ đồng; report the amount in tỷ đồng",
+        "row 3 unit='kg': cannot be converted to the target's unit 'tỷ đồng'",
+        "row 4 unit='đồng la': unknown unit; expected e.g. 'tỷ đồng', 'triệu đồng', '%'",
+    ]
+
+
+def test_disbursement_may_report_january_of_the_next_year(
+    engine: sa.Engine, shipped_plan: Plan, tmp_path: Path
+) -> None:
+    path = _csv(
+        tmp_path,
+        "jan.csv",
+        "public-investment-disbursement,2023-01-31,6900,,,,\nbudget-revenue,2023-01,100,,,,\n",
+    )
+    report = ingest_file(engine, shipped_plan, path)
+    assert report.errors == [
+        "row 3 period='2023-01': outside the plan; expected a period from 2022-01-01 to 2022-12-31"
+    ]
+
+
+def test_share_figures_name_their_share(engine: sa.Engine, shipped_plan: Plan, tmp_path: Path) -> None:
+    good = _csv(
+        tmp_path,
+        "structure.csv",
+        "economic-structure,2022-H1,58.9,industry-construction,,,\neconomic-structure,2022-H1,24.3,services,,,\n",
+    )
+    assert ingest_file(engine, shipped_plan, good).new == 2
+    bad = _csv(tmp_path, "structure-bad.csv", "economic-structure,2022-H1,58.9,,,,\n")
+    assert ingest_file(engine, shipped_plan, bad).errors == [
+        "row 2 breakdown='': a share of economic-structure; expected one of industry-construction, services, agriculture"
+    ]
+
+
+def test_excel_numbers_dates_and_percent_cells(engine: sa.Engine, shipped_plan: Plan, tmp_path: Path) -> None:
+    import datetime as dt
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Chỉ tiêu", "Kỳ", "Giá trị", "Phân tổ", "Trạng thái"])
+    sheet.append(["public-investment-disbursement", dt.datetime(2022, 7, 31), 2552.0, None, "ước"])
+    sheet.append(["health-insurance-coverage", "2022-Q2", 0.991, None, "chính thức"])
+    sheet["C3"].number_format = "0.0%"
+    sheet.append(["new-jobs", "2022-H1", 11920, None, None])
+    path = tmp_path / "so-khdt.xlsx"
+    book.save(path)
+    report = ingest_file(engine, shipped_plan, path)
+    assert (report.outcome, report.new) == (Outcome.INGESTED, 3), report.errors
+    stored = {f.target_id: f for f in figures(engine)}
+    disbursement = stored["public-investment-disbursement"]
+    assert (disbursement.period, disbursement.value, disbursement.status) == ("2022-07-31", Decimal(2552), "estimate")
+    assert stored["health-insurance-coverage"].value == Decimal("99.1")
+    assert stored["new-jobs"].value == Decimal(11920)
+
+
+def test_json_rows(engine: sa.Engine, shipped_plan: Plan, tmp_path: Path) -> None:
+    path = tmp_path / "tourists.json"
+    path.write_text(
+        '[{"target": "tourist-arrivals", "period": "2022-03", "value": 310000},'
+        ' {"target": "tourist-arrivals", "period": "2022-04", "value": "abc"}]',
+        encoding="utf-8",
+    )
+    report = ingest_file(engine, shipped_plan, path)
+    assert report.errors == ["row 2 value='abc': 'abc' is not a number; expected e.g. 7088.973, 7.088,973 or 36,4%"]

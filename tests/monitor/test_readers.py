@@ -1,0 +1,70 @@
+"""Reading data files: layouts departments really send, and files that cannot be read at all."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from monitor.ingest.readers import FileError, read_rows
+
+
+def test_csv_with_bom_semicolons_and_vietnamese_headers(tmp_path: Path) -> None:
+    path = tmp_path / "a.csv"
+    path.write_text("\ufeffChỉ tiêu;Kỳ;Giá trị;Ghi chú\nnew-jobs;2022-Q1;8.000;\n\n", encoding="utf-8")
+    rows = list(read_rows(path))
+    assert [(r.number, r.cells) for r in rows] == [
+        (2, {"target": "new-jobs", "period": "2022-Q1", "value": "8.000", "note": ""})
+    ]
+
+
+def test_a_row_with_more_cells_than_columns_is_a_row_problem(tmp_path: Path) -> None:
+    path = tmp_path / "a.csv"
+    path.write_text("target,period,value\nnew-jobs,2022-Q1,8,000\n", encoding="utf-8")
+    [row] = read_rows(path)
+    assert row.problem == "more cells than columns: '000'"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("a.csv", b"", "the file is empty"),
+        ("a.csv", b"target,value\nx,1\n", "row 1: missing column(s) period"),
+        ("a.csv", b"target,period,value,amount\n", "row 1: unknown column(s) 'amount'"),
+        ("a.csv", b"target,period,value,value\n", "row 1: column(s) value appear more than once"),
+        ("a.csv", "target,period,value\nBác,2022,1\n".encode("latin-1"), "not UTF-8 text"),
+        ("a.xlsx", b"", "not a readable .xlsx workbook"),
+        ("a.xlsx", b"PK\x03\x04truncated", "not a readable .xlsx workbook"),
+        ("a.json", b'{"target": "x"}', "expected a JSON array of rows"),
+        ("a.json", b"[{,]", "invalid JSON at line 1 column 3"),
+        ("a.ods", b"", "unsupported file type '.ods'"),
+    ],
+)
+def test_unreadable_files(tmp_path: Path, name: str, content: bytes, message: str) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(FileError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        list(read_rows(path))
+
+
+def test_an_empty_sheet_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "empty.xlsx"
+    Workbook().save(path)
+    with pytest.raises(FileError, match="the first sheet is empty"):
+        list(read_rows(path))
+
+
+def test_a_truncated_workbook_is_refused(tmp_path: Path) -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["target", "period", "value"])
+    for month in range(1, 13):
+        sheet.append(["budget-revenue", f"2022-{month:02d}", month * 100])
+    whole = tmp_path / "whole.xlsx"
+    book.save(whole)
+    cut = tmp_path / "cut.xlsx"
+    cut.write_bytes(whole.read_bytes()[: whole.stat().st_size // 2])
+    with pytest.raises(FileError, match="not a readable .xlsx workbook"):
+        list(read_rows(cut))
