@@ -181,7 +181,8 @@ def test_share_figures_name_their_share(engine: sa.Engine, shipped_plan: Plan, t
     assert ingest_file(engine, shipped_plan, good).new == 2
     bad = _csv(tmp_path, "structure-bad.csv", "economic-structure,2022-H1,58.9,,,,\n")
     assert ingest_file(engine, shipped_plan, bad).errors == [
-        "row 2 breakdown='': a share of economic-structure; expected one of industry-construction, services, agriculture"
+        "row 2 breakdown='': a share of economic-structure; "
+        "expected one of industry-construction, services, agriculture"
     ]
 
 
