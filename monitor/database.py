@@ -23,10 +23,19 @@ class SchemaError(RuntimeError):
     """The database schema does not match this program; the message says what to do."""
 
 
+class DatabaseURLError(ValueError):
+    """A database URL this program cannot use."""
+
+
 def create_engine(url: str) -> sa.Engine:
     """An engine for `url`; SQLite files get WAL, foreign keys and a busy timeout."""
     if url.startswith(("postgresql://", "postgres://")):
         url = "postgresql+psycopg://" + url.split("://", 1)[1]
+    if not url.startswith(("sqlite:///", "postgresql+psycopg://")):
+        shown = sa.make_url(url).render_as_string() if "://" in url else url
+        raise DatabaseURLError(
+            f"unsupported database URL {shown!r}; expected sqlite:///path/to/file.db or postgresql://user:password@host/db"
+        )
     if url.startswith("sqlite"):
         path = sa.make_url(url).database
         if path and path != ":memory:":
@@ -43,6 +52,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA cache_size=-65536")  # 64 MB of page cache: bulk ingestion builds indexes
     cursor.close()
 
 

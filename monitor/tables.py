@@ -37,14 +37,13 @@ class Observation(SQLModel, table=True):
             "breakdown",
             "period",
             unique=True,
-            sqlite_where=sa.text("is_current"),
+            sqlite_where=sa.text("is_current = 1"),
             postgresql_where=sa.text("is_current"),
         ),
-        sa.Index("observation_key", "target_id", "breakdown", "period"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    ingestion_id: int = Field(foreign_key="ingestion.id", index=True)
+    ingestion_id: int = Field(foreign_key="ingestion.id")
     target_id: str = Field(max_length=64)
     breakdown: str = Field(default="", max_length=130)
     period: str = Field(max_length=16)

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from pydantic import ValidationError
 from rich.console import Console
 
-from monitor.database import SchemaError, open_database
+from monitor.database import DatabaseURLError, SchemaError, open_database
 from monitor.settings import Settings
 from rules import Plan, RuleSetError, load_plan
 
@@ -53,10 +53,18 @@ def database() -> sa.Engine:
         return open_database(url)
     except SchemaError as exc:
         fail(str(exc), status=2)
-    except sa.exc.OperationalError as exc:
-        fail(f"cannot open the database {sa.make_url(url).render_as_string()}: {exc.orig}", status=2)
-    except sa.exc.ArgumentError as exc:
-        fail(f"invalid database URL {url!r}: {exc}", status=2)
+    except (sa.exc.OperationalError, sa.exc.ArgumentError, DatabaseURLError) as exc:
+        fail(database_problem(url, exc), status=2)
+
+
+def database_problem(url: str, exc: Exception) -> str:
+    """What to tell a person whose database cannot be opened."""
+    if isinstance(exc, DatabaseURLError):
+        return str(exc)
+    if isinstance(exc, sa.exc.ArgumentError):
+        return f"invalid database URL: {exc}"
+    cause = getattr(exc, "orig", None) or exc
+    return f"cannot open the database {sa.make_url(url).render_as_string()}: {cause}"
 
 
 def console() -> Console:

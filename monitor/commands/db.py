@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import click
+import sqlalchemy as sa
 
 from monitor import database as db
-from monitor.commands.common import fail, settings
+from monitor.commands.common import database_problem, fail, settings
 
 
 @click.group()
@@ -13,14 +14,24 @@ def db_group() -> None:
     """The database schema: show its revision, upgrade it."""
 
 
+def _engine() -> sa.Engine:
+    url = settings().effective_database_url()
+    try:
+        engine = db.create_engine(url)
+        engine.connect().close()
+    except (sa.exc.OperationalError, sa.exc.ArgumentError, db.DatabaseURLError) as exc:
+        fail(database_problem(url, exc), status=2)
+    return engine
+
+
 @db_group.command()
 def upgrade() -> None:
     """Bring the database schema to this program's revision."""
-    engine = db.create_engine(settings().effective_database_url())
+    engine = _engine()
+    before = db.current_revision(engine)
     try:
-        before = db.current_revision(engine)
         db.upgrade(engine)
-    except Exception as exc:  # a failed migration is rolled back; say why
+    except sa.exc.SQLAlchemyError as exc:  # a failed migration is rolled back; say why
         fail(f"upgrade failed, nothing changed: {exc}", status=2)
     click.echo(f"database schema: {before or 'empty'} -> {db.current_revision(engine)}")
 
@@ -28,5 +39,4 @@ def upgrade() -> None:
 @db_group.command()
 def current() -> None:
     """Print the database schema revision and this program's."""
-    engine = db.create_engine(settings().effective_database_url())
-    click.echo(f"database: {db.current_revision(engine) or 'empty'}; program: {db.head_revision()}")
+    click.echo(f"database: {db.current_revision(_engine()) or 'empty'}; program: {db.head_revision()}")

@@ -114,7 +114,7 @@ def ingest_file(
                 transaction.rollback()
             else:
                 _commit(connection, report, sha256, kind, submitter, received)
-        _drop_staging(connection)
+        connection.invalidate()  # ends the session: its temporary table goes with it, at once
     return report
 
 
@@ -137,8 +137,7 @@ def _load(connection: sa.Connection, plan: Plan, path: Path) -> Report:
         report.errors = ["no data rows; expected rows of target, period, value"]
         return report
     if not errors:
-        connection.exec_driver_sql("CREATE INDEX pm_staging_key ON pm_staging (target_id, breakdown, period)")
-        errors += _duplicates(connection)
+        errors += _index_or_duplicates(connection)
     if errors:
         report.outcome = Outcome.REJECTED
         errors.sort(key=lambda e: e.row)
@@ -174,6 +173,17 @@ def _chunks(rows: Iterator[Staged]) -> Iterator[list[Staged]]:
 def _insert_sql(connection: sa.Connection) -> str:
     mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
     return f"INSERT INTO pm_staging ({', '.join(STAGED_COLUMNS)}) VALUES ({', '.join([mark] * len(STAGED_COLUMNS))})"
+
+
+def _index_or_duplicates(connection: sa.Connection) -> list[RowError]:
+    """Index the staged rows by key; if a key repeats, the rows that repeat it."""
+    index = "CREATE UNIQUE INDEX pm_staging_key ON pm_staging (target_id, breakdown, period)"
+    try:
+        with connection.begin_nested():
+            connection.exec_driver_sql(index)
+    except sa.exc.IntegrityError:
+        return _duplicates(connection)
+    return []
 
 
 def _duplicates(connection: sa.Connection) -> list[RowError]:
@@ -219,11 +229,6 @@ def _commit(
     columns = [*STAGED_COLUMNS, "is_current"]
     selected = sa.select(
         *(s.c[c] for c in columns), sa.literal(ingestion_id).label("ingestion_id"), sa.literal(received).label("r")
-    )
+    ).order_by(s.c.target_id, s.c.breakdown, s.c.period)  # in key order, the index grows at its end
     connection.execute(sa.insert(o).from_select([*columns, "ingestion_id", "received_at"], selected))
     report.new = report.rows - report.unchanged - report.revised - report.kept_as_history
-
-
-def _drop_staging(connection: sa.Connection) -> None:
-    with connection.begin():
-        STAGING.drop(connection, checkfirst=True)

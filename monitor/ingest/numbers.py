@@ -34,6 +34,8 @@ def read_figure(cell: object, *, excel_percent: bool = False) -> Figure:
     `excel_percent` says the cell is an Excel number formatted as a percentage, which Excel stores
     as a fraction (0.364 shown as 36.4%).
     """
+    if type(cell) is str and _PLAIN.fullmatch(cell) and not _AMBIGUOUS.fullmatch(cell):
+        return Figure(Decimal(cell), False)  # the common case, first
     if isinstance(cell, bool):
         raise ValueError("expected a number, found a true/false cell")
     if isinstance(cell, int):

@@ -38,7 +38,7 @@ class FileError(ValueError):
     """The file as a whole cannot be read: its kind, its encoding, its header."""
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     """One data row: its number as the author sees it, and its cells by column name."""
 
@@ -105,13 +105,18 @@ def _csv_rows(path: Path) -> Iterator[Row]:
 
 
 def _csv_body(handle: Any, names: list[str | None], delimiter: str) -> Iterator[Row]:
+    width = len(names)
+    every_column_named = None not in names
     with handle:
         try:
             for number, record in enumerate(csv.reader(handle, delimiter=delimiter), start=2):
+                if len(record) == width and every_column_named and record[0]:
+                    yield Row(number, dict(zip(names, record, strict=True)))  # type: ignore[arg-type]
+                    continue
                 if not any(cell.strip() for cell in record):
                     continue
-                if len(record) > len(names):
-                    extra = [c for c in record[len(names) :] if c.strip()]
+                if len(record) > width:
+                    extra = [c for c in record[width:] if c.strip()]
                     if extra:
                         yield Row(number, {}, problem=f"more cells than columns: {', '.join(map(repr, extra))}")
                         continue

@@ -50,8 +50,8 @@ class Staged(NamedTuple):
     target_id: str
     breakdown: str
     period: str
-    period_start: dt.date
-    period_end: dt.date
+    period_start: str  # ISO dates: what both databases take for a date column
+    period_end: str
     basis: str
     value: str
     unit: str
@@ -85,6 +85,8 @@ class RowChecker:
     def __init__(self, plan: Plan) -> None:
         self.plan = plan
         self._memo: dict[tuple[str, str, Any], Any] = {}
+        self._limits: dict[str, Limits] = {}
+        self._bases = {t.id: t.reporting.basis.value for t in plan.targets.values()}
 
     def check(self, row: Row) -> Staged | list[RowError]:
         if row.problem:
@@ -98,16 +100,17 @@ class RowChecker:
         target = self.plan.targets.get(cells.get("target"))  # type: ignore[arg-type]
         if target is None:
             self._unknown_target(cells.get("target"), fail)
-        period = self._remember("period", target, cells.get("period"), self._period, fail)
+        dated = self._remember("period", target, cells.get("period"), self._period, fail)
         breakdown = self._remember("breakdown", target, cells.get("breakdown"), self._breakdown, fail)
         basis = self._choice(cells.get("basis"), BASES, "basis", fail)
         status = self._choice(cells.get("status"), STATUSES, "status", fail) or "official"
         staged_value = self._value(row, target, fail) if target else None
-        if target is None or period is None or breakdown is None or staged_value is None or errors:
+        if target is None or dated is None or breakdown is None or staged_value is None or errors:
             return errors
+        period, start, end = dated
         value, reported, reported_unit = staged_value
-        basis = basis or target.reporting.basis.value
-        if basis == Basis.PERIOD and period.kind == PeriodKind.DATE:
+        basis = basis or self._bases[target.id]
+        if basis == "period" and period.kind is PeriodKind.DATE:
             fail("basis", "a single-period figure needs a month, quarter, half or year, not a date")
             return errors
         note = cells.get("note")
@@ -115,8 +118,8 @@ class RowChecker:
             target.id,
             breakdown,
             period.label,
-            period.start,
-            period.end,
+            start,
+            end,
             basis,
             value,
             target.unit,
@@ -149,7 +152,7 @@ class RowChecker:
         hint = f"; did you mean '{close[0]}'?" if close else "; see plan-monitor targets"
         fail("target", f"unknown target{hint}")
 
-    def _period(self, target: Target, cell: Any) -> Period | Refusal:
+    def _period(self, target: Target, cell: Any) -> tuple[Period, str, str] | Refusal:
         if isinstance(cell, dt.datetime):
             cell = cell.date()
         try:
@@ -159,7 +162,7 @@ class RowChecker:
         start, end = self.plan.info.start, target.effective_deadline(self.plan.info.year)
         if period.start < start or period.end > end:
             return Refusal(f"outside the plan; expected a period from {start} to {end}")
-        return period
+        return period, period.start.isoformat(), period.end.isoformat()
 
     @staticmethod
     def _breakdown(target: Target, cell: Any) -> str | Refusal:
@@ -223,7 +226,10 @@ class RowChecker:
         else:
             value = unit.convert(figure.value, UNITS[target.unit])
             shown = canonical(value)
-        problem = _implausible(target, value)
+        limits = self._limits.get(target.id)
+        if limits is None:
+            limits = self._limits[target.id] = Limits.of(target)
+        problem = limits.problem(value)
         if problem:
             fail("value", problem)
             return None
@@ -239,18 +245,35 @@ class RowChecker:
         return unit
 
 
-def _implausible(target: Target, value: Decimal) -> str | None:
-    if target.kind in (Kind.CUMULATIVE, Kind.MILESTONE) and target.value and value < 0:
-        return "negative; a year-to-date total cannot be below zero"
-    if target.kind == Kind.CUMULATIVE and target.value and value > PLAUSIBLE_MULTIPLE * target.value:
-        return (
-            f"{canonical(value)} {target.unit} is over {PLAUSIBLE_MULTIPLE} times the year's target "
-            f"({canonical(target.value)} {target.unit}); "
-            "if the figure is in another unit, say so in a 'unit' column"
-        )
-    if target.unit == "%" and target.kind in (Kind.LEVEL, Kind.SHARE) and not 0 <= value <= 100:
-        return "a rate must be between 0 and 100 %"
-    return None
+@dataclass(frozen=True)
+class Limits:
+    """What a plausible figure of a target lies within, and what to say when it does not."""
+
+    low: Decimal | None
+    high: Decimal | None
+    too_low: str
+    too_high: str
+
+    @classmethod
+    def of(cls, target: Target) -> Limits:
+        if target.unit == "%" and target.kind in (Kind.LEVEL, Kind.SHARE):
+            rate = "a rate must be between 0 and 100 %"
+            return cls(Decimal(0), Decimal(100), rate, rate)
+        if target.kind in (Kind.CUMULATIVE, Kind.MILESTONE) and target.value:
+            high = PLAUSIBLE_MULTIPLE * target.value if target.kind == Kind.CUMULATIVE else None
+            too_high = (
+                f"over {PLAUSIBLE_MULTIPLE} times the year's target ({canonical(target.value)} {target.unit}); "
+                "if the figure is in another unit, say so in a 'unit' column"
+            )
+            return cls(Decimal(0), high, "negative; a year-to-date total cannot be below zero", too_high)
+        return cls(None, None, "", "")
+
+    def problem(self, value: Decimal) -> str | None:
+        if self.low is not None and value < self.low:
+            return self.too_low
+        if self.high is not None and value > self.high:
+            return self.too_high
+        return None
 
 
 def _text(cell: Any) -> str:

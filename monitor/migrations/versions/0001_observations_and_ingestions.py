@@ -54,24 +54,20 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("observation", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_observation_ingestion_id"), ["ingestion_id"], unique=False)
         batch_op.create_index(
             "observation_current_key",
             ["target_id", "breakdown", "period"],
             unique=True,
-            sqlite_where=sa.text("is_current"),
+            sqlite_where=sa.text("is_current = 1"),
             postgresql_where=sa.text("is_current"),
         )
-        batch_op.create_index("observation_key", ["target_id", "breakdown", "period"], unique=False)
 
 
 def downgrade() -> None:
     with op.batch_alter_table("observation", schema=None) as batch_op:
-        batch_op.drop_index("observation_key")
         batch_op.drop_index(
-            "observation_current_key", sqlite_where=sa.text("is_current"), postgresql_where=sa.text("is_current")
+            "observation_current_key", sqlite_where=sa.text("is_current = 1"), postgresql_where=sa.text("is_current")
         )
-        batch_op.drop_index(batch_op.f("ix_observation_ingestion_id"))
 
     op.drop_table("observation")
     op.drop_table("ingestion")
