@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -49,26 +49,15 @@ def figures(engine: sa.Engine, target_id: str | None = None, *, history: bool = 
         query = query.where(o.c.is_current)
     with engine.connect() as connection:
         rows = connection.execute(query).mappings().all()
+    names = [f.name for f in fields(StoredFigure)]
     return [
         StoredFigure(
-            id=row["id"],
-            target_id=row["target_id"],
-            breakdown=row["breakdown"],
-            period=row["period"],
-            period_start=row["period_start"],
-            period_end=row["period_end"],
-            basis=row["basis"],
-            value=Decimal(row["value"]),
-            unit=row["unit"],
-            reported_value=Decimal(row["reported_value"]),
-            reported_unit=row["reported_unit"],
-            status=row["status"],
-            note=row["note"],
-            file_name=row["file_name"],
-            source_row=row["source_row"],
-            submitter=row["submitter"],
-            received_at=row["received_at"],
-            is_current=bool(row["is_current"]),
+            **{
+                **{name: row[name] for name in names},
+                "value": Decimal(row["value"]),
+                "reported_value": Decimal(row["reported_value"]),
+                "is_current": bool(row["is_current"]),
+            }
         )
         for row in rows
     ]

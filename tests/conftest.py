@@ -27,6 +27,23 @@ departments:
 """
 
 
+def revenue_target(*, value: str = "10788", lines: str = "1", quote: str = "x") -> str:
+    """A rule file with one valid cumulative target owned by the base plan's 'finance'."""
+    return f"""\
+targets:
+  - id: revenue
+    number: 5
+    name: Thu ngân sách
+    kind: cumulative
+    comparator: at_least
+    value: {value}
+    unit: tỷ đồng
+    reporting: {{every: month, basis: year_to_date}}
+    owner: finance
+    source: {{lines: "{lines}", quote: "{quote}"}}
+"""
+
+
 @pytest.fixture(scope="session")
 def shipped_plan() -> Plan:
     return load_plan([TARGETS])

@@ -8,29 +8,15 @@ from pathlib import Path
 import pytest
 
 from rules import RuleSetError, load_plan
-from tests.conftest import BASE_PLAN
+from tests.conftest import BASE_PLAN, revenue_target
 
 DOCUMENT = "Phần thứ hai\n\n(5) Thu ngân sách nhà nước đạt 10.788 tỷ \n\nđồng;\n"
-
-TARGET = """\
-targets:
-  - id: revenue
-    number: 5
-    name: Thu ngân sách
-    kind: cumulative
-    comparator: at_least
-    value: 10788
-    unit: tỷ đồng
-    reporting: {{every: month, basis: year_to_date}}
-    owner: finance
-    source: {{lines: "{lines}", quote: "{quote}"}}
-"""
 
 
 def _plan_with_document(rule_dir: Callable[..., Path], lines: str, quote: str) -> Path:
     folder = rule_dir(
         plan=BASE_PLAN.replace("  admin: office", "  admin: office\n  document: source.txt"),
-        targets=TARGET.format(lines=lines, quote=quote),
+        targets=revenue_target(lines=lines, quote=quote),
     )
     (folder / "source.txt").write_text(DOCUMENT, encoding="utf-8")
     return folder

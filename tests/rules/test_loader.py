@@ -9,20 +9,9 @@ from pathlib import Path
 import pytest
 
 from rules import RuleSetError, load_plan
+from tests.conftest import revenue_target
 
-TARGET = """\
-targets:
-  - id: revenue
-    number: 5
-    name: Thu ngân sách
-    kind: cumulative
-    comparator: at_least
-    value: 7088.973
-    unit: tỷ đồng
-    reporting: {every: month, basis: year_to_date}
-    owner: finance
-    source: {lines: "1", quote: "x"}
-"""
+TARGET = revenue_target(value="7088.973")
 
 
 def _problems(paths: list[Path]) -> list[str]:
