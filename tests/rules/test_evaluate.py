@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import ClassVar
 
 import pytest
 
@@ -49,14 +50,19 @@ class TestCumulativeFlow:
 
     def test_a_month_figure_adds_on_to_a_year_to_date_figure(self) -> None:
         flow = target(value=1200)
-        result = evaluate(flow, [figure("2022-Q1", 300), figure("2022-04", 110, basis="period")], day("2022-05-01"), year=YEAR)
+        result = evaluate(
+            flow, [figure("2022-Q1", 300), figure("2022-04", 110, basis="period")], day("2022-05-01"), year=YEAR
+        )
         assert result.actual == Decimal(410)
 
     def test_milestones_shape_the_requirement_and_the_projection(self) -> None:
         disbursement = target(
             value=1000,
             deadline="2023-01-31",
-            trajectory={"type": "milestones", "points": [{"date": "2022-06-30", "share": 40}, {"date": "2023-01-31", "share": 100}]},
+            trajectory={
+                "type": "milestones",
+                "points": [{"date": "2022-06-30", "share": 40}, {"date": "2023-01-31", "share": 100}],
+            },
         )
         result = evaluate(disbursement, [figure("2022-06", 300)], day("2022-07-15"), year=YEAR)
         assert result.required == Decimal(400)
@@ -67,7 +73,9 @@ class TestCumulativeFlow:
         assert result.status == Status.CRITICAL  # 25 % short of the requirement
 
     def test_a_seasonal_profile_is_not_a_straight_line(self) -> None:
-        grain = target(value=600, trajectory={"type": "monthly_profile", "shares": [0, 0, 0, 0, 10, 40, 0, 0, 10, 40, 0, 0]})
+        grain = target(
+            value=600, trajectory={"type": "monthly_profile", "shares": [0, 0, 0, 0, 10, 40, 0, 0, 10, 40, 0, 0]}
+        )
         result = evaluate(grain, [figure("2022-06", 300)], day("2022-07-01"), year=YEAR)
         assert result.required == Decimal(300)
         assert result.status == Status.ON_TRACK
@@ -126,7 +134,9 @@ class TestDirectionAndStrictness:
 
     def test_year_end_verdict_is_the_plain_comparison(self) -> None:
         flow = target(value=1200, tolerance={"measure": "relative", "at_risk": 5, "behind": 10, "critical": 20})
-        assert _status(flow, [figure("2022", 1199)], "2023-01-15") == Status.AT_RISK  # within the dead band, yet not met
+        assert (
+            _status(flow, [figure("2022", 1199)], "2023-01-15") == Status.AT_RISK
+        )  # within the dead band, yet not met
         assert _status(flow, [figure("2022", 1200)], "2023-01-15") == Status.ACHIEVED
 
 
@@ -154,7 +164,9 @@ class TestGrowthRange:
         assert _status(farm, [figure("2022", 137)], "2023-01-20") == Status.ACHIEVED
         assert _status(farm, [figure("2022", 141)], "2023-01-20") == Status.AT_RISK
         assert _status(farm, [figure("2022", 150)], "2023-01-20") == Status.CRITICAL
-        assert _status(farm, [figure("2022-06-30", 150)], "2022-07-20") == Status.AT_RISK  # not judged before the deadline
+        assert (
+            _status(farm, [figure("2022-06-30", 150)], "2022-07-20") == Status.AT_RISK
+        )  # not judged before the deadline
 
 
 class TestShares:
@@ -178,7 +190,10 @@ class TestShares:
 
 
 class TestBreakdowns:
-    SPLIT = {"dimension": "source", "parts": [{"key": "a", "name": "A", "value": 800}, {"key": "b", "name": "B", "value": 400}]}
+    SPLIT: ClassVar[dict[str, object]] = {
+        "dimension": "source",
+        "parts": [{"key": "a", "name": "A", "value": 800}, {"key": "b", "name": "B", "value": 400}],
+    }
 
     def test_each_part_is_judged_against_its_own_amount(self) -> None:
         flow = target(value=1200, breakdowns=[self.SPLIT])
