@@ -188,7 +188,10 @@ def _grade(
     measure = gap
     if tolerance.measure == Measure.RELATIVE:
         measure = gap / abs(required) * HUNDRED if required else (ZERO if gap <= 0 else HUNDRED)
-    if meets or (not final and measure <= tolerance.at_risk and not (measure == 0 and _strict(target))):
+    # Within the dead band a shortfall still counts as on track; for a strict comparator a band of
+    # zero leaves no room, since meeting the requirement exactly is not enough.
+    in_dead_band = measure <= tolerance.at_risk and (tolerance.at_risk > 0 or not _strict(target))
+    if meets or (not final and in_dead_band):
         return Status.ON_TRACK, "meets what is required by now"
     unit = "%" if tolerance.measure == Measure.RELATIVE else f" {target.unit}".replace(" %", " points")
     short = f"short by {_plain(measure)}{unit}"

@@ -36,9 +36,9 @@ def trajectories(draw: st.DrawFn) -> dict[str, object]:
             st.lists(st.integers(min_value=0, max_value=20), min_size=12, max_size=12).filter(any)
         )
         total = sum(weights)
-        shares: list[Decimal] = [Decimal(w) * 100 / total for w in weights]
-        shares[-1] += Decimal(100) - sum(shares)
-        return {"type": "monthly_profile", "shares": shares}
+        profile: list[Decimal] = [Decimal(w) * 100 / total for w in weights]
+        profile[-1] += Decimal(100) - sum(profile)
+        return {"type": "monthly_profile", "shares": profile}
     return {"type": "linear"}
 
 
