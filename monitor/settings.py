@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -19,6 +21,21 @@ class Settings(BaseSettings):
     data_dir: Path = Field(Path("var"), description="where the default SQLite file, the inbox and the outbox live")
     targets: Path = Field(Path("targets"), description="the folder of rule files")
     inbox: Path | None = Field(None, description="the folder departments drop files in; data_dir/inbox if unset")
+    timezone: str = Field("Asia/Ho_Chi_Minh", description="the time zone of dates and schedules")
+    repeat_days: int = Field(7, ge=1, le=90, description="days before a firing alert is sent again")
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, name: str) -> str:
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {name!r}; expected e.g. Asia/Ho_Chi_Minh") from None
+        return name
+
+    def today(self) -> dt.date:
+        """Today's date where the plan is watched."""
+        return dt.datetime.now(ZoneInfo(self.timezone)).date()
 
     def effective_database_url(self) -> str:
         return self.database_url or f"sqlite:///{self.data_dir / 'plan-monitor.db'}"

@@ -61,6 +61,139 @@ class Observation(SQLModel, table=True):
     is_current: bool = True
 
 
+class EvaluationRun(SQLModel, table=True):
+    """One evaluation of the whole plan as of a date."""
+
+    __tablename__ = "evaluation_run"
+
+    id: int | None = Field(default=None, primary_key=True)
+    as_of: dt.date = Field(index=True)
+    trigger: str = Field(max_length=16)  # cli, daemon, test
+    started_at: dt.datetime = Field(sa_type=sa.DateTime(timezone=True))
+    finished_at: dt.datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+
+
+class EvaluationRecord(SQLModel, table=True):
+    """The verdict on one series in one run. Decimals are kept as exact text."""
+
+    __tablename__ = "evaluation"
+    __table_args__ = (sa.UniqueConstraint("run_id", "target_id", "breakdown"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    run_id: int = Field(foreign_key="evaluation_run.id")
+    target_id: str = Field(max_length=64)
+    breakdown: str = Field(default="", max_length=130)
+    status: str = Field(max_length=16)
+    reason: str
+    actual: str | None = Field(default=None, max_length=64)
+    actual_period: str | None = Field(default=None, max_length=32)
+    actual_source: str | None = None
+    required: str | None = Field(default=None, max_length=64)
+    gap: str | None = Field(default=None, max_length=64)
+    gap_points: str | None = Field(default=None, max_length=64)
+    projected: str | None = Field(default=None, max_length=64)
+    projected_pct: str | None = Field(default=None, max_length=64)
+    pace_per_month: str | None = Field(default=None, max_length=64)
+    overdue_period: str | None = Field(default=None, max_length=32)
+
+
+class Alert(SQLModel, table=True):
+    """The state of one alert: a target (or breakdown part) behind, or its report overdue.
+
+    The row is the alert's memory across runs, restarts and rule reloads, keyed by target id.
+    """
+
+    __tablename__ = "alert"
+    __table_args__ = (sa.UniqueConstraint("target_id", "breakdown", "kind"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    target_id: str = Field(max_length=64)
+    breakdown: str = Field(default="", max_length=130)
+    kind: str = Field(max_length=16)  # performance, overdue
+    state: str = Field(max_length=16)  # inactive, pending, firing, resolved
+    status: str = Field(max_length=16)
+    periods_held: int = 0
+    last_period: str | None = Field(default=None, max_length=32)
+    escalated: bool = False
+    since: dt.date | None = None
+    last_as_of: dt.date | None = None
+    last_notified_as_of: dt.date | None = None
+
+
+class AlertTransition(SQLModel, table=True):
+    """A change of an alert's state, with why."""
+
+    __tablename__ = "alert_transition"
+
+    id: int | None = Field(default=None, primary_key=True)
+    alert_id: int = Field(foreign_key="alert.id", index=True)
+    run_id: int = Field(foreign_key="evaluation_run.id")
+    as_of: dt.date
+    from_state: str = Field(max_length=16)
+    to_state: str = Field(max_length=16)
+    escalated: bool = False
+    status: str = Field(max_length=16)
+    reason: str
+    created_at: dt.datetime = Field(sa_type=sa.DateTime(timezone=True))
+
+
+class Notification(SQLModel, table=True):
+    """A message owed to one recipient about one alert, queued in the run that decided it."""
+
+    __tablename__ = "notification"
+    __table_args__ = (sa.UniqueConstraint("alert_id", "run_id", "recipient"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    alert_id: int = Field(foreign_key="alert.id", index=True)
+    run_id: int = Field(foreign_key="evaluation_run.id")
+    transition_id: int | None = Field(default=None, foreign_key="alert_transition.id")
+    as_of: dt.date
+    recipient: str = Field(max_length=64)  # a department id
+    role: str = Field(max_length=16)  # owner, notify, escalation
+    kind: str = Field(max_length=16)  # firing, escalated, resolved, repeat, overdue
+    state: str = Field(default="queued", max_length=16)
+    created_at: dt.datetime = Field(sa_type=sa.DateTime(timezone=True))
+
+
+class Silence(SQLModel, table=True):
+    """A target muted until a date, with why and by whom. Every silence expires."""
+
+    __tablename__ = "silence"
+
+    id: int | None = Field(default=None, primary_key=True)
+    target_id: str = Field(max_length=64, index=True)
+    breakdown: str | None = Field(default=None, max_length=130)  # None: the target and all its parts
+    until: dt.date
+    reason: str
+    created_by: str = Field(max_length=64)
+    created_at: dt.datetime = Field(sa_type=sa.DateTime(timezone=True))
+    removed_by: str | None = Field(default=None, max_length=64)
+    removed_at: dt.datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+
+
+class Acknowledgement(SQLModel, table=True):
+    """A department's explanation ("giải trình") of a shortfall in one period: cause, remedy, date."""
+
+    __tablename__ = "acknowledgement"
+
+    id: int | None = Field(default=None, primary_key=True)
+    target_id: str = Field(max_length=64, index=True)
+    breakdown: str = Field(default="", max_length=130)
+    period: str = Field(max_length=32)  # the data period it explains
+    cause: str
+    remedy: str
+    expected_date: dt.date | None = None
+    created_by: str = Field(max_length=64)
+    created_at: dt.datetime = Field(sa_type=sa.DateTime(timezone=True))
+
+
 # The Core tables, for set-based statements (bulk ingestion, queries over many rows).
 INGESTION: sa.Table = Ingestion.__table__  # type: ignore[attr-defined]
 OBSERVATION: sa.Table = Observation.__table__  # type: ignore[attr-defined]
+EVALUATION_RUN: sa.Table = EvaluationRun.__table__  # type: ignore[attr-defined]
+EVALUATION: sa.Table = EvaluationRecord.__table__  # type: ignore[attr-defined]
+ALERT: sa.Table = Alert.__table__  # type: ignore[attr-defined]
+ALERT_TRANSITION: sa.Table = AlertTransition.__table__  # type: ignore[attr-defined]
+NOTIFICATION: sa.Table = Notification.__table__  # type: ignore[attr-defined]
+SILENCE: sa.Table = Silence.__table__  # type: ignore[attr-defined]
+ACKNOWLEDGEMENT: sa.Table = Acknowledgement.__table__  # type: ignore[attr-defined]

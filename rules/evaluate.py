@@ -94,7 +94,8 @@ def evaluate(
         return _evaluate_shares(target, known, as_of, year)
     series = [o for o in known if o.breakdown == breakdown]
     actual = _actual(target, series, known, breakdown, year)
-    overdue = _overdue_period(target, actual[1] if actual else None, as_of, year)
+    # A report is one report: it is overdue for the target, not once more for each of its parts.
+    overdue = None if breakdown else _overdue_period(target, actual[1] if actual else None, as_of, year)
     if actual is None:
         status = Status.OVERDUE if overdue else Status.NO_DATA
         reason = f"report for {overdue} not received" if overdue else "no figure yet"

@@ -1,0 +1,187 @@
+"""Commands that judge the plan: evaluate (and record), status (at a glance), backtest (replay)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+from typing import Any
+
+import click
+import sqlalchemy as sa
+from rich.table import Table
+
+from monitor.alerts import RunResult, recipients
+from monitor.catalogue import number
+from monitor.commands.common import console, database, fail, load, settings
+from monitor.lifecycle import AlertKind, AlertState
+from monitor.runs import replay, run_evaluation, steps
+from monitor.series import evaluate_stored
+from monitor.tables import ALERT
+from notifiers import formatting
+from rules import Plan
+from rules.evaluate import Evaluation, Status
+
+COLOURS = {
+    Status.CRITICAL: "bold red",
+    Status.BEHIND: "red",
+    Status.OVERDUE: "magenta",
+    Status.AT_RISK: "yellow",
+    Status.NO_DATA: "dim",
+    Status.ON_TRACK: "green",
+    Status.ACHIEVED: "bold green",
+}
+DATE = click.DateTime(formats=["%Y-%m-%d"])
+
+
+def _as_of(value: dt.datetime | None) -> dt.date:
+    return value.date() if value else settings().today()
+
+
+def _repeat() -> dt.timedelta:
+    return dt.timedelta(days=settings().repeat_days)
+
+
+def record(evaluation: Evaluation, states: dict[tuple[str, str, AlertKind], AlertState]) -> dict[str, Any]:
+    """The JSON object of one evaluation; its keys are a stable interface, only ever added to."""
+    state = states.get((evaluation.target_id, evaluation.breakdown, AlertKind.PERFORMANCE), AlertState.INACTIVE)
+    overdue = states.get((evaluation.target_id, evaluation.breakdown, AlertKind.OVERDUE), AlertState.INACTIVE)
+    return {
+        "id": evaluation.target_id,
+        "breakdown": evaluation.breakdown or None,
+        "as_of": evaluation.as_of.isoformat(),
+        "status": evaluation.status.value,
+        "reason": evaluation.reason,
+        "actual": number(evaluation.actual),
+        "period": evaluation.actual_period.label if evaluation.actual_period else None,
+        "estimate": evaluation.actual_estimate,
+        "source": evaluation.actual_source or None,
+        "required": _rounded(evaluation.required),
+        "gap": _rounded(evaluation.gap),
+        "gap_points": _rounded(evaluation.gap_points),
+        "projected": _rounded(evaluation.projected),
+        "projected_pct": _rounded(evaluation.projected_pct),
+        "pace_per_month": _rounded(evaluation.pace_per_month),
+        "overdue_period": evaluation.overdue_period.label if evaluation.overdue_period else None,
+        "alert_state": state.value,
+        "report_alert_state": overdue.value,
+    }
+
+
+def _rounded(value: Decimal | None, places: int = 3) -> int | float | None:
+    return number(value.quantize(Decimal(1).scaleb(-places))) if value is not None else None
+
+
+@click.command()
+@click.option("--as-of", type=DATE, help="Evaluate as of this date (default: today, Asia/Ho_Chi_Minh).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def evaluate(as_of: dt.datetime | None, fmt: str) -> None:
+    """Evaluate every target, record the run and its alerts, and queue the messages owed."""
+    plan = load()
+    day = _as_of(as_of)
+    result = run_evaluation(database(), plan, day, trigger="cli", repeat_every=_repeat())
+    if fmt == "json":
+        click.echo(
+            json.dumps([record(e, result.alert_states) for e in result.evaluations], ensure_ascii=False, indent=2)
+        )
+        return
+    _table(plan, result.evaluations, result.alert_states, f"Đánh giá đến ngày {formatting.day(day)}")
+    click.echo(_summary(result))
+
+
+def _summary(result: RunResult) -> str:
+    firing = sum(1 for state in result.alert_states.values() if state == AlertState.FIRING)
+    return (
+        f"run {result.run_id} as of {result.as_of}: {len(result.evaluations)} series, {firing} alerts firing, "
+        f"{len(result.transitions)} transitions, {len(result.queued)} messages queued"
+    )
+
+
+@click.command()
+@click.option("--as-of", type=DATE, help="Judge as of this date (default: today).")
+@click.option("--owner", help="Only the series this department owns.")
+def status(as_of: dt.datetime | None, owner: str | None) -> None:
+    """The plan at a glance, worst first. Records nothing."""
+    plan = load()
+    if owner is not None and owner not in plan.departments:
+        fail(f"unknown department '{owner}'; expected an id from the departments file", status=2)
+    engine = database()
+    day = _as_of(as_of)
+    evaluations = evaluate_stored(engine, plan, day)
+    if owner:
+        evaluations = [e for e in evaluations if _owner(plan, e) == owner]
+    _table(plan, evaluations, _stored_states(engine), f"Tình hình thực hiện đến ngày {formatting.day(day)}")
+
+
+def _owner(plan: Plan, evaluation: Evaluation) -> str:
+    owners, _ = recipients(plan, plan.targets[evaluation.target_id], evaluation.breakdown)
+    return owners[0].department
+
+
+def _stored_states(engine: sa.Engine) -> dict[tuple[str, str, AlertKind], AlertState]:
+    with engine.connect() as connection:
+        rows = connection.execute(sa.select(ALERT.c.target_id, ALERT.c.breakdown, ALERT.c.kind, ALERT.c.state))
+        return {(r.target_id, r.breakdown, AlertKind(r.kind)): AlertState(r.state) for r in rows}
+
+
+def _table(
+    plan: Plan, evaluations: list[Evaluation], states: dict[tuple[str, str, AlertKind], AlertState], title: str
+) -> None:
+    table = Table(title=title)
+    for column in ("status", "target", "part", "actual", "required", "gap", "year end", "period", "alert", "owner"):
+        table.add_column(column, overflow="fold")
+    for e in sorted(evaluations, key=lambda e: -e.status.severity):
+        target = plan.targets[e.target_id]
+        alert = states.get((e.target_id, e.breakdown, AlertKind.PERFORMANCE), AlertState.INACTIVE)
+        overdue = states.get((e.target_id, e.breakdown, AlertKind.OVERDUE), AlertState.INACTIVE)
+        alerts = ", ".join(f"{name} {s.value}" for name, s in (("", alert), ("report", overdue)) if s != "inactive")
+        table.add_row(
+            e.status.value,
+            f"{target.name} [dim]({target.id})[/dim]",
+            e.breakdown,
+            _vn(e.actual),
+            _vn(e.required),
+            _vn(e.gap),
+            f"{_vn(e.projected_pct, 1)}%" if e.projected_pct is not None else "",
+            e.actual_period.label if e.actual_period else (f"thiếu {e.overdue_period}" if e.overdue_period else ""),
+            alerts.strip(),
+            _owner(plan, e),
+            style=COLOURS[e.status],
+        )
+    console().print(table)
+
+
+def _vn(value: Decimal | None, places: int = 2) -> str:
+    if value is None:
+        return ""
+    return formatting.number(value.quantize(Decimal(1).scaleb(-places)).normalize())
+
+
+@click.command()
+@click.option("--from", "start", type=DATE, required=True, help="First date of the replay.")
+@click.option("--to", "end", type=DATE, required=True, help="Last date of the replay.")
+@click.option("--step", type=click.Choice(["month", "week", "day"]), default="month", show_default=True)
+def backtest(start: dt.datetime, end: dt.datetime, step: str) -> None:
+    """Replay the stored figures through the year: statuses and the messages that would have gone out.
+
+    Sends nothing and changes no alert state (the replay keeps its alerts in a scratch store).
+    """
+    if end < start:
+        fail("--to is before --from", status=2)
+    plan = load()
+    dates = steps(start.date(), end.date(), step)
+    if not dates:
+        fail(f"no {step} step between {start.date()} and {end.date()}", status=2)
+    for result in replay(database(), plan, dates, repeat_every=_repeat()):
+        counts: dict[str, int] = {}
+        for e in result.evaluations:
+            counts[e.status.value] = counts.get(e.status.value, 0) + 1
+        shown = ", ".join(f"{n} {s}" for s, n in sorted(counts.items(), key=lambda kv: -Status(kv[0]).severity))
+        click.echo(f"{result.as_of}: {shown}")
+        for target_id, breakdown, kind, before, after, reason in result.transitions:
+            part = f" [{breakdown}]" if breakdown else ""
+            click.echo(f"  {target_id}{part} {kind.value}: {before.value} -> {after.value}: {reason}")
+        for q in result.queued:
+            part = f" [{q.breakdown}]" if q.breakdown else ""
+            who = f"{q.recipient.department} ({q.recipient.role})"
+            click.echo(f"  would send {q.message.value} ({q.kind.value}) about {q.target_id}{part} to {who}")

@@ -1,0 +1,162 @@
+"""Commands that mute alerts: silences (until a date) and acknowledgements ("giải trình")."""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+
+import click
+import sqlalchemy as sa
+from rich.table import Table
+
+from monitor.commands.common import console, database, fail, load, settings
+from monitor.tables import ACKNOWLEDGEMENT, SILENCE
+from rules import Plan
+from rules.periods import Period
+
+DATE = click.DateTime(formats=["%Y-%m-%d"])
+LONGEST_SILENCE = dt.timedelta(days=366)
+
+
+def _who(by: str | None) -> str:
+    return by or getpass.getuser()
+
+
+def _series(plan: Plan, target_id: str, breakdown: str | None) -> None:
+    target = plan.targets.get(target_id)
+    if target is None:
+        fail(f"unknown target '{target_id}'; see plan-monitor targets", status=2)
+    if breakdown:
+        known = [f"{b.dimension}/{p.key}" for b in target.breakdowns for p in b.parts]
+        if breakdown not in known:
+            fail(
+                f"unknown breakdown '{breakdown}' of {target_id}; expected one of {', '.join(known) or 'none'}",
+                status=2,
+            )
+
+
+@click.group(name="silence")
+def silence_group() -> None:
+    """Mute a target's messages until a date. Every silence expires."""
+
+
+@silence_group.command(name="add")
+@click.argument("target")
+@click.option("--until", type=DATE, required=True, help="Last day of the silence (at most a year ahead).")
+@click.option("--reason", required=True, help="Why: kept with the silence.")
+@click.option("--breakdown", help="Only this breakdown part (default: the target and all its parts).")
+@click.option("--by", help="Who silences (default: the login name).")
+def silence_add(target: str, until: dt.datetime, reason: str, breakdown: str | None, by: str | None) -> None:
+    """Silence TARGET until a date."""
+    _series(load(), target, breakdown)
+    today, last = settings().today(), until.date()
+    if last < today:
+        fail(f"--until {last} is in the past", status=2)
+    if last > today + LONGEST_SILENCE:
+        fail(f"--until {last} is more than a year ahead; silences must expire", status=2)
+    if not reason.strip():
+        fail("--reason must say why", status=2)
+    with database().begin() as connection:
+        inserted = connection.execute(
+            sa.insert(SILENCE).values(
+                target_id=target, breakdown=breakdown, until=last, reason=reason.strip(), created_by=_who(by),
+                created_at=dt.datetime.now(dt.UTC),
+            )
+        )  # fmt: skip
+    click.echo(f"silence {inserted.inserted_primary_key[0]}: {target} muted until {last}")  # type: ignore[index]
+
+
+@silence_group.command(name="list")
+@click.option("--all", "everything", is_flag=True, help="Also expired and removed silences.")
+def silence_list(everything: bool) -> None:
+    """List the silences in force (or all of them)."""
+    query = sa.select(SILENCE).order_by(SILENCE.c.id)
+    if not everything:
+        query = query.where(SILENCE.c.until >= settings().today(), SILENCE.c.removed_at.is_(None))
+    with database().connect() as connection:
+        rows = connection.execute(query).mappings().all()
+    table = Table(title="Silences")
+    for column in ("id", "target", "part", "until", "reason", "by", "removed"):
+        table.add_column(column, overflow="fold")
+    for r in rows:
+        removed = f"{r['removed_by']} {r['removed_at']:%Y-%m-%d}" if r["removed_at"] else ""
+        table.add_row(
+            str(r["id"]), r["target_id"], r["breakdown"] or "", str(r["until"]), r["reason"], r["created_by"], removed
+        )
+    console().print(table)
+
+
+@silence_group.command(name="remove")
+@click.argument("silence_id", type=int)
+@click.option("--by", help="Who removes it (default: the login name).")
+def silence_remove(silence_id: int, by: str | None) -> None:
+    """End a silence before its date."""
+    with database().begin() as connection:
+        done = connection.execute(
+            sa.update(SILENCE)
+            .where(SILENCE.c.id == silence_id, SILENCE.c.removed_at.is_(None))
+            .values(removed_by=_who(by), removed_at=dt.datetime.now(dt.UTC))
+        )
+    if done.rowcount == 0:
+        fail(f"no silence {silence_id} in force", status=2)
+    click.echo(f"silence {silence_id} removed")
+
+
+@click.group(name="ack")
+def ack_group() -> None:
+    """Acknowledge a shortfall ("giải trình"): cause, remedy, expected date."""
+
+
+@ack_group.command(name="add")
+@click.argument("target")
+@click.option("--period", required=True, help="The period explained, e.g. 2022-06 (the figure's period).")
+@click.option("--cause", required=True, help="Why the target is behind.")
+@click.option("--remedy", required=True, help="What is being done.")
+@click.option("--expected", type=DATE, help="When it is expected back on track.")
+@click.option("--breakdown", help="The breakdown part explained (default: the target itself).")
+@click.option("--by", help="Who explains (default: the login name).")
+def ack_add(
+    target: str,
+    period: str,
+    cause: str,
+    remedy: str,
+    expected: dt.datetime | None,
+    breakdown: str | None,
+    by: str | None,
+) -> None:
+    """Record an explanation for TARGET in one period; repeats for that period are held back."""
+    _series(load(), target, breakdown)
+    try:
+        label = Period.parse(period).label
+    except ValueError as exc:
+        fail(str(exc), status=2)
+    if not cause.strip() or not remedy.strip():
+        fail("--cause and --remedy must say something", status=2)
+    with database().begin() as connection:
+        connection.execute(
+            sa.insert(ACKNOWLEDGEMENT).values(
+                target_id=target, breakdown=breakdown or "", period=label, cause=cause.strip(), remedy=remedy.strip(),
+                expected_date=expected.date() if expected else None, created_by=_who(by),
+                created_at=dt.datetime.now(dt.UTC),
+            )
+        )  # fmt: skip
+    click.echo(f"acknowledged {target} for {label}")
+
+
+@ack_group.command(name="list")
+@click.argument("target", required=False)
+def ack_list(target: str | None) -> None:
+    """List the acknowledgements (of TARGET)."""
+    query = sa.select(ACKNOWLEDGEMENT).order_by(ACKNOWLEDGEMENT.c.id)
+    if target:
+        query = query.where(ACKNOWLEDGEMENT.c.target_id == target)
+    with database().connect() as connection:
+        rows = connection.execute(query).mappings().all()
+    table = Table(title="Giải trình")
+    for column in ("target", "part", "period", "cause", "remedy", "expected", "by", "when"):
+        table.add_column(column, overflow="fold")
+    for r in rows:
+        expected = str(r["expected_date"]) if r["expected_date"] else ""
+        table.add_row(r["target_id"], r["breakdown"], r["period"], r["cause"], r["remedy"], expected, r["created_by"],
+                      f"{r['created_at']:%Y-%m-%d %H:%M}")  # fmt: skip
+    console().print(table)

@@ -1,0 +1,66 @@
+"""Evaluating the whole plan: every target, every breakdown part, from the stored figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+
+import sqlalchemy as sa
+
+from monitor.observations import StoredFigure, figures
+from rules import Plan, Target
+from rules.evaluate import Evaluation, evaluate
+from rules.observation import FigureStatus, Observation
+from rules.periods import Period
+from rules.target import Basis
+
+
+def observations(stored: Iterable[StoredFigure]) -> dict[str, list[Observation]]:
+    """The stored figures as evaluation's observations, by target id."""
+    periods: dict[str, Period] = {}
+    by_target: dict[str, list[Observation]] = defaultdict(list)
+    for f in stored:
+        period = periods.get(f.period)
+        if period is None:
+            period = periods[f.period] = Period.parse(f.period)
+        by_target[f.target_id].append(
+            Observation(
+                period,
+                f.value,
+                Basis(f.basis),
+                f.breakdown,
+                FigureStatus(f.status),
+                f.received_at,
+                f"{f.file_name}:{f.source_row}",
+            )
+        )
+    return by_target
+
+
+def series_of(target: Target, known: Iterable[Observation] = ()) -> list[str]:
+    """The series judged for a target: the target itself, then each breakdown part that has an
+    amount of its own or figures reported for it (a part with neither has nothing to judge)."""
+    reported = {o.breakdown for o in known}
+    parts = [
+        f"{b.dimension}/{p.key}"
+        for b in target.breakdowns
+        for p in b.parts
+        if p.value is not None or f"{b.dimension}/{p.key}" in reported
+    ]
+    return ["", *parts]
+
+
+def evaluate_plan(plan: Plan, by_target: dict[str, list[Observation]], as_of: dt.date) -> list[Evaluation]:
+    """One evaluation per target and breakdown part, in the plan's order."""
+    results = []
+    for target in plan.targets.values():
+        known = by_target.get(target.id, [])
+        for breakdown in series_of(target, known):
+            results.append(evaluate(target, known, as_of, year=plan.info.year, breakdown=breakdown))
+    return results
+
+
+def evaluate_stored(engine: sa.Engine, plan: Plan, as_of: dt.date) -> list[Evaluation]:
+    """Evaluate the plan on the figures currently stored."""
+    return evaluate_plan(plan, observations(figures(engine)), as_of)
