@@ -88,16 +88,17 @@ def test_silence_and_acknowledgement_hold_messages(engine: sa.Engine, shipped_pl
     now = dt.datetime(2022, 7, 1, tzinfo=dt.UTC)
     _send(engine, shipped_plan, tmp_path, "jobs.csv", "new-jobs,2022-Q2,10000,,\ntourist-arrivals,2022-06,400000,,\n")
     with engine.begin() as connection:
-        connection.execute(sa.insert(SILENCE).values(target_id="new-jobs", breakdown=None, until=dt.date(2022, 7, 31),
-                                                     reason="chờ số liệu quý", created_by="test", created_at=now))  # fmt: skip
+        silence = {"target_id": "new-jobs", "breakdown": None, "until": dt.date(2022, 7, 31),
+                   "reason": "chờ số liệu quý", "created_by": "test", "created_at": now}  # fmt: skip
+        connection.execute(sa.insert(SILENCE).values(**silence))
     first = _run(engine, shipped_plan, "2022-07-15")
     assert first.alert_states[("new-jobs", "", AlertKind.PERFORMANCE)] == AlertState.FIRING
     assert not [q for q in first.queued if q.target_id == "new-jobs"]
     assert [q for q in first.queued if q.target_id == "tourist-arrivals"]
     with engine.begin() as connection:
-        connection.execute(sa.insert(ACKNOWLEDGEMENT).values(target_id="tourist-arrivals", breakdown="", period="2022-06",
-                                                             cause="mưa lũ", remedy="kích cầu", created_by="test",
-                                                             created_at=now))  # fmt: skip
+        ack = {"target_id": "tourist-arrivals", "breakdown": "", "period": "2022-06", "cause": "mưa lũ",
+               "remedy": "kích cầu", "created_by": "test", "created_at": now}  # fmt: skip
+        connection.execute(sa.insert(ACKNOWLEDGEMENT).values(**ack))
     later = _run(engine, shipped_plan, "2022-08-02")  # past the repeat interval and past the silence
     assert not [q for q in later.queued if q.target_id == "tourist-arrivals"]  # explained for June
     assert [q for q in later.queued if q.target_id == "new-jobs" and q.message == MessageKind.REPEAT]
