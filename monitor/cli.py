@@ -7,7 +7,7 @@ import click
 from monitor.commands.alerts import backtest, evaluate, status
 from monitor.commands.data import data, ingest
 from monitor.commands.db import db_group
-from monitor.commands.plan import schema, schema_text, targets, validate
+from monitor.commands.plan import schema, schema_text, targets, test_rules, validate
 from monitor.commands.silences import ack_group, silence_group
 
 __all__ = ["cli", "main", "schema_text"]
@@ -18,7 +18,19 @@ def cli() -> None:
     """Watch a province's yearly plan targets and tell departments when they fall behind."""
 
 
-for command in (validate, targets, schema, ingest, data, evaluate, status, backtest, silence_group, ack_group):
+for command in (
+    validate,
+    targets,
+    schema,
+    test_rules,
+    ingest,
+    data,
+    evaluate,
+    status,
+    backtest,
+    silence_group,
+    ack_group,
+):
     cli.add_command(command)
 cli.add_command(db_group, name="db")
 

@@ -27,6 +27,7 @@ from rules.target import Target
 
 M = TypeVar("M", bound=BaseModel)
 RULE_SUFFIXES = (".yaml", ".yml")
+TEST_SUFFIXES = (".test.yaml", ".test.yml")  # rule tests live beside the rules but are not rules
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,11 @@ def rule_files(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
     problems: list[Problem] = []
     for path in paths:
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.suffix in RULE_SUFFIXES and p.is_file())
+            found = sorted(
+                p
+                for p in path.rglob("*")
+                if p.suffix in RULE_SUFFIXES and not p.name.endswith(TEST_SUFFIXES) and p.is_file()
+            )
             if not found:
                 problems.append(Problem(path, 0, 0, "", "no rule files (*.yaml) in this folder"))
             files.extend(found)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import click
 from rich.table import Table
 
 from monitor.catalogue import required_text, target_record
-from monitor.commands.common import console, load
+from monitor.commands.common import console, load, report_rule_problems
 from rules import RuleFile
 
 
@@ -58,3 +59,35 @@ def schema_text() -> str:
         **{k: v for k, v in document.items() if k != "title"},
     }
     return json.dumps(document, ensure_ascii=False, indent=2)
+
+
+@click.command(name="test")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+def test_rules(files: tuple[Path, ...]) -> None:
+    """Run rule tests (*.test.yaml): figures in, expected statuses and alerts out."""
+    from monitor.ruletests import RuleSetError, RuleTestFileError, run_tests
+
+    failed = 0
+    total = 0
+    for path in files:
+        try:
+            results = run_tests(path)
+        except RuleTestFileError as exc:
+            for problem in exc.problems:
+                click.echo(str(problem), err=True)
+            failed += 1
+            continue
+        except RuleSetError as problems:
+            report_rule_problems(problems)
+        for result in results:
+            total += 1
+            if result.failures:
+                failed += 1
+                click.echo(f"FAIL {path}: {result.name}", err=True)
+                for line in result.failures:
+                    click.echo(f"  {line}", err=True)
+            else:
+                click.echo(f"ok   {path}: {result.name}")
+    click.echo(f"{total - failed} passed, {failed} failed")
+    if failed:
+        sys.exit(1)
