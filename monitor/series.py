@@ -56,8 +56,13 @@ def evaluate_plan(plan: Plan, by_target: dict[str, list[Observation]], as_of: dt
     results = []
     for target in plan.targets.values():
         known = by_target.get(target.id, [])
+        by_part: dict[str, list[Observation]] = defaultdict(list)
+        for observation in known:
+            by_part[observation.breakdown].append(observation)
         for breakdown in series_of(target, known):
-            results.append(evaluate(target, known, as_of, year=plan.info.year, breakdown=breakdown))
+            # The target's own series sees every figure (it may roll its parts up); a part, only its own.
+            figures_seen = known if not breakdown else by_part[breakdown]
+            results.append(evaluate(target, figures_seen, as_of, year=plan.info.year, breakdown=breakdown))
     return results
 
 

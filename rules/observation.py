@@ -18,7 +18,7 @@ class FigureStatus(StrEnum):
     OFFICIAL = "official"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Observation:
     """One figure of a target (or of one of its breakdown parts or shares) for one period."""
 
