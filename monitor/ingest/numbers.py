@@ -28,14 +28,23 @@ class Figure:
     percent: bool
 
 
+def plain_number(text: str) -> Decimal | None:
+    """`text` as a number if it is a plain decimal that no other reading could take (the common case)."""
+    if _PLAIN.fullmatch(text) and not _AMBIGUOUS.fullmatch(text):
+        return Decimal(text)
+    return None
+
+
 def read_figure(cell: object, *, excel_percent: bool = False) -> Figure:
     """The number in `cell`; `ValueError` saying what was expected otherwise.
 
     `excel_percent` says the cell is an Excel number formatted as a percentage, which Excel stores
     as a fraction (0.364 shown as 36.4%).
     """
-    if type(cell) is str and _PLAIN.fullmatch(cell) and not _AMBIGUOUS.fullmatch(cell):
-        return Figure(Decimal(cell), False)  # the common case, first
+    if type(cell) is str:
+        plain = plain_number(cell)
+        if plain is not None:
+            return Figure(plain, False)  # the common case, first
     if isinstance(cell, bool):
         raise ValueError("expected a number, found a true/false cell")
     if isinstance(cell, int):

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from monitor.ingest.numbers import read_figure
+from monitor.ingest.numbers import plain_number, read_figure
 from monitor.ingest.readers import Row
 from rules import Basis, Kind, Plan, Target
 from rules.periods import Period, PeriodKind
@@ -89,6 +89,40 @@ class RowChecker:
         self._bases = {t.id: t.reporting.basis.value for t in plan.targets.values()}
 
     def check(self, row: Row) -> Staged | list[RowError]:
+        """The row, checked; the common case is answered from what earlier rows established."""
+        cells = row.cells
+        target = self.plan.targets.get(cells.get("target"))  # type: ignore[arg-type]
+        text = cells.get("value")
+        if target is None or row.problem or cells.get("unit") or row.percent_cells or type(text) is not str:
+            return self.check_fully(row)
+        memo = self._memo
+        dated = memo.get(("period", target.id, cells.get("period")))
+        breakdown = memo.get(("breakdown", target.id, cells.get("breakdown")))
+        value = plain_number(text)
+        basis = BASES.get(cells.get("basis") or self._bases[target.id])
+        status = STATUSES.get(cells.get("status") or "official")
+        limits = self._limits.get(target.id)
+        if (
+            type(dated) is not tuple
+            or type(breakdown) is not str
+            or value is None
+            or basis is None
+            or status is None
+            or limits is None
+            or limits.problem(value)
+            or (basis == "period" and dated[0].kind is PeriodKind.DATE)
+        ):
+            return self.check_fully(row)  # something new or wrong: the full path says what
+        shown = canonical(value)
+        note = cells.get("note")
+        period, start, end = dated
+        return Staged(
+            target.id, breakdown, period.label, start, end, basis, shown, target.unit, shown, target.unit, status,
+            str(note) if note not in (None, "") else None, row.number,
+        )  # fmt: skip
+
+    def check_fully(self, row: Row) -> Staged | list[RowError]:
+        """The row checked cell by cell, with every problem named."""
         if row.problem:
             return [RowError(row.number, "", "", row.problem)]
         cells = row.cells

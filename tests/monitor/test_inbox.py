@@ -77,7 +77,11 @@ def test_killed_in_the_middle_of_a_file_stores_nothing_then_recovers(tmp_path: P
            "PLAN_MONITOR_TARGETS": str(rules)}  # fmt: skip
     command = [sys.executable, "-m", "monitor", "ingest", "--inbox"]
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    time.sleep(1.0)
+    database = data_dir / "plan-monitor.db"
+    deadline = time.monotonic() + 30
+    while not database.exists() and time.monotonic() < deadline:  # the database opens just before the file is read
+        time.sleep(0.05)
+    time.sleep(0.5)  # well into the rows: the whole file takes seconds
     process.send_signal(signal.SIGKILL)
     process.wait()
     assert process.returncode == -signal.SIGKILL, "the ingest finished before it could be killed"

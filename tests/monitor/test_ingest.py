@@ -217,3 +217,30 @@ def test_json_rows(engine: sa.Engine, shipped_plan: Plan, tmp_path: Path) -> Non
     )
     report = ingest_file(engine, shipped_plan, path)
     assert report.errors == ["row 2 value='abc': 'abc' is not a number; expected e.g. 7088.973, 7.088,973 or 36,4%"]
+
+
+def test_the_fast_path_agrees_with_the_full_check(shipped_plan: Plan, tmp_path: Path) -> None:
+    from monitor.ingest.readers import read_rows
+    from monitor.ingest.rows import RowChecker
+
+    path = _csv(
+        tmp_path,
+        "mixed.csv",
+        "budget-revenue,2022-01,800,,,,\n"
+        "budget-revenue,2022-02,900.50,,estimate,,ghi chú\n"
+        'budget-revenue,2022-03,"1.200,5",,ước,,\n'
+        "budget-revenue,2022-04,1300,,,triệu đồng,\n"
+        "budget-revenue,2022-05,1.300,,,,\n"
+        "budget-revenue,2022-06,200000,,,,\n"
+        "public-investment-disbursement,2022-06,120,oda,,,\n"
+        "public-investment-disbursement,2022-06,120,capital-source/oda,,,\n"
+        "forest-cover,2022,38.0,,official,,\n"
+        "forest-cover,2022,101,,,,\n",
+    )
+    rows = list(read_rows(path))
+    once, twice = RowChecker(shipped_plan), RowChecker(shipped_plan)
+    first = [once.check(r) for r in rows]
+    again = [once.check(r) for r in rows]  # every cell now remembered: the fast path answers
+    full = [twice.check_fully(r) for r in rows]
+    assert first == full
+    assert again == full
