@@ -10,10 +10,22 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from monitor.digests import MailContext, compose
 from monitor.lifecycle import AlertKind, AlertMemory, AlertState, MessageKind, Muting, Rules, advance
-from monitor.tables import ACKNOWLEDGEMENT, ALERT, ALERT_TRANSITION, EVALUATION, EVALUATION_RUN, NOTIFICATION, SILENCE
+from monitor.tables import (
+    ACKNOWLEDGEMENT,
+    ALERT,
+    ALERT_TRANSITION,
+    EVALUATION,
+    EVALUATION_RUN,
+    NOTIFICATION,
+    OUTBOX,
+    SILENCE,
+)
+from notifiers.digest import Acknowledgement
 from rules import Plan, Target
 from rules.evaluate import Evaluation
+from rules.observation import Observation
 
 DEFAULT_REPEAT = dt.timedelta(days=7)
 
@@ -33,6 +45,7 @@ class Queued:
     kind: AlertKind
     message: MessageKind
     recipient: Recipient
+    previous_status: str = ""
 
 
 @dataclass(frozen=True)
@@ -92,8 +105,13 @@ def record_run(
     trigger: str,
     repeat_every: dt.timedelta = DEFAULT_REPEAT,
     now: dt.datetime | None = None,
+    known: dict[str, list[Observation]] | None = None,
+    mail: MailContext | None = None,
 ) -> RunResult:
-    """Store a run: verdicts, alert states and transitions, and the messages owed."""
+    """Store a run: verdicts, alert states and transitions, and the messages owed.
+
+    With `mail`, the messages are rendered and written to the outbox in the same transaction.
+    """
     now = now or dt.datetime.now(dt.UTC)
     with engine.begin() as connection:
         inserted = connection.execute(sa.insert(EVALUATION_RUN).values(as_of=as_of, trigger=trigger, started_at=now))
@@ -102,6 +120,8 @@ def record_run(
         recorder = _Recorder(connection, plan, run_id, as_of, now, repeat_every)
         for evaluation in evaluations:
             recorder.record(evaluation)
+        if mail is not None and recorder.result.queued:
+            _write_outbox(connection, plan, recorder.result, known or {}, mail, now)
         finished = dt.datetime.now(dt.UTC)
         connection.execute(sa.update(EVALUATION_RUN).where(EVALUATION_RUN.c.id == run_id).values(finished_at=finished))
     return recorder.result
@@ -122,6 +142,7 @@ class _Recorder:
         self.silenced = _silenced(connection, as_of)
         self.acknowledged = _acknowledged(connection)
         self.result = RunResult(run_id, as_of, [], {}, [], [])
+        self.previous_status = ""
 
     def record(self, evaluation: Evaluation) -> None:
         target = self.plan.targets[evaluation.target_id]
@@ -135,6 +156,7 @@ class _Recorder:
             key = (target.id, evaluation.breakdown, kind)
             alert_id, memory = self.memories.get(key, (None, AlertMemory()))
             step = advance(kind, memory, evaluation, self.as_of, rules_of(target, self.repeat), muting)
+            self.previous_status = memory.status
             if alert_id is None and step.memory.state == AlertState.INACTIVE and step.transition is None:
                 continue  # nothing to remember about a series that never alerted
             alert_id = _save(self.connection, alert_id, key, step.memory)
@@ -181,7 +203,35 @@ class _Recorder:
                 recipient=recipient.department, role=recipient.role, kind=message.value, created_at=self.now,
             )
         )  # fmt: skip
-        self.result.queued.append(Queued(key[0], key[1], key[2], message, recipient))
+        self.result.queued.append(Queued(key[0], key[1], key[2], message, recipient, self.previous_status))
+
+
+def _write_outbox(
+    connection: sa.Connection,
+    plan: Plan,
+    result: RunResult,
+    known: dict[str, list[Observation]],
+    mail: MailContext,
+    now: dt.datetime,
+) -> None:
+    evaluations = {(e.target_id, e.breakdown): e for e in result.evaluations}
+    acknowledgements = {
+        (row.target_id, row.breakdown): Acknowledgement(
+            row.period, row.cause, row.remedy, row.expected_date, row.created_by
+        )
+        for row in connection.execute(sa.select(ACKNOWLEDGEMENT).order_by(ACKNOWLEDGEMENT.c.id))
+    }
+    assert result.run_id is not None
+    for message in compose(
+        plan, result.run_id, result.as_of, result.queued, evaluations, known, acknowledgements, mail, now
+    ):
+        connection.execute(
+            sa.insert(OUTBOX).values(
+                message_id=message.message_id, run_id=result.run_id, recipient=message.recipient,
+                address=message.address, subject=message.subject, message=message.message, state="queued",
+                attempts=0, next_attempt_at=now, created_at=now,
+            )
+        )  # fmt: skip
 
 
 def _unique(told: list[Recipient]) -> list[Recipient]:

@@ -7,6 +7,7 @@ import click
 from monitor.commands.alerts import backtest, evaluate, status
 from monitor.commands.data import data, ingest
 from monitor.commands.db import db_group
+from monitor.commands.mail import notify, outbox_group
 from monitor.commands.plan import schema, schema_text, targets, test_rules, validate
 from monitor.commands.silences import ack_group, silence_group
 
@@ -30,6 +31,8 @@ for command in (
     backtest,
     silence_group,
     ack_group,
+    outbox_group,
+    notify,
 ):
     cli.add_command(command)
 cli.add_command(db_group, name="db")

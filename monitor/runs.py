@@ -10,17 +10,28 @@ from sqlalchemy.pool import StaticPool
 
 from monitor.alerts import RunResult, record_run
 from monitor.database import upgrade
+from monitor.digests import MailContext
 from monitor.observations import figures
-from monitor.series import evaluate_plan, evaluate_stored, observations
+from monitor.series import evaluate_plan, observations
 from rules import Plan
 
 
 def run_evaluation(
-    engine: sa.Engine, plan: Plan, as_of: dt.date, *, trigger: str, repeat_every: dt.timedelta
+    engine: sa.Engine,
+    plan: Plan,
+    as_of: dt.date,
+    *,
+    trigger: str,
+    repeat_every: dt.timedelta,
+    mail: MailContext | None = None,
 ) -> RunResult:
-    """Evaluate the plan on the stored figures as of `as_of`, and record the run and its alerts."""
-    evaluations = evaluate_stored(engine, plan, as_of)
-    return record_run(engine, plan, evaluations, as_of, trigger=trigger, repeat_every=repeat_every)
+    """Evaluate the plan on the stored figures as of `as_of`, and record the run and its alerts;
+    with `mail`, the messages owed are rendered into the outbox in the same transaction."""
+    known = observations(figures(engine))
+    evaluations = evaluate_plan(plan, known, as_of)
+    return record_run(
+        engine, plan, evaluations, as_of, trigger=trigger, repeat_every=repeat_every, known=known, mail=mail
+    )
 
 
 def scratch_store() -> sa.Engine:

@@ -187,6 +187,41 @@ class Acknowledgement(SQLModel, table=True):
     created_at: dt.datetime = Field(sa_type=sa.DateTime(timezone=True))
 
 
+class OutboxMessage(SQLModel, table=True):
+    """A rendered email owed to one recipient, written in the run that decided it.
+
+    A sender drains the outbox; a message is marked sent only after the server accepted it.
+    """
+
+    __tablename__ = "outbox"
+
+    id: int | None = Field(default=None, primary_key=True)
+    message_id: str = Field(max_length=255, unique=True)
+    run_id: int | None = Field(default=None, foreign_key="evaluation_run.id")
+    recipient: str = Field(max_length=64)
+    address: str = Field(max_length=255)
+    subject: str
+    message: bytes = Field(sa_type=sa.LargeBinary)
+    state: str = Field(default="queued", max_length=16, index=True)  # queued, sent, failed
+    attempts: int = 0
+    next_attempt_at: dt.datetime = Field(sa_type=sa.DateTime(timezone=True))
+    last_error: str | None = None
+    created_at: dt.datetime = Field(sa_type=sa.DateTime(timezone=True))
+    sent_at: dt.datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+
+
+class OutboxAttempt(SQLModel, table=True):
+    """One try at delivering a message, and how it went."""
+
+    __tablename__ = "outbox_attempt"
+
+    id: int | None = Field(default=None, primary_key=True)
+    outbox_id: int = Field(foreign_key="outbox.id", index=True)
+    at: dt.datetime = Field(sa_type=sa.DateTime(timezone=True))
+    outcome: str = Field(max_length=16)  # sent, retry, failed
+    error: str | None = None
+
+
 # The Core tables, for set-based statements (bulk ingestion, queries over many rows).
 INGESTION: sa.Table = Ingestion.__table__  # type: ignore[attr-defined]
 OBSERVATION: sa.Table = Observation.__table__  # type: ignore[attr-defined]
@@ -197,3 +232,5 @@ ALERT_TRANSITION: sa.Table = AlertTransition.__table__  # type: ignore[attr-defi
 NOTIFICATION: sa.Table = Notification.__table__  # type: ignore[attr-defined]
 SILENCE: sa.Table = Silence.__table__  # type: ignore[attr-defined]
 ACKNOWLEDGEMENT: sa.Table = Acknowledgement.__table__  # type: ignore[attr-defined]
+OUTBOX: sa.Table = OutboxMessage.__table__  # type: ignore[attr-defined]
+OUTBOX_ATTEMPT: sa.Table = OutboxAttempt.__table__  # type: ignore[attr-defined]

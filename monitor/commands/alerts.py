@@ -15,6 +15,7 @@ from monitor.alerts import RunResult, recipients
 from monitor.catalogue import number
 from monitor.commands.common import console, database, fail, load, settings
 from monitor.lifecycle import AlertKind, AlertState
+from monitor.outbox import mail_context
 from monitor.runs import replay, run_evaluation, steps
 from monitor.series import evaluate_stored
 from monitor.tables import ALERT
@@ -79,7 +80,7 @@ def evaluate(as_of: dt.datetime | None, fmt: str) -> None:
     """Evaluate every target, record the run and its alerts, and queue the messages owed."""
     plan = load()
     day = _as_of(as_of)
-    result = run_evaluation(database(), plan, day, trigger="cli", repeat_every=_repeat())
+    result = run_evaluation(database(), plan, day, trigger="cli", repeat_every=_repeat(), mail=mail_context(settings()))
     if fmt == "json":
         click.echo(
             json.dumps([record(e, result.alert_states) for e in result.evaluations], ensure_ascii=False, indent=2)
@@ -91,9 +92,10 @@ def evaluate(as_of: dt.datetime | None, fmt: str) -> None:
 
 def _summary(result: RunResult) -> str:
     firing = sum(1 for state in result.alert_states.values() if state == AlertState.FIRING)
+    recipients = len({q.recipient.department for q in result.queued})
     return (
         f"run {result.run_id} as of {result.as_of}: {len(result.evaluations)} series, {firing} alerts firing, "
-        f"{len(result.transitions)} transitions, {len(result.queued)} messages queued"
+        f"{len(result.transitions)} transitions, {recipients} digests in the outbox (plan-monitor outbox send)"
     )
 
 

@@ -1,0 +1,40 @@
+"""A small chart per target: the actual figures against the required trajectory, as PNG bytes."""
+
+from __future__ import annotations
+
+import io
+
+from notifiers.digest import ChartData
+
+WIDTH, HEIGHT, DPI = 5.2, 2.2, 100
+
+
+def render_chart(data: ChartData, title: str) -> bytes:
+    """PNG of `data`: the required trajectory dashed, the figures as a line with points."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+    from matplotlib.dates import DateFormatter
+
+    figure, axes = plt.subplots(figsize=(WIDTH, HEIGHT), dpi=DPI)
+    try:
+        if data.required:
+            days, values = zip(*data.required, strict=True)
+            axes.plot(days, [float(v) for v in values], linestyle="--", color="#7f8c8d", label="Yêu cầu")
+        if data.actual:
+            days, values = zip(*data.actual, strict=True)
+            axes.plot(days, [float(v) for v in values], marker="o", color="#c0392b", label="Thực hiện")
+        axes.set_title(title, fontsize=9)
+        axes.xaxis.set_major_formatter(DateFormatter("%m/%Y"))  # type: ignore[no-untyped-call]
+        axes.tick_params(labelsize=7)
+        axes.set_ylabel(data.unit, fontsize=7)
+        axes.grid(alpha=0.3)
+        axes.legend(fontsize=7, loc="upper left")
+        figure.autofmt_xdate()
+        figure.tight_layout()
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png", metadata={"Software": None})
+        return buffer.getvalue()
+    finally:
+        plt.close(figure)

@@ -1,0 +1,122 @@
+"""What a digest holds: one email per recipient per evaluation run, its items worst first.
+
+Plain values: the notifiers know targets, figures and alerts only as these, never the database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+# Severity of an item's status, to sort a digest worst first.
+SEVERITY = {"critical": 6, "behind": 5, "overdue": 4, "at_risk": 3, "no_data": 2, "on_track": 1, "achieved": 0}
+STATUS_NAMES = {
+    "critical": "Nghiêm trọng",
+    "behind": "Chậm tiến độ",
+    "overdue": "Chưa gửi báo cáo",
+    "at_risk": "Có nguy cơ chậm",
+    "no_data": "Chưa có số liệu",
+    "on_track": "Đúng tiến độ",
+    "achieved": "Đạt kế hoạch",
+}
+MESSAGE_NAMES = {
+    "firing": "Cảnh báo mới",
+    "escalated": "Báo cáo lãnh đạo",
+    "repeat": "Nhắc lại",
+    "resolved": "Đã khắc phục",
+}
+ROLE_NAMES = {
+    "owner": "đơn vị chủ trì chỉ tiêu",
+    "notify": "đơn vị phối hợp theo dõi",
+    "escalation": "lãnh đạo phụ trách (chỉ tiêu chậm kéo dài hoặc nghiêm trọng)",
+}
+
+
+@dataclass(frozen=True)
+class Acknowledgement:
+    period: str
+    cause: str
+    remedy: str
+    expected: dt.date | None
+    by: str
+
+
+@dataclass(frozen=True)
+class ChartData:
+    """The actual figures and the required trajectory of one target, for a small chart."""
+
+    actual: tuple[tuple[dt.date, Decimal], ...]
+    required: tuple[tuple[dt.date, Decimal], ...]
+    unit: str
+
+
+@dataclass(frozen=True)
+class Item:
+    """One target (or breakdown part) in a digest, with everything its reader needs."""
+
+    target_id: str
+    number: str  # the source's numbering: "(5)", "IV.1"
+    name: str
+    part: str  # the breakdown part's name, or ""
+    unit: str
+    status: str
+    message: str  # firing, escalated, repeat, resolved
+    alert: str  # performance, overdue
+    role: str  # why the recipient gets it: owner, notify, escalation
+    reason: str
+    actual: Decimal | None = None
+    period: str | None = None
+    period_end: dt.date | None = None
+    estimate: bool = False
+    source: str | None = None
+    required: Decimal | None = None
+    gap: Decimal | None = None
+    gap_points: Decimal | None = None
+    projected: Decimal | None = None
+    projected_pct: Decimal | None = None
+    pace_per_month: Decimal | None = None
+    overdue_period: str | None = None
+    changed: str = ""  # what changed since the last email about it
+    acknowledgement: Acknowledgement | None = None
+    chart_id: str | None = None  # the Content-ID of its chart, shared across recipients
+
+    @property
+    def severity(self) -> int:
+        return SEVERITY.get(self.status, 0) + (10 if self.message != "resolved" else 0)
+
+    @property
+    def status_name(self) -> str:
+        return STATUS_NAMES.get(self.status, self.status)
+
+    @property
+    def message_name(self) -> str:
+        return MESSAGE_NAMES.get(self.message, self.message)
+
+    @property
+    def role_name(self) -> str:
+        return ROLE_NAMES.get(self.role, self.role)
+
+
+@dataclass(frozen=True)
+class Digest:
+    """One email: a recipient, the run's date, and the items about them, worst first."""
+
+    recipient_id: str
+    recipient_name: str
+    address: str
+    province: str
+    plan_title: str
+    as_of: dt.date
+    items: tuple[Item, ...]
+    sender_name: str = "Hệ thống theo dõi kế hoạch"
+    charts: dict[str, ChartData] = field(default_factory=dict)
+
+    @property
+    def behind(self) -> int:
+        """How many targets the digest reports as behind (firing, escalated or repeated)."""
+        return len({i.target_id for i in self.items if i.message != "resolved" and i.alert == "performance"})
+
+    @property
+    def ordered(self) -> list[Item]:
+        return sorted(self.items, key=lambda i: (-i.severity, i.number, i.part))

@@ -1,0 +1,119 @@
+"""Rendering digests into email messages: jinja2 templates (HTML and plain text), inline charts.
+
+Templates are looked up first in the operator's folder (settings), then in the package's own
+``notifiers/templates``. HTML is autoescaped and every undefined name is an error; text that
+comes from rule files (target names, reasons) is passed in as data, never compiled as a template.
+CSS is inlined for mail clients by css-inline.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime
+from pathlib import Path
+
+import css_inline
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined, select_autoescape
+
+from notifiers import formatting
+from notifiers.digest import Digest
+
+
+def _number(value: Decimal | None, places: int = 2) -> str:
+    if value is None:
+        return "—"
+    return formatting.number(value.quantize(Decimal(1).scaleb(-places)).normalize())
+
+
+def _day(value: dt.date | None) -> str:
+    return formatting.day(value) if value else "—"
+
+
+class Templates:
+    """The digest templates: the operator's folder first, then the package's."""
+
+    def __init__(self, override: Path | None = None) -> None:
+        loaders: list[FileSystemLoader | PackageLoader] = [PackageLoader("notifiers", "templates")]
+        if override is not None:
+            loaders.insert(0, FileSystemLoader(override))
+        self.environment = Environment(
+            loader=ChoiceLoader(loaders),
+            autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        self.environment.filters["num"] = _number
+        self.environment.filters["day"] = _day
+
+    def render(self, template: str, /, **context: object) -> str:
+        return self.environment.get_template(template).render(**context)
+
+
+def subject(digest: Digest) -> str:
+    """Says at once how many targets are behind."""
+    day = formatting.day(digest.as_of)
+    overdue = len({i.target_id for i in digest.items if i.alert == "overdue" and i.message != "resolved"})
+    resolved = len({i.target_id for i in digest.items if i.message == "resolved"})
+    parts = []
+    if digest.behind:
+        parts.append(f"{digest.behind} chỉ tiêu chậm tiến độ")
+    if overdue:
+        parts.append(f"{overdue} báo cáo chưa gửi")
+    if resolved:
+        parts.append(f"{resolved} chỉ tiêu đã khắc phục")
+    return f"[{digest.province}] {', '.join(parts) or 'Tình hình thực hiện kế hoạch'} — ngày {day}"
+
+
+def render_digest(
+    digest: Digest,
+    templates: Templates,
+    charts: dict[str, bytes],
+    *,
+    sender: str,
+    message_id: str,
+    composed_at: dt.datetime,
+) -> EmailMessage:
+    """The email for `digest`: plain text, HTML with CSS inlined, each item's chart inline by Content-ID.
+
+    `charts` maps Content-IDs to PNG bytes, rendered once per target and shared by every digest.
+    """
+    context = {"digest": digest, "items": digest.ordered, "subject": subject(digest)}
+    text = templates.render("digest.txt", **context)
+    html = css_inline.inline(templates.render("digest.html", **context))
+    message = EmailMessage()
+    message["Subject"] = context["subject"]
+    message["From"] = Address(digest.sender_name, addr_spec=sender)
+    message["To"] = Address(digest.recipient_name, addr_spec=digest.address)
+    message["Date"] = format_datetime(composed_at)
+    message["Message-ID"] = message_id
+    message.set_content(text)
+    message.add_alternative(html, subtype="html")
+    message["Content-Language"] = "vi"
+    html_part = message.get_payload()[1]  # type: ignore[index]
+    assert isinstance(html_part, EmailMessage)
+    for cid in dict.fromkeys(i.chart_id for i in digest.ordered if i.chart_id):
+        if cid in charts:
+            html_part.add_related(charts[cid], "image", "png", cid=f"<{cid}>", filename=f"{cid.split('@')[0]}.png")
+    return message
+
+
+def render_test(
+    templates: Templates, *, name: str, address: str, plan_title: str, sender: str, message_id: str, at: dt.datetime
+) -> EmailMessage:
+    """A short test message to check that a department's address works."""
+    context = {"name": name, "address": address, "plan_title": plan_title, "sent_at": at.strftime("%H:%M %d/%m/%Y")}
+    message = EmailMessage()
+    message["Subject"] = f"Thư thử nghiệm — {plan_title}"
+    message["From"] = Address("Hệ thống theo dõi kế hoạch", addr_spec=sender)
+    message["To"] = Address(name, addr_spec=address)
+    message["Date"] = format_datetime(at)
+    message["Message-ID"] = message_id
+    message.set_content(templates.render("test.txt", **context))
+    message.add_alternative(css_inline.inline(templates.render("test.html", **context)), subtype="html")
+    message["Content-Language"] = "vi"
+    return message
