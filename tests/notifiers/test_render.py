@@ -1,0 +1,144 @@
+"""Rendering digests: the checked-in snapshots, headers and encodings, and safety."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from decimal import Decimal
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+from jinja2 import UndefinedError
+
+from notifiers.digest import Acknowledgement, Digest, Item
+from notifiers.render import Templates, render_digest, subject
+
+SNAPSHOTS = Path(__file__).parent / "snapshots"
+AT = dt.datetime(2022, 8, 1, 7, 0, tzinfo=dt.timezone(dt.timedelta(hours=7)))
+PNG = b"\x89PNG\r\n\x1a\nfake"
+
+
+def _item(**fields: object) -> Item:
+    base: dict[str, object] = {
+        "target_id": "public-investment-disbursement", "number": "V.4",
+        "name": "Giải ngân kế hoạch vốn đầu tư công năm 2022", "part": "", "unit": "tỷ đồng",
+        "status": "behind", "message": "firing", "alert": "performance", "role": "owner",
+        "reason": "Thiếu 24,8% so với yêu cầu (ngưỡng chậm 10%, nghiêm trọng 25%): chậm tiến độ.",
+        "actual": Decimal("2580.386"), "period": "2022-07", "period_end": dt.date(2022, 7, 31),
+        "source": "07-so-khdt-giai-ngan-7-thang.xlsx:36", "required": Decimal("3432.758"),
+        "gap": Decimal("852.372"), "gap_points": Decimal("12.02"), "projected": Decimal("5328.74"),
+        "projected_pct": Decimal("75.17"), "pace_per_month": Decimal("745.82"), "changed": "Cảnh báo mới phát sinh.",
+        "chart_id": "chart.1.disbursement@bacgiang.example",
+    }  # fmt: skip
+    base.update(fields)
+    return Item(**base)  # type: ignore[arg-type]
+
+
+def digest(*items: Item, name: str = "Sở Kế hoạch và Đầu tư") -> Digest:
+    return Digest("so-khdt", name, "so-khdt@bacgiang.example", "Bắc Giang",
+                  "Kế hoạch phát triển kinh tế - xã hội năm 2022 tỉnh Bắc Giang", dt.date(2022, 7, 31), items)  # fmt: skip
+
+
+SAMPLE = digest(
+    _item(),
+    _item(part="Nguồn vốn: Vốn ODA", status="critical", actual=Decimal("39.395"), required=Decimal("143.432"),
+          gap=Decimal("104.037"), gap_points=Decimal("35.12"), projected=Decimal("81.35"),
+          projected_pct=Decimal("27.46"), pace_per_month=Decimal("42.48"), message="escalated", role="escalation",
+          reason="Thiếu 72,5% so với yêu cầu (ngưỡng chậm 10%, nghiêm trọng 25%): nghiêm trọng.",
+          chart_id="chart.1.oda@bacgiang.example",
+          acknowledgement=Acknowledgement("2022-06", "vướng giải phóng mặt bằng", "tổ công tác đôn đốc",
+                                          dt.date(2022, 9, 30), "so-khdt")),
+    _item(target_id="social-investment", number="(6)", name="Huy động vốn đầu tư phát triển toàn xã hội",
+          status="overdue", alert="overdue", actual=None, period=None, period_end=None, source=None, required=None,
+          gap=None, gap_points=None, projected=None, projected_pct=None, pace_per_month=None,
+          overdue_period="2022-Q2", reason="Chưa nhận được báo cáo kỳ 2022-Q2 (hạn gửi 15/07/2022).", chart_id=None),
+    _item(target_id="budget-revenue", number="(5)", name="Thu ngân sách nhà nước trên địa bàn", status="on_track",
+          message="resolved", reason="Đạt yêu cầu đến thời điểm của số liệu.", chart_id=None,
+          changed="Từ «Chậm tiến độ» chuyển sang «Đúng tiến độ»."),
+)  # fmt: skip
+
+
+def _render(d: Digest = SAMPLE, templates: Templates | None = None) -> EmailMessage:
+    charts = {"chart.1.disbursement@bacgiang.example": PNG, "chart.1.oda@bacgiang.example": PNG}
+    message = render_digest(d, templates or Templates(), charts, sender="plan-monitor@bacgiang.example",
+                            message_id="<20220731.run1.so-khdt@bacgiang.example>", composed_at=AT)  # fmt: skip
+    parsed = message_from_bytes(message.as_bytes(), policy=policy.default)
+    assert isinstance(parsed, EmailMessage)
+    return parsed
+
+
+@pytest.mark.parametrize("part", ["plain", "html"])
+def test_the_digest_matches_its_snapshot(part: str) -> None:
+    body = _render().get_body((part,))
+    assert body is not None
+    text = body.get_content()
+    snapshot = SNAPSHOTS / f"digest.{'txt' if part == 'plain' else 'html'}"
+    if os.environ.get("UPDATE_SNAPSHOTS"):
+        snapshot.write_text(text, encoding="utf-8")
+    assert text == snapshot.read_text(encoding="utf-8"), "template changed: review, then UPDATE_SNAPSHOTS=1"
+
+
+def test_headers_are_encoded_and_say_how_many_targets_are_behind() -> None:
+    message = _render()
+    assert (
+        message["Subject"]
+        == "[Bắc Giang] 1 chỉ tiêu chậm tiến độ, 1 báo cáo chưa gửi, 1 chỉ tiêu đã khắc phục — ngày 31/07/2022"
+    )
+    assert message["To"] == "Sở Kế hoạch và Đầu tư <so-khdt@bacgiang.example>"
+    assert message["Message-ID"] == "<20220731.run1.so-khdt@bacgiang.example>"
+    assert message["Content-Language"] == "vi"
+    raw = message.as_bytes()
+    assert all(len(line) <= 998 for line in raw.split(b"\n"))  # RFC 5322 line limit
+    assert b"=?utf-8?" in raw.split(b"\n\n", 1)[0]  # Vietnamese headers are encoded words
+
+
+def test_worst_first_both_parts_and_the_inline_charts() -> None:
+    message = _render()
+    text = message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert text.index("Vốn ODA") < text.index("2022-Q2") < text.index("Thu ngân sách")
+    html = message.get_body(("html",)).get_content()  # type: ignore[union-attr]
+    images = [p for p in message.walk() if p.get_content_type() == "image/png"]
+    assert sorted(p["Content-ID"] for p in images) == [
+        "<chart.1.disbursement@bacgiang.example>", "<chart.1.oda@bacgiang.example>",
+    ]  # fmt: skip
+    assert 'src="cid:chart.1.oda@bacgiang.example"' in html
+    assert "style=" in html  # CSS inlined for mail clients
+    assert "<style>" not in html
+    for fact in ("2.580,39", "3.432,76", "75,2% kế hoạch", "745,82", "31/07/2022", "vướng giải phóng mặt bằng"):
+        assert fact in text
+        assert fact in html
+
+
+def test_a_name_with_a_line_break_cannot_inject_headers() -> None:
+    with pytest.raises(ValueError, match="CR or LF"):
+        _render(digest(_item(), name="Sở A\r\nBcc: attacker@example.com"))
+
+
+def test_text_from_rule_files_is_data_never_template_code() -> None:
+    sneaky = _item(name="{{ 7 * 7 }} <script>alert(1)</script>", reason="{% if true %}x{% endif %}")
+    message = _render(digest(sneaky))
+    html = message.get_body(("html",)).get_content()  # type: ignore[union-attr]
+    text = message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert "{{ 7 * 7 }}" in text
+    assert "49" not in text
+    assert "&lt;script&gt;" in html
+    assert "<script>" not in html
+    assert "{% if true %}x{% endif %}" in text
+
+
+def test_an_operator_folder_overrides_a_template(tmp_path: Path) -> None:
+    (tmp_path / "digest.txt").write_text(
+        "Riêng: {{ digest.recipient_name }} ({{ items | length }})\n", encoding="utf-8"
+    )
+    message = _render(templates=Templates(tmp_path))
+    assert message.get_body(("plain",)).get_content() == "Riêng: Sở Kế hoạch và Đầu tư (4)\n"  # type: ignore[union-attr]
+    (tmp_path / "digest.txt").write_text("{{ no_such_name }}\n", encoding="utf-8")
+    with pytest.raises(UndefinedError):
+        _render(templates=Templates(tmp_path))
+
+
+def test_a_subject_with_only_resolutions() -> None:
+    resolved = digest(_item(message="resolved", status="on_track"))
+    assert subject(resolved) == "[Bắc Giang] 1 chỉ tiêu đã khắc phục — ngày 31/07/2022"
