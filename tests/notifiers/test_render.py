@@ -37,8 +37,8 @@ def _item(**fields: object) -> Item:
 
 
 def digest(*items: Item, name: str = "Sở Kế hoạch và Đầu tư") -> Digest:
-    return Digest("so-khdt", name, "so-khdt@bacgiang.example", "Bắc Giang",
-                  "Kế hoạch phát triển kinh tế - xã hội năm 2022 tỉnh Bắc Giang", dt.date(2022, 7, 31), items)  # fmt: skip
+    title = "Kế hoạch phát triển kinh tế - xã hội năm 2022 tỉnh Bắc Giang"
+    return Digest("so-khdt", name, "so-khdt@bacgiang.example", "Bắc Giang", title, dt.date(2022, 7, 31), items)
 
 
 SAMPLE = digest(
