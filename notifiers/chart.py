@@ -7,6 +7,17 @@ import io
 from notifiers.digest import ChartData
 
 WIDTH, HEIGHT, DPI = 5.2, 2.2, 100
+COLOURS = 24  # a chart of three colours and anti-aliasing needs no more: a few KiB per email
+
+
+def _small(png: bytes) -> bytes:
+    """The same picture with a small palette, so a digest of many charts stays light."""
+    from PIL import Image
+
+    with Image.open(io.BytesIO(png)) as picture:
+        out = io.BytesIO()
+        picture.convert("RGB").quantize(colors=COLOURS).save(out, format="PNG", optimize=True)
+        return out.getvalue()
 
 
 def render_chart(data: ChartData, title: str) -> bytes:
@@ -35,6 +46,6 @@ def render_chart(data: ChartData, title: str) -> bytes:
         figure.tight_layout()
         buffer = io.BytesIO()
         figure.savefig(buffer, format="png", metadata={"Software": None})
-        return buffer.getvalue()
+        return _small(buffer.getvalue())
     finally:
         plt.close(figure)

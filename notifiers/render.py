@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from email.headerregistry import Address
-from email.message import EmailMessage
-from email.utils import format_datetime
+from email.header import Header
+from email.message import Message
+from email.mime.image import MIMEImage
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.utils import format_datetime, formataddr
 from pathlib import Path
 
 import css_inline
@@ -69,6 +72,31 @@ def subject(digest: Digest) -> str:
     return f"[{digest.province}] {', '.join(parts) or 'Tình hình thực hiện kế hoạch'} — ngày {day}"
 
 
+def _header(value: str) -> str:
+    """A header value, refused if it could inject another header."""
+    if "\r" in value or "\n" in value:
+        raise ValueError(f"a header may not contain CR or LF: {value!r}")
+    return value
+
+
+def _address(name: str, address: str) -> str:
+    return formataddr((_header(name), _header(address)), charset="utf-8")
+
+
+def _envelope(
+    subject_text: str, sender: tuple[str, str], recipient: tuple[str, str], message_id: str, at: dt.datetime
+) -> MIMEMultipart:
+    """The outer message: encoded headers (RFC 2047), built with the fast compat32 API."""
+    message = MIMEMultipart("alternative")
+    message["Subject"] = Header(_header(subject_text), "utf-8").encode()
+    message["From"] = _address(*sender)
+    message["To"] = _address(*recipient)
+    message["Date"] = format_datetime(at)
+    message["Message-ID"] = _header(message_id)
+    message["Content-Language"] = "vi"
+    return message
+
+
 def render_digest(
     digest: Digest,
     templates: Templates,
@@ -77,43 +105,40 @@ def render_digest(
     sender: str,
     message_id: str,
     composed_at: dt.datetime,
-) -> EmailMessage:
+) -> Message:
     """The email for `digest`: plain text, HTML with CSS inlined, each item's chart inline by Content-ID.
 
     `charts` maps Content-IDs to PNG bytes, rendered once per target and shared by every digest.
     """
-    context = {"digest": digest, "items": digest.ordered, "subject": subject(digest)}
+    title = subject(digest)
+    context = {"digest": digest, "items": digest.ordered, "subject": title}
     text = templates.render("digest.txt", **context)
     html = css_inline.inline(templates.render("digest.html", **context))
-    message = EmailMessage()
-    message["Subject"] = context["subject"]
-    message["From"] = Address(digest.sender_name, addr_spec=sender)
-    message["To"] = Address(digest.recipient_name, addr_spec=digest.address)
-    message["Date"] = format_datetime(composed_at)
-    message["Message-ID"] = message_id
-    message.set_content(text)
-    message.add_alternative(html, subtype="html")
-    message["Content-Language"] = "vi"
-    html_part = message.get_payload()[1]  # type: ignore[index]
-    assert isinstance(html_part, EmailMessage)
+    message = _envelope(
+        title, (digest.sender_name, sender), (digest.recipient_name, digest.address), message_id,
+        composed_at,
+    )  # fmt: skip
+    message.attach(MIMEText(text, "plain", "utf-8"))
+    related = MIMEMultipart("related")
+    related.attach(MIMEText(html, "html", "utf-8"))
     for cid in dict.fromkeys(i.chart_id for i in digest.ordered if i.chart_id):
         if cid in charts:
-            html_part.add_related(charts[cid], "image", "png", cid=f"<{cid}>", filename=f"{cid.split('@')[0]}.png")
+            image = MIMEImage(charts[cid], "png")
+            image["Content-ID"] = f"<{_header(cid)}>"
+            image.add_header("Content-Disposition", "inline", filename=f"{cid.split('@')[0]}.png")
+            related.attach(image)
+    message.attach(related)
     return message
 
 
 def render_test(
     templates: Templates, *, name: str, address: str, plan_title: str, sender: str, message_id: str, at: dt.datetime
-) -> EmailMessage:
+) -> Message:
     """A short test message to check that a department's address works."""
     context = {"name": name, "address": address, "plan_title": plan_title, "sent_at": at.strftime("%H:%M %d/%m/%Y")}
-    message = EmailMessage()
-    message["Subject"] = f"Thư thử nghiệm — {plan_title}"
-    message["From"] = Address("Hệ thống theo dõi kế hoạch", addr_spec=sender)
-    message["To"] = Address(name, addr_spec=address)
-    message["Date"] = format_datetime(at)
-    message["Message-ID"] = message_id
-    message.set_content(templates.render("test.txt", **context))
-    message.add_alternative(css_inline.inline(templates.render("test.html", **context)), subtype="html")
-    message["Content-Language"] = "vi"
+    message = _envelope(
+        f"Thư thử nghiệm — {plan_title}", ("Hệ thống theo dõi kế hoạch", sender), (name, address), message_id, at
+    )
+    message.attach(MIMEText(templates.render("test.txt", **context), "plain", "utf-8"))
+    message.attach(MIMEText(css_inline.inline(templates.render("test.html", **context)), "html", "utf-8"))
     return message
