@@ -88,7 +88,7 @@ def _envelope(
 ) -> MIMEMultipart:
     """The outer message: encoded headers (RFC 2047), built with the fast compat32 API."""
     message = MIMEMultipart("alternative")
-    message["Subject"] = Header(_header(subject_text), "utf-8").encode()
+    message["Subject"] = Header(_header(subject_text), "utf-8")  # type: ignore[assignment]  # compat32 takes a Header
     message["From"] = _address(*sender)
     message["To"] = _address(*recipient)
     message["Date"] = format_datetime(at)
