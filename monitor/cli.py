@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from monitor.commands.alerts import backtest, evaluate, status
+from monitor.commands.daemon import config, demo, run
 from monitor.commands.data import data, ingest
 from monitor.commands.db import db_group
 from monitor.commands.mail import notify, outbox_group
@@ -33,6 +34,9 @@ for command in (
     ack_group,
     outbox_group,
     notify,
+    run,
+    config,
+    demo,
 ):
     cli.add_command(command)
 cli.add_command(db_group, name="db")

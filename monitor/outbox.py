@@ -65,9 +65,11 @@ def drain(
     *,
     now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
     after_send: Callable[[str], None] | None = None,
+    stop: Callable[[], bool] = lambda: False,
 ) -> DrainReport:
-    """Deliver every message due now; `after_send` is called between acceptance and marking."""
-    return asyncio.run(_drain(engine, notifier, sender, now, after_send))
+    """Deliver every message due now, until `stop()` says so between two messages;
+    `after_send` is called between the server's acceptance and the mark."""
+    return asyncio.run(_drain(engine, notifier, sender, now, after_send, stop))
 
 
 async def _drain(
@@ -76,6 +78,7 @@ async def _drain(
     sender: str,
     now: Callable[[], dt.datetime],
     after_send: Callable[[str], None] | None,
+    stop: Callable[[], bool],
 ) -> DrainReport:
     report = DrainReport()
     due = (
@@ -87,6 +90,8 @@ async def _drain(
         messages = connection.execute(due).all()
     async with notifier:
         for row in messages:
+            if stop():
+                break  # the rest stay queued for the next drain
             try:
                 await notifier.deliver(row.message, sender, [row.address], row.message_id)
             except RecoverableError as exc:

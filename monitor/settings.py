@@ -3,18 +3,38 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
+
+CONFIG_ENV = "PLAN_MONITOR_CONFIG"
+SECRET = "**********"
 
 
 class Settings(BaseSettings):
     """What the program needs to know about its surroundings. Secrets never come from rule files."""
 
     model_config = SettingsConfigDict(env_prefix="PLAN_MONITOR_", extra="forbid")
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Arguments, then the environment, then the TOML file named by PLAN_MONITOR_CONFIG."""
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        config = os.environ.get(CONFIG_ENV)
+        if config:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=Path(config)))
+        return tuple(sources)
 
     database_url: str | None = Field(
         None, description="SQLAlchemy URL; a SQLite file under data_dir if unset; postgresql://… for PostgreSQL"
@@ -35,6 +55,14 @@ class Settings(BaseSettings):
     mail_from: str = Field("plan-monitor@bacgiang.example", pattern=r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+$")
     mail_dir: Path | None = Field(None, description="where .eml files go without SMTP; data_dir/mail if unset")
     templates: Path | None = Field(None, description="a folder of templates that replace the shipped ones")
+    evaluate_cron: str = Field("0 7 * * *", description="when the daemon evaluates (crontab, in `timezone`)")
+    overdue_cron: str = Field("0 9 * * *", description="when the daemon checks for overdue reports")
+    weekly_cron: str = Field("0 7 * * mon", description="when the weekly digest of everything still behind goes out")
+    inbox_seconds: int = Field(60, ge=1, description="how often the inbox is polled")
+    outbox_seconds: int = Field(60, ge=1, description="how often the outbox is drained")
+    reload_seconds: int = Field(10, ge=1, description="how often the rule files are checked for edits")
+    standby_seconds: int = Field(5, ge=1, description="how often a standby daemon tries to become the active one")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     repeat_days: int = Field(7, ge=1, le=90, description="days before a firing alert is sent again")
 
     @field_validator("timezone")
@@ -58,3 +86,26 @@ class Settings(BaseSettings):
 
     def effective_mail_dir(self) -> Path:
         return self.mail_dir or self.data_dir / "mail"
+
+    def shown(self) -> dict[str, object]:
+        """The effective settings as a person should see them: secrets masked."""
+        values: dict[str, object] = {}
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            if isinstance(value, SecretStr):
+                value = SECRET
+            elif isinstance(value, Path):
+                value = str(value)
+            values[name] = value
+        values["database_url"] = _masked_url(self.effective_database_url())
+        return values
+
+
+def _masked_url(url: str) -> str:
+    """A database URL with its password masked."""
+    head, sep, tail = url.partition("://")
+    if not sep or "@" not in tail:
+        return url
+    credentials, _, host = tail.rpartition("@")
+    user = credentials.split(":", 1)[0]
+    return f"{head}://{user}:{SECRET}@{host}" if ":" in credentials else url

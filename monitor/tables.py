@@ -222,6 +222,16 @@ class OutboxAttempt(SQLModel, table=True):
     error: str | None = None
 
 
+class JobRun(SQLModel, table=True):
+    """When each scheduled job last completed: schedules are configuration, this is their memory,
+    so a daemon started after downtime runs what it missed, once."""
+
+    __tablename__ = "job_run"
+
+    job_id: str = Field(primary_key=True, max_length=32)
+    last_run_at: dt.datetime = Field(sa_type=sa.DateTime(timezone=True))
+
+
 # The Core tables, for set-based statements (bulk ingestion, queries over many rows).
 INGESTION: sa.Table = Ingestion.__table__  # type: ignore[attr-defined]
 OBSERVATION: sa.Table = Observation.__table__  # type: ignore[attr-defined]
@@ -234,3 +244,4 @@ SILENCE: sa.Table = Silence.__table__  # type: ignore[attr-defined]
 ACKNOWLEDGEMENT: sa.Table = Acknowledgement.__table__  # type: ignore[attr-defined]
 OUTBOX: sa.Table = OutboxMessage.__table__  # type: ignore[attr-defined]
 OUTBOX_ATTEMPT: sa.Table = OutboxAttempt.__table__  # type: ignore[attr-defined]
+JOB_RUN: sa.Table = JobRun.__table__  # type: ignore[attr-defined]

@@ -142,3 +142,12 @@ def render_test(
     message.attach(MIMEText(templates.render("test.txt", **context), "plain", "utf-8"))
     message.attach(MIMEText(css_inline.inline(templates.render("test.html", **context)), "html", "utf-8"))
     return message
+
+
+def render_notice(
+    *, subject: str, lines: list[str], name: str, address: str, sender: str, message_id: str, at: dt.datetime
+) -> Message:
+    """A plain-text notice to the operator (an invalid rule edit, for instance)."""
+    message = _envelope(subject, ("Hệ thống theo dõi kế hoạch", sender), (name, address), message_id, at)
+    message.attach(MIMEText("\n".join(lines) + "\n", "plain", "utf-8"))
+    return message

@@ -86,7 +86,7 @@ def evaluate(as_of: dt.datetime | None, fmt: str) -> None:
             json.dumps([record(e, result.alert_states) for e in result.evaluations], ensure_ascii=False, indent=2)
         )
         return
-    _table(plan, result.evaluations, result.alert_states, f"Đánh giá đến ngày {formatting.day(day)}")
+    table(plan, result.evaluations, result.alert_states, f"Đánh giá đến ngày {formatting.day(day)}")
     click.echo(_summary(result))
 
 
@@ -112,7 +112,7 @@ def status(as_of: dt.datetime | None, owner: str | None) -> None:
     evaluations = evaluate_stored(engine, plan, day)
     if owner:
         evaluations = [e for e in evaluations if _owner(plan, e) == owner]
-    _table(plan, evaluations, _stored_states(engine), f"Tình hình thực hiện đến ngày {formatting.day(day)}")
+    table(plan, evaluations, stored_states(engine), f"Tình hình thực hiện đến ngày {formatting.day(day)}")
 
 
 def _owner(plan: Plan, evaluation: Evaluation) -> str:
@@ -120,24 +120,24 @@ def _owner(plan: Plan, evaluation: Evaluation) -> str:
     return owners[0].department
 
 
-def _stored_states(engine: sa.Engine) -> dict[tuple[str, str, AlertKind], AlertState]:
+def stored_states(engine: sa.Engine) -> dict[tuple[str, str, AlertKind], AlertState]:
     with engine.connect() as connection:
         rows = connection.execute(sa.select(ALERT.c.target_id, ALERT.c.breakdown, ALERT.c.kind, ALERT.c.state))
         return {(r.target_id, r.breakdown, AlertKind(r.kind)): AlertState(r.state) for r in rows}
 
 
-def _table(
+def table(
     plan: Plan, evaluations: list[Evaluation], states: dict[tuple[str, str, AlertKind], AlertState], title: str
 ) -> None:
-    table = Table(title=title)
+    grid = Table(title=title)
     for column in ("status", "target", "part", "actual", "required", "gap", "year end", "period", "alert", "owner"):
-        table.add_column(column, overflow="fold")
+        grid.add_column(column, overflow="fold")
     for e in sorted(evaluations, key=lambda e: -e.status.severity):
         target = plan.targets[e.target_id]
         alert = states.get((e.target_id, e.breakdown, AlertKind.PERFORMANCE), AlertState.INACTIVE)
         overdue = states.get((e.target_id, e.breakdown, AlertKind.OVERDUE), AlertState.INACTIVE)
         alerts = ", ".join(f"{name} {s.value}" for name, s in (("", alert), ("report", overdue)) if s != "inactive")
-        table.add_row(
+        grid.add_row(
             e.status.value,
             f"{target.name} [dim]({target.id})[/dim]",
             e.breakdown,
@@ -150,7 +150,7 @@ def _table(
             _owner(plan, e),
             style=COLOURS[e.status],
         )
-    console().print(table)
+    console().print(grid)
 
 
 def _vn(value: Decimal | None, places: int = 2) -> str:
