@@ -6,26 +6,36 @@ import datetime as dt
 import logging
 import sys
 from typing import Any
+from zoneinfo import ZoneInfo
 
 LOGGER = logging.getLogger("plan_monitor")
 
 
 class _LineFormatter(logging.Formatter):
+    """``time level event=… key=value``; records of other libraries become ``event=<logger>``."""
+
+    def __init__(self, zone: ZoneInfo | None) -> None:
+        super().__init__()
+        self.zone = zone
+
     def format(self, record: logging.LogRecord) -> str:
-        at = dt.datetime.fromtimestamp(record.created).astimezone().isoformat(timespec="seconds")
-        line = f"{at} {record.levelname} {record.getMessage()}"
+        at = dt.datetime.fromtimestamp(record.created, tz=self.zone).isoformat(timespec="seconds")
+        message = record.getMessage()
+        if record.name != LOGGER.name:
+            message = f"event={record.name} message={_value(message)}"
+        line = f"{at} {record.levelname} {message}"
         if record.exc_info:
             line += " cause=" + _value(repr(record.exc_info[1]))
         return line
 
 
-def setup(level: str = "INFO") -> None:
+def setup(level: str = "INFO", timezone: str | None = None) -> None:
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(_LineFormatter())
-    LOGGER.handlers[:] = [handler]
-    LOGGER.setLevel(level)
-    LOGGER.propagate = False
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    handler.setFormatter(_LineFormatter(ZoneInfo(timezone) if timezone else None))
+    for logger, floor in ((LOGGER, level), (logging.getLogger("apscheduler"), "WARNING")):
+        logger.handlers[:] = [handler]
+        logger.setLevel(floor)
+        logger.propagate = False
 
 
 def _value(value: Any) -> str:

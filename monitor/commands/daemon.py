@@ -30,7 +30,7 @@ DEMO_DAY = dt.date(2022, 7, 31)
 def run(once: bool, as_of: dt.datetime | None) -> None:
     """Run the daemon: poll the inbox, evaluate on schedule and after new data, send the emails."""
     config = settings()
-    setup(config.log_level)
+    setup(config.log_level, config.timezone)
     try:
         cron_triggers(config)
     except ScheduleError as exc:
