@@ -57,13 +57,11 @@ def config() -> None:
 
 
 def _examples() -> Path:
-    for candidate in (
-        Path.cwd() / "examples" / "2022",
-        Path(monitor.__file__).resolve().parent.parent / "examples" / "2022",
-    ):
-        if candidate.is_dir():
-            return candidate
-    fail("the example data (examples/2022) is not here; run the demo from the project's folder", status=2)
+    here = Path(monitor.__file__).resolve().parent.parent
+    found = [p for p in (Path.cwd() / "examples" / "2022", here / "examples" / "2022") if p.is_dir()]
+    if not found:
+        fail("the example data (examples/2022) is not here; run the demo from the project's folder", status=2)
+    return found[0]
 
 
 @click.command()
