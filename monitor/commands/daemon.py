@@ -92,5 +92,7 @@ def demo() -> None:
         message = message_from_bytes(path.read_bytes(), policy=policy.default)
         click.echo(f"  {path.name}: {message['To']}: {message['Subject']}")
     click.echo(f"\nThe demo's database is {folder / 'plan-monitor.db'}; done in {time.perf_counter() - started:.1f} s.")
-    click.echo("Next: plan-monitor run (the daemon); plan-monitor status --as-of 2022-07-31;")
-    click.echo("      plan-monitor backtest --from 2022-01-01 --to 2022-07-31")
+    click.echo(f"To look further: PLAN_MONITOR_DATA_DIR={folder} plan-monitor status --as-of 2022-07-31")
+    click.echo(
+        f"                 PLAN_MONITOR_DATA_DIR={folder} plan-monitor backtest --from 2022-01-01 --to 2022-07-31"
+    )
