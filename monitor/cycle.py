@@ -21,7 +21,12 @@ from monitor.logs import event
 from monitor.outbox import DrainReport, drain, mail_context, notifier_from
 from monitor.runs import run_evaluation
 from monitor.settings import Settings
+from monitor.tables import EVALUATION_RUN, INGESTION
 from rules import Plan
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 @dataclass
@@ -47,6 +52,16 @@ class Cycle:
                 stored += 1
                 event("file.ingested", file=report.file, rows=report.rows, new=report.new, revised=report.revised)
         return stored
+
+    def stale(self) -> bool:
+        """Whether figures arrived after the last evaluation (a daemon killed between the two
+        leaves exactly this: the next one evaluates them, so no new data goes unjudged)."""
+        with self.engine.connect() as connection:
+            arrived = connection.execute(sa.select(sa.func.max(INGESTION.c.received_at))).scalar()
+            judged = connection.execute(sa.select(sa.func.max(EVALUATION_RUN.c.started_at))).scalar()
+        if arrived is None:
+            return False
+        return judged is None or _utc(arrived) > _utc(judged)
 
     def evaluate(self, as_of: dt.date | None = None, *, trigger: str, repeat_days: int | None = None) -> RunResult:
         """Evaluate the plan, record the run, and put the emails owed in the outbox."""

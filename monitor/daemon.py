@@ -93,7 +93,7 @@ class Daemon:
         return run
 
     def _inbox(self) -> None:
-        if self.cycle.poll_inbox():
+        if self.cycle.poll_inbox() or self.cycle.stale():
             self.cycle.evaluate(trigger="new-data")  # right after new data
             self.cycle.drain()
 

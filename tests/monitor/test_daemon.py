@@ -1,0 +1,240 @@
+"""The real daemon as a subprocess: inbox to email, crashes, signals, bad edits, downtime, failover."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from monitor.database import create_engine, upgrade
+from monitor.tables import EVALUATION_RUN, JOB_RUN, OUTBOX
+from tests.conftest import PG_URL_ENV, ROOT, TARGETS, _reset_postgresql
+from tests.notifiers.smtp import Mailbox, smtp_server
+
+EXAMPLES = ROOT / "examples" / "2022"
+DISBURSEMENT = EXAMPLES / "07-so-khdt-giai-ngan-7-thang.xlsx"
+
+
+RUNNING: list[subprocess.Popen[bytes]] = []
+
+
+@pytest.fixture(autouse=True)
+def _no_daemon_outlives_its_test() -> Iterator[None]:
+    yield
+    while RUNNING:
+        process = RUNNING.pop()
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=10)
+
+
+class Daemon:
+    """`plan-monitor run` in its own process, its log in a file."""
+
+    def __init__(self, env: dict[str, str], log: Path) -> None:
+        self.log = log
+        self.handle = log.open("ab")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "monitor", "run"], env=env, cwd=ROOT, stdout=self.handle, stderr=subprocess.STDOUT
+        )
+        RUNNING.append(self.process)
+
+    def text(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+    def wait_for(self, pattern: str, timeout: float = 30) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = re.search(pattern, self.text())
+            if found:
+                return found.group(0)
+            if self.process.poll() is not None:
+                raise AssertionError(f"the daemon exited ({self.process.returncode}):\n{self.text()}")
+            time.sleep(0.1)
+        raise AssertionError(f"no {pattern!r} within {timeout} s:\n{self.text()}")
+
+    def stop(self, sig: int = signal.SIGTERM, timeout: float = 10) -> int:
+        if self.process.poll() is None:
+            self.process.send_signal(sig)
+        code = self.process.wait(timeout=timeout)
+        self.handle.close()
+        return code
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    shutil.copytree(TARGETS, tmp_path / "targets")
+    (tmp_path / "var" / "inbox").mkdir(parents=True)
+    return tmp_path
+
+
+def environment(home: Path, port: int | None, **settings: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PLAN_MONITOR_")}
+    env |= {
+        "PYTHONPATH": str(ROOT), "PLAN_MONITOR_DATA_DIR": str(home / "var"), "PLAN_MONITOR_TARGETS": str(home / "targets"),
+        "PLAN_MONITOR_INBOX_SECONDS": "1", "PLAN_MONITOR_OUTBOX_SECONDS": "1", "PLAN_MONITOR_RELOAD_SECONDS": "1",
+        "PLAN_MONITOR_STANDBY_SECONDS": "1",
+    }  # fmt: skip
+    if port is not None:
+        env |= {"PLAN_MONITOR_SMTP_HOST": "127.0.0.1", "PLAN_MONITOR_SMTP_PORT": str(port),
+                "PLAN_MONITOR_SMTP_SECURITY": "none", "PLAN_MONITOR_SMTP_TIMEOUT": "5"}  # fmt: skip
+    return env | {f"PLAN_MONITOR_{k.upper()}": v for k, v in settings.items()}
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[Mailbox, int]]:
+    with smtp_server() as server:
+        yield server
+
+
+def _drop(home: Path, source: Path, name: str | None = None) -> None:
+    """Put a file in the inbox the way a department would: written aside, then moved in."""
+    partial = home / "var" / "inbox" / f"{name or source.name}.part"
+    shutil.copy2(source, partial)
+    partial.rename(partial.with_suffix(""))
+
+
+def _wait_until(condition, timeout: float = 30) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out")
+        time.sleep(0.2)
+
+
+def test_a_file_in_the_inbox_becomes_an_email_and_sigterm_exits_0(home: Path, smtp: tuple[Mailbox, int]) -> None:
+    mailbox, port = smtp
+    daemon = Daemon(environment(home, port), home / "daemon.log")
+    daemon.wait_for("event=daemon.active")
+    _drop(home, DISBURSEMENT)
+    daemon.wait_for("event=file.ingested")
+    daemon.wait_for("event=email.sent")
+    _wait_until(lambda: any("so-khdt@" in to for _, tos, _ in mailbox.received for to in tos))
+    khdt = next(m for m in mailbox.messages() if "so-khdt@" in str(m["To"]))
+    assert "chậm tiến độ" in str(khdt["Subject"])
+    started = time.monotonic()
+    assert daemon.stop(signal.SIGTERM) == 0
+    assert time.monotonic() - started < 10
+    assert "event=daemon.stopped" in daemon.text()
+    assert "Traceback" not in daemon.text()
+
+
+def test_an_invalid_rule_edit_keeps_the_old_rules_and_the_daemon(home: Path, smtp: tuple[Mailbox, int]) -> None:
+    mailbox, port = smtp
+    daemon = Daemon(environment(home, port), home / "daemon.log")
+    daemon.wait_for("event=daemon.active")
+    with (home / "targets" / "economy.yaml").open("a", encoding="utf-8") as rules:
+        rules.write("  - id: broken\n    trajectroy: {type: linear}\n")
+    daemon.wait_for(r"event=rules\.kept targets=50")
+    assert "unknown field 'trajectroy'; did you mean 'trajectory'?" in daemon.text()
+    _wait_until(lambda: any("van-phong@" in to for _, tos, _ in mailbox.received for to in tos))  # the admin is told
+    _drop(home, DISBURSEMENT)
+    daemon.wait_for("event=file.ingested")  # still at work, on the last good rules
+    assert daemon.stop() == 0
+
+
+def test_downtime_across_a_scheduled_run_means_one_catch_up(home: Path) -> None:
+    engine = create_engine(f"sqlite:///{home / 'var' / 'plan-monitor.db'}")
+    upgrade(engine)
+    three_days_ago = dt.datetime.now(dt.UTC) - dt.timedelta(days=3)  # three 07:00 ticks were missed
+    with engine.begin() as connection:
+        connection.execute(sa.insert(JOB_RUN).values(job_id="evaluate", last_run_at=three_days_ago))
+    daemon = Daemon(environment(home, None), home / "daemon.log")
+    daemon.wait_for("event=daemon.active")
+    assert daemon.stop() == 0
+    assert len(re.findall(r"event=job\.catch-up job=evaluate", daemon.text())) == 1
+    with engine.connect() as connection:
+        runs = connection.execute(sa.select(EVALUATION_RUN.c.trigger)).scalars().all()
+        last = connection.execute(sa.select(JOB_RUN.c.last_run_at).where(JOB_RUN.c.job_id == "evaluate")).scalar_one()
+    assert runs.count("schedule") == 1
+    assert (last if last.tzinfo else last.replace(tzinfo=dt.UTC)) > three_days_ago
+    again = Daemon(environment(home, None), home / "daemon-2.log")  # started again at once: nothing missed
+    again.wait_for("event=daemon.active")
+    assert again.stop() == 0
+    assert "job.catch-up" not in again.text()
+
+
+def test_kill_9_in_mid_cycle_then_restart_loses_nothing(home: Path, smtp: tuple[Mailbox, int]) -> None:
+    mailbox, port = smtp
+    for path in sorted(EXAMPLES.iterdir()):
+        _drop(home, path)
+    env = environment(home, port)
+    first = Daemon(env, home / "daemon.log")
+    first.wait_for("event=file.ingested")
+    first.stop(signal.SIGKILL)
+    second = Daemon(env, home / "daemon-2.log")
+    engine = create_engine(f"sqlite:///{home / 'var' / 'plan-monitor.db'}")
+
+    def all_sent() -> bool:
+        if list((home / "var" / "inbox").glob("*.*")):
+            return False  # files still waiting
+        with engine.connect() as connection:
+            states = connection.execute(sa.select(OUTBOX.c.state)).scalars().all()
+        return bool(states) and set(states) == {"sent"}
+
+    _wait_until(all_sent, timeout=60)
+    assert second.stop() == 0
+    processed = sorted(p.name for p in (home / "var" / "inbox" / "processed").iterdir())
+    assert processed == sorted(p.name for p in EXAMPLES.iterdir())  # every file stored once, none lost
+    with engine.connect() as connection:
+        expected = connection.execute(sa.select(OUTBOX.c.message_id)).scalars().all()
+    received = Counter(m["Message-ID"] for m in mailbox.messages())
+    assert set(expected) <= set(received)  # no email lost
+    assert sum(n - 1 for n in received.values()) <= 1  # at most the one in flight when killed
+
+
+@pytest.fixture
+def pg_url() -> str:
+    url = os.environ.get(PG_URL_ENV)
+    if not url:
+        if os.environ.get("CI"):
+            pytest.fail(f"{PG_URL_ENV} is not set: CI must run the PostgreSQL tests")
+        pytest.skip(f"{PG_URL_ENV} is not set")
+    _reset_postgresql(url)
+    upgrade(create_engine(url))
+    return url
+
+
+def test_two_daemons_on_postgresql_one_active_and_failover(home: Path, smtp: tuple[Mailbox, int], pg_url: str) -> None:
+    mailbox, port = smtp
+    env = environment(home, port, database_url=pg_url)
+    first = Daemon(env, home / "a.log")
+    first.wait_for("event=daemon.active")
+    second = Daemon(env, home / "b.log")
+    second.wait_for("event=daemon.standby")
+    _drop(home, DISBURSEMENT)
+    first.wait_for("event=email.sent")
+    engine = create_engine(pg_url)
+
+    def outbox_done() -> bool:
+        with engine.connect() as connection:
+            states = connection.execute(sa.select(OUTBOX.c.state)).scalars().all()
+        return bool(states) and set(states) == {"sent"}
+
+    _wait_until(outbox_done)
+    sent_by_first = len(mailbox.received)
+    assert "event=file.ingested" not in second.text()  # the standby did nothing
+    killed = time.monotonic()
+    first.stop(signal.SIGKILL)
+    second.wait_for("event=daemon.takeover", timeout=30)
+    assert time.monotonic() - killed < 30
+    grain = home / "grain.csv"  # the missing grain report at last: its overdue alert resolves, an email goes
+    grain.write_text("target,period,value\ngrain-output,2022-12,700\n", encoding="utf-8")
+    _drop(home, grain)
+    second.wait_for("event=file.ingested")
+    _wait_until(lambda: len(mailbox.received) > sent_by_first)
+    _wait_until(outbox_done)
+    assert second.stop() == 0
+    received = Counter(m["Message-ID"] for m in mailbox.messages())
+    assert max(received.values()) == 1  # never two emails for one event
