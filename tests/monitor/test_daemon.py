@@ -11,7 +11,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -82,7 +82,8 @@ def home(tmp_path: Path) -> Path:
 def environment(home: Path, port: int | None, **settings: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PLAN_MONITOR_")}
     env |= {
-        "PYTHONPATH": str(ROOT), "PLAN_MONITOR_DATA_DIR": str(home / "var"), "PLAN_MONITOR_TARGETS": str(home / "targets"),
+        "PYTHONPATH": str(ROOT), "PLAN_MONITOR_DATA_DIR": str(home / "var"),
+        "PLAN_MONITOR_TARGETS": str(home / "targets"),
         "PLAN_MONITOR_INBOX_SECONDS": "1", "PLAN_MONITOR_OUTBOX_SECONDS": "1", "PLAN_MONITOR_RELOAD_SECONDS": "1",
         "PLAN_MONITOR_STANDBY_SECONDS": "1",
     }  # fmt: skip
@@ -105,7 +106,7 @@ def _drop(home: Path, source: Path, name: str | None = None) -> None:
     partial.rename(partial.with_suffix(""))
 
 
-def _wait_until(condition, timeout: float = 30) -> None:  # type: ignore[no-untyped-def]
+def _wait_until(condition: Callable[[], bool], timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
