@@ -1,0 +1,116 @@
+"""Settings (environment and TOML, checked at start), `config`, `run --once`, and the demo."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from click.testing import CliRunner
+
+from monitor.cli import cli
+from monitor.daemon import ScheduleError, cron_triggers, missed
+from monitor.settings import Settings
+from tests.conftest import ROOT, TARGETS
+
+ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+@pytest.fixture
+def clean_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    for name in ("DATABASE_URL", "SMTP_HOST", "SMTP_PASSWORD", "CONFIG", "EVALUATE_CRON"):
+        monkeypatch.delenv(f"PLAN_MONITOR_{name}", raising=False)
+    monkeypatch.setenv("PLAN_MONITOR_DATA_DIR", str(tmp_path / "var"))
+    monkeypatch.setenv("PLAN_MONITOR_TARGETS", str(TARGETS))
+    return tmp_path
+
+
+def test_a_missed_tick_is_caught_up_once_and_only_if_missed() -> None:
+    daily = cron_triggers(Settings())["evaluate"]  # 07:00 every day
+    now = dt.datetime(2022, 7, 20, 9, 0, tzinfo=ZONE)
+    assert missed(daily, dt.datetime(2022, 7, 17, 7, 0, 5, tzinfo=ZONE), now)  # down for three days
+    assert not missed(daily, dt.datetime(2022, 7, 20, 7, 0, 5, tzinfo=ZONE), now)  # today's run done
+    assert not missed(daily, None, now)  # never ran: the schedule starts now
+
+
+def test_a_bad_schedule_names_its_setting() -> None:
+    with pytest.raises(
+        ScheduleError, match=r"evaluate_cron: .7 o.clock. is not a crontab schedule \(Wrong number of fields"
+    ):
+        cron_triggers(Settings(evaluate_cron="7 o'clock"))
+
+
+def test_config_prints_the_effective_settings_with_secrets_masked(
+    clean_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    toml = clean_env / "plan-monitor.toml"
+    toml.write_text(
+        'smtp_host = "mail.bacgiang.example"\nsmtp_password = "bí-mật"\nrepeat_days = 3\n', encoding="utf-8"
+    )
+    monkeypatch.setenv("PLAN_MONITOR_CONFIG", str(toml))
+    monkeypatch.setenv("PLAN_MONITOR_REPEAT_DAYS", "5")  # the environment wins over the file
+    monkeypatch.setenv("PLAN_MONITOR_DATABASE_URL", "postgresql://pm:mật-khẩu@db.example/plan")
+    result = CliRunner().invoke(cli, ["config"])
+    assert result.exit_code == 0, result.output
+    assert "smtp_host = 'mail.bacgiang.example'" in result.output
+    assert "repeat_days = 5" in result.output
+    assert "smtp_password = '**********'" in result.output
+    assert "database_url = 'postgresql://pm:**********@db.example/plan'" in result.output
+    assert "bí-mật" not in result.output
+    assert "mật-khẩu" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("PLAN_MONITOR_EVALUATE_CRON", "sometimes", "invalid settings: evaluate_cron: 'sometimes' is not a crontab"),
+        ("PLAN_MONITOR_SMTP_PORT", "smtp", "invalid settings: smtp_port:"),
+        ("PLAN_MONITOR_TIMEZONE", "Asia/Hanoi-ish", "invalid settings: timezone: Value error, unknown time zone"),
+    ],
+)
+def test_a_bad_setting_stops_the_daemon_at_start(
+    clean_env: Path, monkeypatch: pytest.MonkeyPatch, name: str, value: str, message: str
+) -> None:
+    monkeypatch.setenv(name, value)
+    result = CliRunner().invoke(cli, ["run"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"plan-monitor: {message}")
+
+
+def test_an_unknown_key_in_the_toml_file_is_refused(clean_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    toml = clean_env / "plan-monitor.toml"
+    toml.write_text('smtp_hots = "x"\n', encoding="utf-8")
+    monkeypatch.setenv("PLAN_MONITOR_CONFIG", str(toml))
+    result = CliRunner().invoke(cli, ["config"])
+    assert result.exit_code == 2
+    assert "smtp_hots: Extra inputs are not permitted" in result.stderr
+
+
+def test_run_once_does_a_whole_cycle(clean_env: Path) -> None:
+    inbox = clean_env / "var" / "inbox"
+    inbox.mkdir(parents=True)
+    for path in (ROOT / "examples" / "2022").iterdir():
+        shutil.copy2(path, inbox / path.name)
+    result = CliRunner().invoke(cli, ["run", "--once", "--as-of", "2022-07-31"])
+    assert result.exit_code == 0, result.output
+    assert len(list((inbox / "processed").iterdir())) == 8
+    emails = list((clean_env / "var" / "mail").glob("*.eml"))
+    assert len(emails) > 5
+    assert "event=evaluation.run run=1 as_of=2022-07-31 trigger=once" in result.stderr
+
+
+def test_the_demo_from_a_fresh_checkout(tmp_path: Path) -> None:
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "HOME": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-m", "monitor", "demo"], cwd=ROOT, env=env | {"PLAN_MONITOR_DATA_DIR":
+                          str(tmp_path / "var")}, capture_output=True, text=True, timeout=120, check=False)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "Tình hình thực hiện kế hoạch đến ngày 31/07/2022" in done.stdout
+    mail = tmp_path / "var" / "demo" / "mail"
+    emails = list(mail.glob("*.eml"))
+    assert len(emails) > 5
+    assert f"{len(emails)} emails written to {mail}/" in done.stdout
+    assert "so-khdt@bacgiang.example" in done.stdout
