@@ -1,0 +1,91 @@
+"""Daemon benchmark: idle memory with the whole plan loaded, and one full cycle over the example data.
+
+Run: .venv/bin/python -m bench.daemon
+Starts `plan-monitor run` on a fresh SQLite file, lets it take in the example data and settle,
+reads its resident memory (RSS) from /proc, and times one full cycle (`run --once`: inbox,
+evaluation, emails to .eml files) over the same data. Goal: under 150 MB, under 5 s.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples" / "2022"
+
+
+def _env(home: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PLAN_MONITOR_")}
+    return env | {"PYTHONPATH": str(ROOT), "PLAN_MONITOR_DATA_DIR": str(home / "var"),
+                  "PLAN_MONITOR_TARGETS": str(ROOT / "targets"), "PLAN_MONITOR_INBOX_SECONDS": "1",
+                  "PLAN_MONITOR_OUTBOX_SECONDS": "1"}  # fmt: skip
+
+
+def _fill_inbox(home: Path) -> None:
+    inbox = home / "var" / "inbox"
+    inbox.mkdir(parents=True, exist_ok=True)
+    for path in EXAMPLES.iterdir():
+        shutil.copy2(path, inbox / path.name)
+
+
+def _rss_mb(pid: int) -> float:
+    status = Path(f"/proc/{pid}/status").read_text()
+    found = re.search(r"VmRSS:\s+(\d+) kB", status)
+    return int(found.group(1)) / 1024 if found else float("nan")
+
+
+def idle_rss() -> tuple[float, float]:
+    with tempfile.TemporaryDirectory() as tmp:
+        home = Path(tmp)
+        _fill_inbox(home)
+        log = (home / "daemon.log").open("wb")
+        process = subprocess.Popen([sys.executable, "-m", "monitor", "run"], env=_env(home), stdout=log,
+                                   stderr=subprocess.STDOUT)  # fmt: skip
+        try:
+            deadline = time.monotonic() + 60
+            while "email.sent" not in (home / "daemon.log").read_text() and time.monotonic() < deadline:
+                time.sleep(0.2)
+            busy = _rss_mb(process.pid)
+            time.sleep(5)  # idle: nothing new in the inbox, the outbox empty
+            return busy, _rss_mb(process.pid)
+        finally:
+            process.send_signal(signal.SIGTERM)
+            process.wait(timeout=15)
+            log.close()
+
+
+def cycle_seconds() -> float:
+    with tempfile.TemporaryDirectory() as tmp:
+        home = Path(tmp)
+        _fill_inbox(home)
+        code = (
+            "import time, datetime as dt\n"
+            "from monitor.commands.common import load, database, settings\n"
+            "from monitor.cycle import Cycle\n"
+            "cycle = Cycle(database(), settings(), load())\n"
+            "start = time.perf_counter()\n"
+            "cycle.once(dt.date(2022, 7, 31))\n"
+            "print(time.perf_counter() - start)\n"
+        )
+        done = subprocess.run([sys.executable, "-c", code], env=_env(home), cwd=ROOT, capture_output=True, text=True,
+                              check=True)  # fmt: skip
+        return float(done.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    busy, idle = idle_rss()
+    seconds = cycle_seconds()
+    print(f"daemon RSS after its first cycle: {busy:.0f} MB; idle: {idle:.0f} MB (goal: < 150 MB)")
+    print(f"one full cycle over the example data (inbox, evaluation, emails): {seconds:.2f} s (goal: < 5 s)")
+
+
+if __name__ == "__main__":
+    main()
