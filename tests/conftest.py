@@ -83,6 +83,11 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'plan-monitor.db'}"
+    return empty_postgresql()
+
+
+def empty_postgresql() -> str:
+    """The test PostgreSQL server's URL, its schema emptied; skips (fails under CI) without one."""
     url = os.environ.get(PG_URL_ENV)
     if not url:
         if os.environ.get("CI"):

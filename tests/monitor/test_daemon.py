@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 from monitor.database import create_engine, upgrade
 from monitor.tables import EVALUATION_RUN, JOB_RUN, OUTBOX
-from tests.conftest import PG_URL_ENV, ROOT, TARGETS, _reset_postgresql
+from tests.conftest import ROOT, TARGETS, empty_postgresql
 from tests.notifiers.smtp import Mailbox, smtp_server
 
 EXAMPLES = ROOT / "examples" / "2022"
@@ -197,12 +197,7 @@ def test_kill_9_in_mid_cycle_then_restart_loses_nothing(home: Path, smtp: tuple[
 
 @pytest.fixture
 def pg_url() -> str:
-    url = os.environ.get(PG_URL_ENV)
-    if not url:
-        if os.environ.get("CI"):
-            pytest.fail(f"{PG_URL_ENV} is not set: CI must run the PostgreSQL tests")
-        pytest.skip(f"{PG_URL_ENV} is not set")
-    _reset_postgresql(url)
+    url = empty_postgresql()
     upgrade(create_engine(url))
     return url
 
