@@ -142,7 +142,6 @@ class _Recorder:
         self.silenced = _silenced(connection, as_of)
         self.acknowledged = _acknowledged(connection)
         self.result = RunResult(run_id, as_of, [], {}, [], [])
-        self.previous_status = ""
 
     def record(self, evaluation: Evaluation) -> None:
         target = self.plan.targets[evaluation.target_id]
@@ -156,7 +155,6 @@ class _Recorder:
             key = (target.id, evaluation.breakdown, kind)
             alert_id, memory = self.memories.get(key, (None, AlertMemory()))
             step = advance(kind, memory, evaluation, self.as_of, rules_of(target, self.repeat), muting)
-            self.previous_status = memory.status
             if alert_id is None and step.memory.state == AlertState.INACTIVE and step.transition is None:
                 continue  # nothing to remember about a series that never alerted
             alert_id = _save(self.connection, alert_id, key, step.memory)
@@ -166,7 +164,7 @@ class _Recorder:
                 owners, contact = recipients(self.plan, target, evaluation.breakdown)
                 told = who_is_told(step.message, step.memory.escalated or step.escalated_now, owners, contact)
                 for recipient in _unique(told):
-                    self._queue(alert_id, transition_id, key, step.message, recipient)
+                    self._queue(alert_id, transition_id, key, step.message, recipient, memory.status)
 
     def _transition(
         self,
@@ -196,6 +194,7 @@ class _Recorder:
         key: tuple[str, str, AlertKind],
         message: MessageKind,
         recipient: Recipient,
+        previous_status: str,
     ) -> None:
         self.connection.execute(
             sa.insert(NOTIFICATION).values(
@@ -203,7 +202,7 @@ class _Recorder:
                 recipient=recipient.department, role=recipient.role, kind=message.value, created_at=self.now,
             )
         )  # fmt: skip
-        self.result.queued.append(Queued(key[0], key[1], key[2], message, recipient, self.previous_status))
+        self.result.queued.append(Queued(key[0], key[1], key[2], message, recipient, previous_status))
 
 
 def _write_outbox(

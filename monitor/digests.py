@@ -16,6 +16,7 @@ from typing import Any
 from monitor.lifecycle import AlertKind, MessageKind
 from notifiers.chart import render_chart
 from notifiers.digest import STATUS_NAMES, Acknowledgement, ChartData, Digest, Item
+from notifiers.formatting import number
 from notifiers.render import Templates, render_digest, subject
 from rules import Plan, Target
 from rules.evaluate import Evaluation, Status, due_date, evaluate
@@ -90,8 +91,6 @@ def explain(target: Target, evaluation: Evaluation, kind: AlertKind) -> str:
 
 
 def _vn(value: Decimal, places: int) -> str:
-    from notifiers.formatting import number
-
     return number(value.quantize(Decimal(1).scaleb(-places)).normalize())
 
 

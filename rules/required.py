@@ -106,7 +106,7 @@ def required_value(target: Target, year: int, day: dt.date, breakdown: str = "")
         return final
     base = start_value(target, breakdown)
     if base is None:  # a level with no baseline: the target itself is what is asked
-        return final if fraction == ONE or target.kind != Kind.CUMULATIVE else final * fraction
+        return final
     return base + (final - base) * fraction
 
 

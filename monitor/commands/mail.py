@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import uuid
 
@@ -88,8 +89,6 @@ def outbox_purge(days: int) -> None:
 @click.option("--test", "department", required=True, help="Send a test email to this department's address.")
 def notify(department: str) -> None:
     """Send a test email to a department, straight away (not through the outbox)."""
-    import asyncio
-
     plan = load()
     target = plan.departments.get(department)
     if target is None:
