@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 from decimal import Decimal
 
 from babel import Locale
@@ -12,6 +13,7 @@ from babel.numbers import format_decimal
 LOCALE = Locale.parse("vi_VN")  # parsed once: formatting runs for every figure of every email
 
 
+@lru_cache(maxsize=8192)  # the same figures recur in every digest that shows a target
 def number(value: Decimal | int | float) -> str:
     """``Decimal('7088.973')`` -> ``'7.088,973'``; every digit given is kept."""
     return format_decimal(value, locale=LOCALE, decimal_quantization=False)

@@ -97,6 +97,12 @@ def _envelope(
     return message
 
 
+def _part(text: str, subtype: str) -> MIMEText:
+    part = MIMEText(text, subtype, "utf-8")
+    del part["MIME-Version"]
+    return part
+
+
 def render_digest(
     digest: Digest,
     templates: Templates,
@@ -118,12 +124,14 @@ def render_digest(
         title, (digest.sender_name, sender), (digest.recipient_name, digest.address), message_id,
         composed_at,
     )  # fmt: skip
-    message.attach(MIMEText(text, "plain", "utf-8"))
+    message.attach(_part(text, "plain"))
     related = MIMEMultipart("related")
-    related.attach(MIMEText(html, "html", "utf-8"))
+    del related["MIME-Version"]
+    related.attach(_part(html, "html"))
     for cid in dict.fromkeys(i.chart_id for i in digest.ordered if i.chart_id):
         if cid in charts:
             image = MIMEImage(charts[cid], "png")
+            del image["MIME-Version"]  # said once, by the outer message
             image["Content-ID"] = f"<{_header(cid)}>"
             image.add_header("Content-Disposition", "inline", filename=f"{cid.split('@')[0]}.png")
             related.attach(image)
