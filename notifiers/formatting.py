@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
 from decimal import Decimal
+from functools import lru_cache
 
 from babel import Locale
 from babel.dates import format_date
