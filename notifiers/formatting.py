@@ -13,10 +13,15 @@ from babel.numbers import format_decimal
 LOCALE = Locale.parse("vi_VN")  # parsed once: formatting runs for every figure of every email
 
 
-@lru_cache(maxsize=8192)  # the same figures recur in every digest that shows a target
 def number(value: Decimal | int | float) -> str:
     """``Decimal('7088.973')`` -> ``'7.088,973'``; every digit given is kept."""
-    return format_decimal(value, locale=LOCALE, decimal_quantization=False)
+    return _number_text(str(value))
+
+
+@lru_cache(maxsize=8192)  # the same figures recur in every digest that shows a target
+def _number_text(text: str) -> str:
+    # Keyed by the exact text: Decimal('1.0') == Decimal('1.00'), yet they are written differently.
+    return format_decimal(Decimal(text), locale=LOCALE, decimal_quantization=False)
 
 
 def day(value: dt.date) -> str:

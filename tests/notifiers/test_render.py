@@ -142,3 +142,12 @@ def test_an_operator_folder_overrides_a_template(tmp_path: Path) -> None:
 def test_a_subject_with_only_resolutions() -> None:
     resolved = digest(_item(message="resolved", status="on_track"))
     assert subject(resolved) == "[Bắc Giang] 1 chỉ tiêu đã khắc phục — ngày 31/07/2022"
+
+
+def test_vietnamese_numbers_keep_every_digit_given() -> None:
+    from notifiers.formatting import day, number
+
+    assert [number(Decimal("7088.973")), number(Decimal("1.0")), number(Decimal("1.00")), number(1000000)] == [
+        "7.088,973", "1,0", "1,00", "1.000.000",
+    ]  # fmt: skip
+    assert day(dt.date(2022, 7, 31)) == "31/07/2022"
