@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from monitor.cli import cli
 from monitor.daemon import ScheduleError, cron_triggers, missed
 from monitor.settings import Settings
+from rules import Plan
 from tests.conftest import ROOT, TARGETS
 
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -114,3 +115,36 @@ def test_the_demo_from_a_fresh_checkout(tmp_path: Path) -> None:
     assert len(emails) > 5
     assert f"{len(emails)} emails written to {mail}/" in done.stdout
     assert "so-khdt@bacgiang.example" in done.stdout
+
+
+def test_a_failing_job_is_logged_with_its_cause_and_the_daemon_goes_on(
+    clean_env: Path, shipped_plan: Plan, caplog: pytest.LogCaptureFixture
+) -> None:
+    from monitor.cycle import Cycle
+    from monitor.daemon import Daemon
+    from monitor.database import open_database
+    from monitor.logs import LOGGER
+
+    settings = Settings()
+    engine = open_database(settings.effective_database_url())
+    daemon = Daemon(settings, Cycle(engine, settings, shipped_plan))
+    calls: list[str] = []
+
+    def broken() -> None:
+        calls.append("tried")
+        raise ConnectionError("database went away")
+
+    job = daemon._job("evaluate", broken, remember=True)
+    LOGGER.propagate = True  # let pytest see the records
+    try:
+        with caplog.at_level("ERROR", logger=LOGGER.name):
+            job()
+            job()  # the next tick tries again
+    finally:
+        LOGGER.propagate = False
+    assert calls == ["tried", "tried"]
+    failures = [r for r in caplog.records if "event=job.failed job=evaluate" in r.getMessage()]
+    assert len(failures) == 2
+    assert failures[0].exc_info is not None
+    assert "database went away" in str(failures[0].exc_info[1])
+    assert "evaluate" not in daemon._last_runs()  # a failed run is not remembered as done
