@@ -147,6 +147,6 @@ def test_a_subject_with_only_resolutions() -> None:
 def test_vietnamese_numbers_keep_every_significant_digit() -> None:
     from notifiers.formatting import day, number
 
-    values = [Decimal("7088.973"), Decimal("0.0005"), Decimal("1.50"), 1000000, Decimal("-12.5")]
+    values: list[Decimal | int] = [Decimal("7088.973"), Decimal("0.0005"), Decimal("1.50"), 1000000, Decimal("-12.5")]
     assert [number(v) for v in values] == ["7.088,973", "0,0005", "1,5", "1.000.000", "-12,5"]
     assert day(dt.date(2022, 7, 31)) == "31/07/2022"
