@@ -16,6 +16,7 @@ __all__ = ["cli", "main", "schema_text"]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="plan-monitor")
 def cli() -> None:
     """Watch a province's yearly plan targets and tell departments when they fall behind."""
 
