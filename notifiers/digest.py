@@ -6,7 +6,7 @@ Plain values: the notifiers know targets, figures and alerts only as these, neve
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 # Severity of an item's status, to sort a digest worst first.
@@ -110,7 +110,6 @@ class Digest:
     as_of: dt.date
     items: tuple[Item, ...]
     sender_name: str = "Hệ thống theo dõi kế hoạch"
-    charts: dict[str, ChartData] = field(default_factory=dict)
 
     @property
     def behind(self) -> int:
