@@ -60,13 +60,8 @@ class RunResult:
 
 def recipients(plan: Plan, target: Target, breakdown: str) -> tuple[list[Recipient], Recipient | None]:
     """Who owns a series (and who else is told), and its escalation contact."""
-    owner = target.owner
-    if breakdown:
-        dimension, _, key = breakdown.partition("/")
-        for split in target.breakdowns:
-            for part in split.parts:
-                if split.dimension == dimension and part.key == key and part.owner:
-                    owner = part.owner
+    found = target.part(breakdown) if breakdown else None
+    owner = (found[1].owner if found else None) or target.owner
     told = [Recipient(owner, "owner")] + [Recipient(d, "notify") for d in target.notify if d != owner]
     contact = target.escalation or plan.departments[owner].escalation
     return told, (Recipient(contact, "escalation") if contact else None)

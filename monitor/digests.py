@@ -46,20 +46,15 @@ class Composed:
     message: bytes
 
 
-def number_label(target: Target) -> str:
-    return f"({target.number})" if target.section == "III" else f"{target.section}.{target.number}"
-
-
 def part_name(target: Target, breakdown: str) -> str:
     for share in target.parts:
         if share.key == breakdown:
             return share.name
-    dimension, _, key = breakdown.partition("/")
-    for split in target.breakdowns:
-        for part in split.parts:
-            if split.dimension == dimension and part.key == key:
-                return f"{split.name or split.dimension}: {part.name}"
-    return breakdown
+    found = target.part(breakdown)
+    if found is None:
+        return breakdown
+    split, part = found
+    return f"{split.name or split.dimension}: {part.name}"
 
 
 def explain(target: Target, evaluation: Evaluation, kind: AlertKind) -> str:
@@ -155,7 +150,7 @@ def compose(
                     chart_of[series] = cid
         by_recipient[q.recipient.department].append(
             Item(
-                target_id=target.id, number=number_label(target), name=target.name,
+                target_id=target.id, number=target.label, name=target.name,
                 part=part_name(target, q.breakdown) if q.breakdown else "", unit=target.unit,
                 status=evaluation.status.value, message=q.message.value, alert=q.kind.value, role=q.recipient.role,
                 reason=explain(target, evaluation, q.kind), actual=evaluation.actual,

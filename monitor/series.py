@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
+from decimal import Decimal
 
 import sqlalchemy as sa
 
@@ -42,13 +43,13 @@ def series_of(target: Target, known: Iterable[Observation] = ()) -> list[str]:
     """The series judged for a target: the target itself, then each breakdown part that has an
     amount of its own or figures reported for it (a part with neither has nothing to judge)."""
     reported = {o.breakdown for o in known}
-    parts = [
-        f"{b.dimension}/{p.key}"
-        for b in target.breakdowns
-        for p in b.parts
-        if p.value is not None or f"{b.dimension}/{p.key}" in reported
-    ]
+    parts = [key for key in target.part_keys() if key in reported or _amount(target, key) is not None]
     return ["", *parts]
+
+
+def _amount(target: Target, key: str) -> Decimal | None:
+    found = target.part(key)
+    return found[1].value if found else None
 
 
 def evaluate_plan(plan: Plan, by_target: dict[str, list[Observation]], as_of: dt.date) -> list[Evaluation]:

@@ -75,13 +75,8 @@ def target_value(target: Target, day: dt.date, breakdown: str = "") -> Decimal |
     for share in target.parts:
         if share.key == breakdown:
             return share.value
-    dimension, _, key = breakdown.partition("/")
-    for split in target.breakdowns:
-        if split.dimension == dimension:
-            for part in split.parts:
-                if part.key == key:
-                    return value_in_force(part.value, part.revisions, day)
-    return None
+    found = target.part(breakdown)
+    return value_in_force(found[1].value, found[1].revisions, day) if found else None
 
 
 def start_value(target: Target, breakdown: str = "") -> Decimal | None:

@@ -188,6 +188,25 @@ class Target(RuleModel):
         """The declared deadline, or 31 December of the plan year."""
         return self.deadline or dt.date(plan_year, 12, 31)
 
+    @property
+    def label(self) -> str:
+        """The source's numbering: "(5)" in section III, "IV.1" and "V.4" elsewhere."""
+        return f"({self.number})" if self.section == "III" else f"{self.section}.{self.number}"
+
+    def part_keys(self) -> list[str]:
+        """Every breakdown part as a series key, "dimension/key", in declaration order."""
+        return [f"{split.dimension}/{part.key}" for split in self.breakdowns for part in split.parts]
+
+    def part(self, breakdown: str) -> tuple[Breakdown, BreakdownPart] | None:
+        """The breakdown part a series key ("capital-source/oda") names, with its breakdown."""
+        dimension, _, key = breakdown.partition("/")
+        for split in self.breakdowns:
+            if split.dimension == dimension:
+                for part in split.parts:
+                    if part.key == key:
+                        return split, part
+        return None
+
 
 _DEFAULT_TRAJECTORY: dict[Kind, Trajectory] = {
     Kind.CUMULATIVE: Linear(type="linear"),

@@ -39,9 +39,8 @@ def targets(paths: tuple[Path, ...], fmt: str) -> None:
     for column in ("no.", "id", "name", "kind", "target", "unit", "owner"):
         table.add_column(column, overflow="fold")
     for t in ordered:
-        label = f"({t.number})" if t.section == "III" else f"{t.section}.{t.number}"
         name = f"  {t.name}" if t.parent else t.name
-        table.add_row(label, t.id, name, t.kind.value, required_text(t), t.unit, t.owner)
+        table.add_row(t.label, t.id, name, t.kind.value, required_text(t), t.unit, t.owner)
     console().print(table)
 
 

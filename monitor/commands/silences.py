@@ -27,7 +27,7 @@ def _series(plan: Plan, target_id: str, breakdown: str | None) -> None:
     if target is None:
         fail(f"unknown target '{target_id}'; see plan-monitor targets", status=2)
     if breakdown:
-        known = [f"{b.dimension}/{p.key}" for b in target.breakdowns for p in b.parts]
+        known = target.part_keys()
         if breakdown not in known:
             fail(
                 f"unknown breakdown '{breakdown}' of {target_id}; expected one of {', '.join(known) or 'none'}",

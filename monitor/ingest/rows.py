@@ -208,21 +208,14 @@ class RowChecker:
             return Refusal(f"a share of {target.id}; expected one of {', '.join(keys)}")
         if not text:
             return ""
-        dimension, _, key = text.rpartition("/")
-        matches = [
-            f"{b.dimension}/{p.key}"
-            for b in target.breakdowns
-            if not dimension or b.dimension == dimension
-            for p in b.parts
-            if p.key == key
-        ]
+        known = target.part_keys()
+        matches = [k for k in known if k == text or ("/" not in text and k.rpartition("/")[2] == text)]
         if len(matches) == 1:
             return matches[0]
         if not target.breakdowns:
             return Refusal(f"target {target.id} has no breakdowns; leave the cell empty")
         if matches:
             return Refusal(f"ambiguous; write one of {', '.join(matches)}")
-        known = [f"{b.dimension}/{p.key}" for b in target.breakdowns for p in b.parts]
         shown = ", ".join(known[:10]) + (f" and {len(known) - 10} more" if len(known) > 10 else "")
         return Refusal(f"unknown part of {target.id}; expected one of {shown}")
 
