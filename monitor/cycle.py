@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 
 from monitor.alerts import RunResult
+from monitor.database import as_utc
 from monitor.ingest.batch import Outcome
 from monitor.ingest.inbox import process_inbox
 from monitor.lifecycle import AlertState
@@ -23,10 +24,6 @@ from monitor.runs import run_evaluation
 from monitor.settings import Settings
 from monitor.tables import EVALUATION_RUN, INGESTION
 from rules import Plan
-
-
-def _utc(moment: dt.datetime) -> dt.datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 @dataclass
@@ -61,7 +58,7 @@ class Cycle:
             judged = connection.execute(sa.select(sa.func.max(EVALUATION_RUN.c.started_at))).scalar()
         if arrived is None:
             return False
-        return judged is None or _utc(arrived) > _utc(judged)
+        return judged is None or as_utc(arrived) > as_utc(judged)
 
     def evaluate(self, as_of: dt.date | None = None, *, trigger: str, repeat_days: int | None = None) -> RunResult:
         """Evaluate the plan, record the run, and put the emails owed in the outbox."""

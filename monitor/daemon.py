@@ -28,6 +28,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from monitor.cycle import Cycle
+from monitor.database import as_utc
 from monitor.leadership import Leadership
 from monitor.logs import event
 from monitor.settings import Settings
@@ -157,7 +158,7 @@ class Daemon:
     def _last_runs(self) -> dict[str, dt.datetime]:
         with self.cycle.engine.connect() as connection:
             rows = connection.execute(sa.select(JOB_RUN.c.job_id, JOB_RUN.c.last_run_at)).all()
-        return {row.job_id: _aware(row.last_run_at) for row in rows}
+        return {row.job_id: as_utc(row.last_run_at) for row in rows}
 
     def _remember(self, job_id: str) -> None:
         now = dt.datetime.now(dt.UTC)
@@ -236,8 +237,3 @@ class Daemon:
                 self._job(job_id, self._cron_work[job_id], remember=True)()
             elif job_id not in last_runs:
                 self._remember(job_id)  # the schedule starts from now
-
-
-def _aware(moment: dt.datetime) -> dt.datetime:
-    """SQLite hands back naive datetimes; they were stored in UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)

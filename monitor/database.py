@@ -7,6 +7,7 @@ a message saying what to run.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,11 @@ class SchemaError(RuntimeError):
 
 class DatabaseURLError(ValueError):
     """A database URL this program cannot use."""
+
+
+def as_utc(moment: dt.datetime) -> dt.datetime:
+    """A stored moment as an aware UTC datetime: SQLite hands them back naive, stored in UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 def create_engine(url: str) -> sa.Engine:

@@ -16,7 +16,7 @@ from typing import Any
 from monitor.lifecycle import AlertKind, MessageKind
 from notifiers.chart import render_chart
 from notifiers.digest import STATUS_NAMES, Acknowledgement, ChartData, Digest, Item
-from notifiers.formatting import number
+from notifiers.formatting import rounded
 from notifiers.render import Templates, render_digest, subject
 from rules import Plan, Target
 from rules.evaluate import Evaluation, Status, due_date, evaluate
@@ -75,18 +75,14 @@ def explain(target: Target, evaluation: Evaluation, kind: AlertKind) -> str:
         return "Chỉ tiêu đánh giá vào cuối năm; số liệu mới nhất chưa đạt kế hoạch."
     tolerance = target.effective_tolerance()
     if tolerance.measure == Measure.RELATIVE and evaluation.required:
-        short = f"{_vn(evaluation.gap / abs(evaluation.required) * 100, 1)}% so với yêu cầu"
-        bands = f"ngưỡng chậm {_vn(tolerance.behind, 1)}%, nghiêm trọng {_vn(tolerance.critical, 1)}%"
+        short = f"{rounded(evaluation.gap / abs(evaluation.required) * 100, 1)}% so với yêu cầu"
+        bands = f"ngưỡng chậm {rounded(tolerance.behind, 1)}%, nghiêm trọng {rounded(tolerance.critical, 1)}%"
     else:
         unit = "điểm %" if target.unit == "%" else target.unit
-        short = f"{_vn(evaluation.gap, 2)} {unit} so với yêu cầu"
-        bands = f"ngưỡng chậm {_vn(tolerance.behind, 2)}, nghiêm trọng {_vn(tolerance.critical, 2)} {unit}"
+        short = f"{rounded(evaluation.gap, 2)} {unit} so với yêu cầu"
+        bands = f"ngưỡng chậm {rounded(tolerance.behind, 2)}, nghiêm trọng {rounded(tolerance.critical, 2)} {unit}"
     word = "Lệch" if target.kind == Kind.SHARE else "Thiếu"
     return f"{word} {short} ({bands}): {STATUS_NAMES[status.value].lower()}."
-
-
-def _vn(value: Decimal, places: int) -> str:
-    return number(value.quantize(Decimal(1).scaleb(-places)).normalize())
 
 
 def changed(message: MessageKind, previous: str, current: str) -> str:
@@ -170,7 +166,7 @@ def compose(
         department = plan.departments[recipient]
         digest = Digest(
             department.id, department.name, department.email, plan.info.province, plan.info.title, as_of,
-            tuple(_merged(items)),
+            tuple(items),
         )  # fmt: skip
         message_id = f"<{as_of:%Y%m%d}.run{run_id}.{recipient}@{mail.domain}>"
         message = render_digest(
@@ -178,14 +174,6 @@ def compose(
         )
         composed.append(Composed(message_id, recipient, department.email, subject(digest), message.as_bytes()))
     return composed
-
-
-def _merged(items: list[Item]) -> list[Item]:
-    """One item per series and alert: a recipient told twice (owner and notify) reads it once."""
-    seen: dict[tuple[str, str, str], Item] = {}
-    for item in items:
-        seen.setdefault((item.target_id, item.part, item.alert), item)
-    return list(seen.values())
 
 
 def _slug(target_id: str, breakdown: str) -> str:

@@ -24,6 +24,13 @@ def _number_text(text: str) -> str:
     return format_decimal(Decimal(text), locale=LOCALE, decimal_quantization=False)
 
 
+def rounded(value: Decimal | None, places: int = 2, *, missing: str = "") -> str:
+    """`value` rounded to `places` decimals, trailing zeros dropped, in Vietnamese format."""
+    if value is None:
+        return missing
+    return number(value.quantize(Decimal(1).scaleb(-places)).normalize())
+
+
 def day(value: dt.date) -> str:
     """``date(2022, 7, 31)`` -> ``'31/07/2022'``."""
     return format_date(value, "dd/MM/yyyy", locale=LOCALE)

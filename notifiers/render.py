@@ -26,9 +26,7 @@ from notifiers.digest import Digest
 
 
 def _number(value: Decimal | None, places: int = 2) -> str:
-    if value is None:
-        return "—"
-    return formatting.number(value.quantize(Decimal(1).scaleb(-places)).normalize())
+    return formatting.rounded(value, places, missing="—")
 
 
 def _day(value: dt.date | None) -> str:

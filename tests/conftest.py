@@ -68,7 +68,9 @@ PG_URL_ENV = "PLAN_MONITOR_TEST_PG_URL"
 
 
 def _reset_postgresql(url: str) -> None:
-    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    from monitor.database import create_engine
+
+    engine = create_engine(url)
     with engine.begin() as connection:
         connection.exec_driver_sql("DROP SCHEMA public CASCADE")
         connection.exec_driver_sql("CREATE SCHEMA public")

@@ -13,7 +13,7 @@ from rich.table import Table
 
 from monitor.alerts import RunResult, recipients
 from monitor.catalogue import number
-from monitor.commands.common import console, database, fail, load, settings
+from monitor.commands.common import DATE, console, database, fail, load, settings
 from monitor.lifecycle import AlertKind, AlertState
 from monitor.outbox import mail_context
 from monitor.runs import replay, run_evaluation, steps
@@ -32,7 +32,6 @@ COLOURS = {
     Status.ON_TRACK: "green",
     Status.ACHIEVED: "bold green",
 }
-DATE = click.DateTime(formats=["%Y-%m-%d"])
 
 
 def _as_of(value: dt.datetime | None) -> dt.date:
@@ -141,22 +140,16 @@ def table(
             e.status.value,
             f"{target.name} [dim]({target.id})[/dim]",
             e.breakdown,
-            _vn(e.actual),
-            _vn(e.required),
-            _vn(e.gap),
-            f"{_vn(e.projected_pct, 1)}%" if e.projected_pct is not None else "",
+            formatting.rounded(e.actual),
+            formatting.rounded(e.required),
+            formatting.rounded(e.gap),
+            f"{formatting.rounded(e.projected_pct, 1)}%" if e.projected_pct is not None else "",
             e.actual_period.label if e.actual_period else (f"thiếu {e.overdue_period}" if e.overdue_period else ""),
             alerts.strip(),
             _owner(plan, e),
             style=COLOURS[e.status],
         )
     console().print(grid)
-
-
-def _vn(value: Decimal | None, places: int = 2) -> str:
-    if value is None:
-        return ""
-    return formatting.number(value.quantize(Decimal(1).scaleb(-places)).normalize())
 
 
 @click.command()

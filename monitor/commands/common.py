@@ -16,6 +16,8 @@ from monitor.database import DatabaseURLError, SchemaError, open_database
 from monitor.settings import Settings
 from rules import Plan, RuleSetError, load_plan
 
+DATE = click.DateTime(formats=["%Y-%m-%d"])  # dates on the command line: 2022-07-31
+
 
 def settings() -> Settings:
     try:

@@ -11,8 +11,8 @@ from pathlib import Path
 import click
 
 import monitor
-from monitor.commands.alerts import DATE, stored_states, table
-from monitor.commands.common import database, fail, load, settings
+from monitor.commands.alerts import stored_states, table
+from monitor.commands.common import DATE, database, fail, load, settings
 from monitor.cycle import Cycle
 from monitor.daemon import Daemon, ScheduleError, cron_triggers
 from monitor.database import open_database

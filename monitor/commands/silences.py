@@ -9,12 +9,11 @@ import click
 import sqlalchemy as sa
 from rich.table import Table
 
-from monitor.commands.common import console, database, fail, load, settings
+from monitor.commands.common import DATE, console, database, fail, load, settings
 from monitor.tables import ACKNOWLEDGEMENT, SILENCE
 from rules import Plan
 from rules.periods import Period
 
-DATE = click.DateTime(formats=["%Y-%m-%d"])
 LONGEST_SILENCE = dt.timedelta(days=366)
 
 
