@@ -17,9 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import Field, ValidationError
-from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
-from ruamel.yaml.error import YAMLError
 
 from monitor.database import open_database
 from monitor.ingest.batch import Outcome, ingest_file
@@ -28,7 +26,7 @@ from monitor.runs import run_evaluation
 from rules import Plan, Problem, RuleSetError, load_plan
 from rules.base import RuleModel
 from rules.evaluate import Status
-from rules.loader import problem_at
+from rules.loader import read_yaml, validation_problems
 
 
 class Figure(RuleModel):
@@ -83,23 +81,15 @@ class RuleTestFileError(ValueError):
 
 def load_tests(path: Path) -> tuple[RuleTestFile, Plan]:
     """The tests of `path` and the plan they test; `RuleTestFileError` or `RuleSetError` if wrong."""
-    try:
-        node = YAML(typ="rt").load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RuleTestFileError([Problem(path, 0, 0, "", f"cannot read: {exc}")]) from exc
-    except YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
-        raise RuleTestFileError(
-            [Problem(path, line, col, "", f"invalid YAML: {getattr(exc, 'problem', exc)}")]
-        ) from exc
+    node, problem = read_yaml(path)
+    if problem:
+        raise RuleTestFileError([problem])
     if not isinstance(node, CommentedMap):
         raise RuleTestFileError([Problem(path, 1, 1, "", "expected a mapping with 'tests'")])
     try:
         tests = RuleTestFile.model_validate(node)
     except ValidationError as exc:
-        problems = [problem_at(path, node, "tests file", e["loc"], e["msg"]) for e in exc.errors()]
-        raise RuleTestFileError(problems) from exc
+        raise RuleTestFileError(validation_problems(path, node, "tests file", exc)) from exc
     plan = load_plan([path.parent / r for r in tests.rules])
     return tests, plan
 

@@ -84,23 +84,37 @@ def rule_files(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
     return files, problems
 
 
+def read_yaml(file: Path) -> tuple[Any, Problem | None]:
+    """The YAML document in `file` with its positions, or the problem that stops it being read."""
+    try:
+        return YAML(typ="rt").load(file.read_text(encoding="utf-8")), None
+    except UnicodeDecodeError as exc:
+        return None, Problem(file, 0, 0, "", f"not UTF-8 text ({exc.reason} at byte {exc.start})")
+    except OSError as exc:
+        return None, Problem(file, 0, 0, "", f"cannot read the file: {exc.strerror or exc}")
+    except MarkedYAMLError as exc:
+        return None, _yaml_problem(file, exc)
+    except YAMLError as exc:
+        return None, Problem(file, 0, 0, "", f"invalid YAML: {exc}")
+
+
+def validation_problems(file: Path, node: Any, label: str, exc: ValidationError) -> list[Problem]:
+    """Each error of a pydantic validation, located in the YAML and worded for a person."""
+    return [
+        problem_at(file, node, label, error["loc"], _message(error), at_value=error["type"] != "extra_forbidden")
+        for error in exc.errors()
+    ]
+
+
 def collect(files: Sequence[Path]) -> Collected:
     """Parse and validate each entry of each file; gather problems instead of stopping."""
     out = Collected(list(files), [], [], [], [])
-    yaml = YAML(typ="rt")
     for file in files:
-        try:
-            root = yaml.load(file.read_text(encoding="utf-8"))
-        except UnicodeDecodeError as exc:
-            out.problems.append(Problem(file, 0, 0, "", f"not UTF-8 text ({exc.reason} at byte {exc.start})"))
-            continue
-        except MarkedYAMLError as exc:
-            out.problems.append(_yaml_problem(file, exc))
-            continue
-        except YAMLError as exc:
-            out.problems.append(Problem(file, 0, 0, "", f"invalid YAML: {exc}"))
-            continue
-        _collect_file(file, root, out)
+        root, problem = read_yaml(file)
+        if problem:
+            out.problems.append(problem)
+        else:
+            _collect_file(file, root, out)
     return out
 
 
@@ -167,9 +181,7 @@ def _validate(
     try:
         value = model.model_validate(node)
     except ValidationError as exc:
-        for error in exc.errors():
-            at_value = error["type"] != "extra_forbidden"
-            problems.append(problem_at(file, node, label, error["loc"], _message(error), at_value=at_value))
+        problems.extend(validation_problems(file, node, label, exc))
         return None
     return Declared(value, file, node, label)
 

@@ -106,3 +106,12 @@ tests:
     assert bad.exit_code == 1
     assert f"FAIL {failing}: expects the impossible" in bad.stderr
     assert "status: expected achieved, got overdue" in bad.stderr
+
+
+def test_a_test_file_with_broken_yaml_is_located(tmp_path: Path) -> None:
+    path = _write(tmp_path, "tests:\n  - name: [unclosed\n    steps: []\n")
+    with pytest.raises(RuleTestFileError) as caught:
+        run_tests(path)
+    [problem] = caught.value.problems
+    assert (problem.file, problem.line) == (path, 4)
+    assert problem.message.startswith("invalid YAML: while parsing a flow sequence")
