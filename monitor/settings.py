@@ -65,6 +65,13 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     repeat_days: int = Field(7, ge=1, le=90, description="days before a firing alert is sent again")
 
+    @field_validator("templates")
+    @classmethod
+    def _a_folder(cls, folder: Path | None) -> Path | None:
+        if folder is not None and not folder.is_dir():
+            raise ValueError(f"{folder} is not a folder; expected a folder of templates (digest.html, digest.txt, …)")
+        return folder
+
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, name: str) -> str:

@@ -13,7 +13,7 @@ from rich.table import Table
 
 from monitor.alerts import RunResult, recipients
 from monitor.catalogue import number
-from monitor.commands.common import DATE, console, database, fail, load, settings
+from monitor.commands.common import DATE, console, database, fail, load, settings, templates_used
 from monitor.lifecycle import AlertKind, AlertState
 from monitor.outbox import mail_context
 from monitor.runs import replay, run_evaluation, steps
@@ -79,7 +79,9 @@ def evaluate(as_of: dt.datetime | None, fmt: str) -> None:
     """Evaluate every target, record the run and its alerts, and queue the messages owed."""
     plan = load()
     day = _as_of(as_of)
-    result = run_evaluation(database(), plan, day, trigger="cli", repeat_every=_repeat(), mail=mail_context(settings()))
+    config = settings()
+    with templates_used(config):
+        result = run_evaluation(database(), plan, day, trigger="cli", repeat_every=_repeat(), mail=mail_context(config))
     if fmt == "json":
         click.echo(
             json.dumps([record(e, result.alert_states) for e in result.evaluations], ensure_ascii=False, indent=2)

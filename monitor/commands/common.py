@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import NoReturn
 
 import click
 import sqlalchemy as sa
+from jinja2 import TemplateError
 from pydantic import ValidationError
 from rich.console import Console
 
@@ -30,6 +32,16 @@ def settings() -> Settings:
 def fail(message: str, *, status: int = 1) -> NoReturn:
     click.echo(f"plan-monitor: {message}", err=True)
     sys.exit(status)
+
+
+@contextmanager
+def templates_used(config: Settings) -> Iterator[None]:
+    """Turn a broken template (an override with an unknown name, a syntax error) into a message."""
+    try:
+        yield
+    except TemplateError as exc:
+        where = f" in {config.templates}" if config.templates else ""
+        fail(f"the email templates{where} cannot be rendered: {type(exc).__name__}: {exc}", status=2)
 
 
 def report_rule_problems(problems: RuleSetError) -> NoReturn:

@@ -10,7 +10,7 @@ import click
 import sqlalchemy as sa
 from rich.table import Table
 
-from monitor.commands.common import console, database, fail, load, settings
+from monitor.commands.common import console, database, fail, load, settings, templates_used
 from monitor.outbox import drain, mail_context, notifier_from
 from monitor.tables import OUTBOX, OUTBOX_ATTEMPT
 from notifiers.errors import DeliveryError
@@ -97,8 +97,9 @@ def notify(department: str) -> None:
     context = mail_context(config)
     now = dt.datetime.now(dt.UTC)
     message_id = f"<test.{uuid.uuid4().hex[:12]}@{context.domain}>"
-    message = render_test(context.templates, name=target.name, address=target.email, plan_title=plan.info.title,
-                          sender=config.mail_from, message_id=message_id, at=now)  # fmt: skip
+    with templates_used(config):
+        message = render_test(context.templates, name=target.name, address=target.email, plan_title=plan.info.title,
+                              sender=config.mail_from, message_id=message_id, at=now)  # fmt: skip
     notifier = notifier_from(config)
 
     async def send() -> None:

@@ -144,3 +144,30 @@ def test_a_failing_job_is_logged_with_its_cause_and_the_daemon_goes_on(
     assert failures[0].exc_info is not None
     assert "database went away" in str(failures[0].exc_info[1])
     assert "evaluate" not in daemon._last_runs()  # a failed run is not remembered as done
+
+
+def test_a_broken_template_override_is_a_message_and_records_nothing(
+    clean_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runner = CliRunner()
+    runner.invoke(cli, ["ingest", str(ROOT / "examples" / "2022" / "07-so-khdt-giai-ngan-7-thang.xlsx")])
+    templates = clean_env / "templates"
+    templates.mkdir()
+    (templates / "digest.txt").write_text("{{ no_such_field }}\n", encoding="utf-8")
+    monkeypatch.setenv("PLAN_MONITOR_TEMPLATES", str(templates))
+    result = runner.invoke(cli, ["evaluate", "--as-of", "2022-07-31"])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"plan-monitor: the email templates in {templates} cannot be rendered: "
+        "UndefinedError: 'no_such_field' is undefined\n"
+    )
+    monkeypatch.delenv("PLAN_MONITOR_TEMPLATES")
+    evaluated = runner.invoke(cli, ["evaluate", "--as-of", "2022-07-31"])
+    assert evaluated.output.strip().splitlines()[-1].startswith("run 1 as of 2022-07-31")  # the failed run left nothing
+
+
+def test_a_templates_setting_that_is_no_folder_is_refused(clean_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PLAN_MONITOR_TEMPLATES", str(clean_env / "nowhere"))
+    result = CliRunner().invoke(cli, ["config"])
+    assert result.exit_code == 2
+    assert f"templates: Value error, {clean_env / 'nowhere'} is not a folder" in result.stderr
