@@ -19,7 +19,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from monitor.ingest.readers import FileError, file_format, read_rows
-from monitor.ingest.rows import RowChecker, RowError, Staged
+from monitor.ingest.rows import STAGED_FIELDS, RowChecker, RowError, Staged
 from monitor.tables import INGESTION, OBSERVATION
 from rules import Plan
 
@@ -33,20 +33,27 @@ STAGING = sa.Table(
     sa.Column("target_id", sa.String(64), nullable=False),
     sa.Column("breakdown", sa.String(130), nullable=False),
     sa.Column("period", sa.String(16), nullable=False),
-    sa.Column("period_start", sa.Date, nullable=False),
-    sa.Column("period_end", sa.Date, nullable=False),
-    sa.Column("basis", sa.String(16), nullable=False),
+    sa.Column("shape", sa.Integer, nullable=False),
     sa.Column("value", sa.String(64), nullable=False),
-    sa.Column("unit", sa.String(32), nullable=False),
-    sa.Column("reported_value", sa.String(64), nullable=False),
-    sa.Column("reported_unit", sa.String(32), nullable=False),
-    sa.Column("status", sa.String(8), nullable=False),
+    sa.Column("reported_value", sa.String(64), nullable=True),
     sa.Column("note", sa.String, nullable=True),
     sa.Column("source_row", sa.Integer, nullable=False),
     sa.Column("is_current", sa.Boolean, nullable=False, server_default=sa.true()),
     prefixes=["TEMPORARY"],
 )
-STAGED_COLUMNS = list(Staged._fields)
+# What many staged rows share, once per file: see `Shape`.
+SHAPES = sa.Table(
+    "pm_staging_shape",
+    _staging_metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("period_start", sa.Date, nullable=False),
+    sa.Column("period_end", sa.Date, nullable=False),
+    sa.Column("basis", sa.String(16), nullable=False),
+    sa.Column("unit", sa.String(32), nullable=False),
+    sa.Column("reported_unit", sa.String(32), nullable=False),
+    sa.Column("status", sa.String(8), nullable=False),
+    prefixes=["TEMPORARY"],
+)
 
 
 class Outcome(StrEnum):
@@ -120,12 +127,13 @@ def ingest_file(
 
 def _load(connection: sa.Connection, plan: Plan, path: Path) -> Report:
     report = Report(path, Outcome.INGESTED)
-    STAGING.drop(connection, checkfirst=True)
-    STAGING.create(connection)
+    _staging_metadata.drop_all(connection)
+    _staging_metadata.create_all(connection)
     insert = _insert_sql(connection)
+    checker = RowChecker(plan)
     errors: list[RowError] = []
     try:
-        for chunk in _chunks(_checked(plan, path, report, errors)):
+        for chunk in _chunks(_checked(checker, path, report, errors)):
             if chunk and not errors:
                 connection.exec_driver_sql(insert, chunk)
     except FileError as exc:
@@ -138,6 +146,9 @@ def _load(connection: sa.Connection, plan: Plan, path: Path) -> Report:
         return report
     if not errors:
         errors += _index_or_duplicates(connection)
+    if not errors:
+        shapes = [{"id": n, **shape._asdict()} for n, shape in enumerate(checker.shapes)]
+        connection.execute(sa.insert(SHAPES), shapes)
     if errors:
         report.outcome = Outcome.REJECTED
         errors.sort(key=lambda e: e.row)
@@ -146,8 +157,7 @@ def _load(connection: sa.Connection, plan: Plan, path: Path) -> Report:
     return report
 
 
-def _checked(plan: Plan, path: Path, report: Report, errors: list[RowError]) -> Iterator[Staged]:
-    checker = RowChecker(plan)
+def _checked(checker: RowChecker, path: Path, report: Report, errors: list[RowError]) -> Iterator[Staged]:
     for row in read_rows(path):
         report.rows += 1
         result = checker.check(row)
@@ -172,7 +182,7 @@ def _chunks(rows: Iterator[Staged]) -> Iterator[list[Staged]]:
 
 def _insert_sql(connection: sa.Connection) -> str:
     mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
-    return f"INSERT INTO pm_staging ({', '.join(STAGED_COLUMNS)}) VALUES ({', '.join([mark] * len(STAGED_COLUMNS))})"
+    return f"INSERT INTO pm_staging ({', '.join(STAGED_FIELDS)}) VALUES ({', '.join([mark] * len(STAGED_FIELDS))})"
 
 
 def _index_or_duplicates(connection: sa.Connection) -> list[RowError]:
@@ -204,10 +214,15 @@ def _same_key(o: sa.Table, s: sa.Table) -> sa.ColumnElement[bool]:
     return sa.and_(o.c.target_id == s.c.target_id, o.c.breakdown == s.c.breakdown, o.c.period == s.c.period)
 
 
+def _shape_of(column: str) -> sa.ScalarSelect[str]:
+    """The staged row's `column` of its shape (status, basis), for a statement over STAGING."""
+    return sa.select(SHAPES.c[column]).where(SHAPES.c.id == STAGING.c.shape).correlate_except(SHAPES).scalar_subquery()
+
+
 def _commit(
     connection: sa.Connection, report: Report, sha256: str, kind: str, submitter: str | None, received: dt.datetime
 ) -> None:
-    o, s = OBSERVATION, STAGING
+    o, s, h = OBSERVATION, STAGING, SHAPES
     inserted = connection.execute(
         sa.insert(INGESTION).values(
             sha256=sha256, file_name=report.file.name, format=kind, rows=report.rows,
@@ -216,19 +231,29 @@ def _commit(
     )  # fmt: skip
     assert inserted.inserted_primary_key is not None
     ingestion_id = inserted.inserted_primary_key[0]
+    status, basis = _shape_of("status"), _shape_of("basis")
     # A figure equal to the current one (value, status and basis) is no revision.
     unchanged = sa.exists().where(
-        o.c.is_current, _same_key(o, s), o.c.value == s.c.value, o.c.status == s.c.status, o.c.basis == s.c.basis
+        o.c.is_current, _same_key(o, s), o.c.value == s.c.value, o.c.status == status, o.c.basis == basis
     )
     report.unchanged = connection.execute(sa.delete(s).where(unchanged)).rowcount
     # Retire current figures the file revises; an estimate never retires an official figure.
-    revises = sa.exists().where(_same_key(o, s), sa.not_(sa.and_(s.c.status == "estimate", o.c.status == "official")))
+    revises = sa.exists().where(_same_key(o, s), sa.not_(sa.and_(status == "estimate", o.c.status == "official")))
     report.revised = connection.execute(sa.update(o).where(o.c.is_current, revises).values(is_current=False)).rowcount
     official_stays = sa.exists().where(o.c.is_current, _same_key(o, s))
     report.kept_as_history = connection.execute(sa.update(s).where(official_stays).values(is_current=False)).rowcount
-    columns = [*STAGED_COLUMNS, "is_current"]
-    selected = sa.select(
-        *(s.c[c] for c in columns), sa.literal(ingestion_id).label("ingestion_id"), sa.literal(received).label("r")
-    ).order_by(s.c.target_id, s.c.breakdown, s.c.period)  # in key order, the index grows at its end
-    connection.execute(sa.insert(o).from_select([*columns, "ingestion_id", "received_at"], selected))
+    selected = (
+        sa.select(
+            s.c.target_id, s.c.breakdown, s.c.period, h.c.period_start, h.c.period_end, h.c.basis, s.c.value,
+            h.c.unit, sa.func.coalesce(s.c.reported_value, s.c.value), h.c.reported_unit, h.c.status, s.c.note,
+            s.c.source_row, s.c.is_current, sa.literal(ingestion_id), sa.literal(received),
+        )
+        .join_from(s, h, h.c.id == s.c.shape)
+        .order_by(s.c.target_id, s.c.breakdown, s.c.period)  # in key order, the index grows at its end
+    )  # fmt: skip
+    columns = [
+        "target_id", "breakdown", "period", "period_start", "period_end", "basis", "value", "unit",
+        "reported_value", "reported_unit", "status", "note", "source_row", "is_current", "ingestion_id", "received_at",
+    ]  # fmt: skip
+    connection.execute(sa.insert(o).from_select(columns, selected))
     report.new = report.rows - report.unchanged - report.revised - report.kept_as_history

@@ -184,8 +184,14 @@ def _json_body(data: list[Any], names: dict[str, str | None]) -> Iterator[Row]:
             yield Row(number, {}, problem=f"expected an object with target, period, value; found {item!r}")
             continue
         cells = {}
+        nested = []
         for key, value in item.items():
             name = names[key]
-            if name and value is not None:
+            if isinstance(value, (list, dict)):
+                nested.append(f"'{key}' holds a JSON {'array' if isinstance(value, list) else 'object'}")
+            elif name and value is not None:
                 cells[name] = value
+        if nested:
+            yield Row(number, {}, problem=f"{'; '.join(nested)}; expected a single text or number")
+            continue
         yield Row(number, cells)

@@ -27,6 +27,13 @@ def test_a_row_with_more_cells_than_columns_is_a_row_problem(tmp_path: Path) -> 
     assert row.problem == "more cells than columns: '000'"
 
 
+def test_a_json_array_or_object_in_a_cell_is_a_row_problem(tmp_path: Path) -> None:
+    path = tmp_path / "a.json"
+    path.write_text('[{"target": "new-jobs", "period": ["2022"], "value": {"v": 1}}]', encoding="utf-8")
+    [row] = read_rows(path)
+    assert row.problem == "'period' holds a JSON array; 'value' holds a JSON object; expected a single text or number"
+
+
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
