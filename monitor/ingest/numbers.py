@@ -28,11 +28,28 @@ class Figure:
     percent: bool
 
 
+# A plain decimal that no other reading could take: the common case, read without Decimal.
+_UNAMBIGUOUS_PLAIN = re.compile(r"(?![+-]?\d{1,3}\.\d{3}$)[+-]?\d+(\.\d+)?")
+
+
 def plain_number(text: str) -> Decimal | None:
     """`text` as a number if it is a plain decimal that no other reading could take (the common case)."""
-    if _PLAIN.fullmatch(text) and not _AMBIGUOUS.fullmatch(text):
+    if _UNAMBIGUOUS_PLAIN.fullmatch(text):
         return Decimal(text)
     return None
+
+
+def plain_text(text: str) -> str | None:
+    """The canonical text of `plain_number(text)` (no sign for zero, no exponent, no trailing
+    zeros: "007.50" -> "7.5"), made with string operations; None when `plain_number` is None."""
+    if _UNAMBIGUOUS_PLAIN.fullmatch(text) is None:
+        return None
+    negative = text[0] == "-"
+    whole, _, fraction = text.lstrip("+-").partition(".")
+    whole = whole.lstrip("0") or "0"
+    fraction = fraction.rstrip("0")
+    shown = f"{whole}.{fraction}" if fraction else whole
+    return "-" + shown if negative and shown != "0" else shown
 
 
 def read_figure(cell: object, *, excel_percent: bool = False) -> Figure:

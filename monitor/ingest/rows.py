@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from monitor.ingest.numbers import plain_number, read_figure
+from monitor.ingest.numbers import plain_text, read_figure
 from monitor.ingest.readers import Row
 from rules import Basis, Kind, Plan, Target
 from rules.periods import Period, PeriodKind
@@ -44,22 +44,23 @@ class RowError:
         return f"row {self.row}{cell}: {self.why}"
 
 
-class Staged(NamedTuple):
-    """A checked row, ready for the staging table."""
+class Shape(NamedTuple):
+    """What many rows of a file share: the period's dates, the basis, the units and the status."""
 
-    target_id: str
-    breakdown: str
-    period: str
-    period_start: str  # ISO dates: what both databases take for a date column
-    period_end: str
+    period_start: dt.date
+    period_end: dt.date
     basis: str
-    value: str
     unit: str
-    reported_value: str
     reported_unit: str
     status: str
-    note: str | None
-    source_row: int
+
+
+# A checked row, ready for the staging table: a plain tuple, which the database driver binds
+# fastest, of these fields. `shape` indexes the checker's `shapes`; `value` is exact decimal text
+# in the target's unit; `reported_value` is the figure as the file wrote it when it was converted
+# from another unit, None when it is `value`.
+STAGED_FIELDS = ("target_id", "breakdown", "period", "shape", "value", "reported_value", "note", "source_row")
+Staged = tuple[str, str, str, int, str, str | None, str | None, int]
 
 
 def canonical(value: Decimal) -> str:
@@ -75,51 +76,55 @@ class Refusal:
     why: str
 
 
+@dataclass
+class Known:
+    """What earlier rows established about one target's cells, for rows that repeat them."""
+
+    target: Target
+    limits: Limits
+    # (period, basis, status) cells -> (period label, shape id)
+    placed: dict[tuple[Any, Any, Any], tuple[str, int]] = field(default_factory=dict)
+    breakdowns: dict[Any, str] = field(default_factory=dict)  # breakdown cell -> part key
+
+
 class RowChecker:
     """Checks rows against one plan.
 
     Files repeat themselves (the same targets, periods, breakdowns and units on every row), so
-    each verdict on such a cell is computed once per target and remembered.
+    each verdict on such a cell is computed once per target and remembered; a row made only of
+    remembered cells and a plain decimal is checked without the full path.
     """
 
     def __init__(self, plan: Plan) -> None:
         self.plan = plan
+        self.shapes: list[Shape] = []
+        self._shape_ids: dict[Shape, int] = {}
         self._memo: dict[tuple[str, str, Any], Any] = {}
+        self._known: dict[Any, Known] = {}
         self._limits: dict[str, Limits] = {}
+        self._parts: dict[str, tuple[list[str], dict[str, list[str]]]] = {}
         self._bases = {t.id: t.reporting.basis.value for t in plan.targets.values()}
 
     def check(self, row: Row) -> Staged | list[RowError]:
         """The row, checked; the common case is answered from what earlier rows established."""
         cells = row.cells
-        target = self.plan.targets.get(cells.get("target"))  # type: ignore[arg-type]
+        known = self._known.get(cells.get("target"))
         text = cells.get("value")
-        if target is None or row.problem or cells.get("unit") or row.percent_cells or type(text) is not str:
+        if known is None or row.problem or row.percent_cells or type(text) is not str:
             return self.check_fully(row)
-        memo = self._memo
-        dated = memo.get(("period", target.id, cells.get("period")))
-        breakdown = memo.get(("breakdown", target.id, cells.get("breakdown")))
-        value = plain_number(text)
-        basis = BASES.get(cells.get("basis") or self._bases[target.id])
-        status = STATUSES.get(cells.get("status") or "official")
-        limits = self._limits.get(target.id)
+        unit = cells.get("unit")
+        placed = known.placed.get((cells.get("period"), cells.get("basis"), cells.get("status")))
+        breakdown = known.breakdowns.get(cells.get("breakdown"))
+        shown = plain_text(text)
         if (
-            type(dated) is not tuple
-            or type(breakdown) is not str
-            or value is None
-            or basis is None
-            or status is None
-            or limits is None
-            or limits.problem(value)
-            or (basis == "period" and dated[0].kind is PeriodKind.DATE)
+            placed is None
+            or breakdown is None
+            or shown is None
+            or (unit and unit != known.target.unit)
+            or (known.limits.bounded and known.limits.problem(Decimal(shown)))
         ):
             return self.check_fully(row)  # something new or wrong: the full path says what
-        shown = canonical(value)
-        note = cells.get("note")
-        period, start, end = dated
-        return Staged(
-            target.id, breakdown, period.label, start, end, basis, shown, target.unit, shown, target.unit, status,
-            str(note) if note not in (None, "") else None, row.number,
-        )  # fmt: skip
+        return (known.target.id, breakdown, placed[0], placed[1], shown, None, _note(cells), row.number)
 
     def check_fully(self, row: Row) -> Staged | list[RowError]:
         """The row checked cell by cell, with every problem named."""
@@ -134,35 +139,44 @@ class RowChecker:
         target = self.plan.targets.get(cells.get("target"))  # type: ignore[arg-type]
         if target is None:
             self._unknown_target(cells.get("target"), fail)
-        dated = self._remember("period", target, cells.get("period"), self._period, fail)
+        period = self._remember("period", target, cells.get("period"), self._period, fail)
         breakdown = self._remember("breakdown", target, cells.get("breakdown"), self._breakdown, fail)
         basis = self._choice(cells.get("basis"), BASES, "basis", fail)
         status = self._choice(cells.get("status"), STATUSES, "status", fail) or "official"
         staged_value = self._value(row, target, fail) if target else None
-        if target is None or dated is None or breakdown is None or staged_value is None or errors:
+        if target is None or period is None or breakdown is None or staged_value is None or errors:
             return errors
-        period, start, end = dated
         value, reported, reported_unit = staged_value
         basis = basis or self._bases[target.id]
         if basis == "period" and period.kind is PeriodKind.DATE:
             fail("basis", "a single-period figure needs a month, quarter, half or year, not a date")
             return errors
-        note = cells.get("note")
-        return Staged(
-            target.id,
-            breakdown,
-            period.label,
-            start,
-            end,
-            basis,
-            value,
-            target.unit,
-            reported,
-            reported_unit,
-            status,
-            str(note) if note not in (None, "") else None,
-            row.number,
-        )
+        shape = self._shape(Shape(period.start, period.end, basis, target.unit, reported_unit, status))
+        if reported_unit == target.unit:
+            self._learn(target, cells, period.label, shape, breakdown)
+        converted = None if reported == value else reported
+        return (target.id, breakdown, period.label, shape, value, converted, _note(cells), row.number)
+
+    def _shape(self, shape: Shape) -> int:
+        found = self._shape_ids.get(shape)
+        if found is None:
+            found = self._shape_ids[shape] = len(self.shapes)
+            self.shapes.append(shape)
+        return found
+
+    def _learn(self, target: Target, cells: dict[str, Any], label: str, shape: int, breakdown: str) -> None:
+        """Remember a good row's cells, so that rows repeating them take the fast path."""
+        known = self._known.get(cells.get("target"))
+        if known is None:
+            known = self._known[cells.get("target")] = Known(target, self._limits_of(target))
+        known.placed[(cells.get("period"), cells.get("basis"), cells.get("status"))] = (label, shape)
+        known.breakdowns[cells.get("breakdown")] = breakdown
+
+    def _limits_of(self, target: Target) -> Limits:
+        limits = self._limits.get(target.id)
+        if limits is None:
+            limits = self._limits[target.id] = Limits.of(target)
+        return limits
 
     def _remember(self, column: str, target: Target | None, cell: Any, judge: Any, fail: Any) -> Any:
         """The verdict of `judge(target, cell)`, computed once per target and cell."""
@@ -186,7 +200,7 @@ class RowChecker:
         hint = f"; did you mean '{close[0]}'?" if close else "; see plan-monitor targets"
         fail("target", f"unknown target{hint}")
 
-    def _period(self, target: Target, cell: Any) -> tuple[Period, str, str] | Refusal:
+    def _period(self, target: Target, cell: Any) -> Period | Refusal:
         if isinstance(cell, dt.datetime):
             cell = cell.date()
         try:
@@ -196,10 +210,9 @@ class RowChecker:
         start, end = self.plan.info.start, target.effective_deadline(self.plan.info.year)
         if period.start < start or period.end > end:
             return Refusal(f"outside the plan; expected a period from {start} to {end}")
-        return period, period.start.isoformat(), period.end.isoformat()
+        return period
 
-    @staticmethod
-    def _breakdown(target: Target, cell: Any) -> str | Refusal:
+    def _breakdown(self, target: Target, cell: Any) -> str | Refusal:
         text = _text(cell).strip()
         if target.parts:  # a share set: the breakdown names the share
             keys = [p.key for p in target.parts]
@@ -208,8 +221,11 @@ class RowChecker:
             return Refusal(f"a share of {target.id}; expected one of {', '.join(keys)}")
         if not text:
             return ""
-        known = target.part_keys()
-        matches = [k for k in known if k == text or ("/" not in text and k.rpartition("/")[2] == text)]
+        known, by_name = self._part_index(target)
+        if "/" in text:  # a series key, "dimension/key"
+            matches = [text] if text in by_name.get(text.rpartition("/")[2], ()) else []
+        else:  # a part's own key, if no other dimension has a part of that key
+            matches = by_name.get(text, [])
         if len(matches) == 1:
             return matches[0]
         if not target.breakdowns:
@@ -218,6 +234,17 @@ class RowChecker:
             return Refusal(f"ambiguous; write one of {', '.join(matches)}")
         shown = ", ".join(known[:10]) + (f" and {len(known) - 10} more" if len(known) > 10 else "")
         return Refusal(f"unknown part of {target.id}; expected one of {shown}")
+
+    def _part_index(self, target: Target) -> tuple[list[str], dict[str, list[str]]]:
+        """The target's part keys, and the keys each part's own name (after the "/") may mean."""
+        index = self._parts.get(target.id)
+        if index is None:
+            keys = target.part_keys()
+            by_name: dict[str, list[str]] = {}
+            for key in keys:
+                by_name.setdefault(key.rpartition("/")[2], []).append(key)
+            index = self._parts[target.id] = (keys, by_name)
+        return index
 
     @staticmethod
     def _choice(cell: Any, choices: dict[str, str], column: str, fail: Any) -> str | None:
@@ -253,10 +280,7 @@ class RowChecker:
         else:
             value = unit.convert(figure.value, UNITS[target.unit])
             shown = canonical(value)
-        limits = self._limits.get(target.id)
-        if limits is None:
-            limits = self._limits[target.id] = Limits.of(target)
-        problem = limits.problem(value)
+        problem = self._limits_of(target).problem(value)
         if problem:
             fail("value", problem)
             return None
@@ -295,12 +319,21 @@ class Limits:
             return cls(Decimal(0), high, "negative; a year-to-date total cannot be below zero", too_high)
         return cls(None, None, "", "")
 
+    @property
+    def bounded(self) -> bool:
+        return self.low is not None or self.high is not None
+
     def problem(self, value: Decimal) -> str | None:
         if self.low is not None and value < self.low:
             return self.too_low
         if self.high is not None and value > self.high:
             return self.too_high
         return None
+
+
+def _note(cells: dict[str, Any]) -> str | None:
+    note = cells.get("note")
+    return str(note) if note not in (None, "") else None
 
 
 def _text(cell: Any) -> str:

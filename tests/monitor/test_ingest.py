@@ -126,6 +126,23 @@ def test_an_estimate_never_replaces_an_official_figure(engine: sa.Engine, shippe
     assert len(figures(engine, "grdp-growth", history=True)) == 2
 
 
+def test_each_row_is_judged_by_its_own_status_and_basis(engine: sa.Engine, shipped_plan: Plan, tmp_path: Path) -> None:
+    """Rows of one file share their status and basis through a small table: each keeps its own."""
+    ingest_file(engine, shipped_plan, _csv(tmp_path, "official.csv", "grdp-growth,2022-H1,8.2,,official,,\n"))
+    mixed = _csv(
+        tmp_path,
+        "mixed.csv",
+        "new-jobs,2022-Q1,8000,,official,,\n"  # the file's first status is official ...
+        "grdp-growth,2022-H1,8.0,,estimate,,\n",  # ... this row's is not: it must not retire 8.2
+    )
+    report = ingest_file(engine, shipped_plan, mixed)
+    assert (report.new, report.kept_as_history, report.revised) == (1, 1, 0)
+    [current] = figures(engine, "grdp-growth")
+    assert (current.value, current.status) == (Decimal("8.2"), "official")
+    late = [f for f in figures(engine, "grdp-growth", history=True) if not f.is_current]
+    assert [(f.value, f.status) for f in late] == [(Decimal("8.0"), "estimate")]
+
+
 def test_million_vnd_is_converted_exactly_and_an_unsaid_unit_is_refused(
     engine: sa.Engine, shipped_plan: Plan, tmp_path: Path
 ) -> None:

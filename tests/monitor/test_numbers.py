@@ -5,8 +5,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from monitor.ingest.numbers import read_figure
+from monitor.ingest.numbers import plain_number, plain_text, read_figure
+from monitor.ingest.rows import canonical
 
 
 @pytest.mark.parametrize(
@@ -53,3 +56,20 @@ def test_an_excel_percent_cell_is_a_fraction_of_one() -> None:
 def test_refused_forms(cell: object, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         read_figure(cell)
+
+
+@given(st.from_regex(r"[+-]?[0-9]{1,9}(\.[0-9]{1,6})?", fullmatch=True))
+def test_the_plain_text_shortcut_writes_what_decimal_writes(text: str) -> None:
+    """`plain_text` spares the common case a Decimal; it must give the same text, or refuse the same cells."""
+    number = plain_number(text)
+    assert plain_text(text) == (None if number is None else canonical(number))
+
+
+@pytest.mark.parametrize(("text", "shown"), [("007.50", "7.5"), ("-0.0", "0"), ("+3", "3"), ("1000", "1000")])
+def test_plain_text_examples(text: str, shown: str) -> None:
+    assert plain_text(text) == shown
+
+
+def test_plain_text_refuses_what_another_reading_could_take() -> None:
+    assert plain_text("7.088") is None  # 7088 in Vietnamese format
+    assert plain_text("7.088,973") is None
