@@ -51,8 +51,9 @@ def plain_insert(csv_path: Path, db_path: Path, *, indexed: bool) -> float:
     return time.perf_counter() - start
 
 
-def timed_ingest(data: Path, rules: Path, data_dir: Path) -> tuple[float, float, str]:
-    """Run `plan-monitor ingest` in a fresh process: seconds, peak RSS in MB, its output."""
+def timed_ingest(data: Path, rules: Path, data_dir: Path) -> tuple[float, float, float, str]:
+    """Run `plan-monitor ingest` in a fresh process: seconds, its peak RSS and that of its checking
+    worker (0 when there is none) in MB, its output."""
     env = {**os.environ, "PLAN_MONITOR_DATA_DIR": str(data_dir), "PLAN_MONITOR_TARGETS": str(rules)}
     code = (
         "import resource, sys, time\n"
@@ -61,12 +62,16 @@ def timed_ingest(data: Path, rules: Path, data_dir: Path) -> tuple[float, float,
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
         "print('SECONDS', time.perf_counter() - start, file=sys.stderr)\n"
         "print('MAXRSS_KB', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
+        "print('CHILD_MAXRSS_KB', resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", code, "ingest", str(data)], env=env, cwd=ROOT, capture_output=True, text=True, check=True
     )
-    figures = dict(line.split(" ", 1) for line in done.stderr.splitlines() if line.startswith(("SECONDS", "MAXRSS")))
-    return float(figures["SECONDS"]), int(figures["MAXRSS_KB"]) / 1024, done.stdout.strip()
+    figures = dict(
+        line.split(" ", 1) for line in done.stderr.splitlines() if line.startswith(("SECONDS", "MAXRSS", "CHILD"))
+    )
+    main_mb, worker_mb = int(figures["MAXRSS_KB"]) / 1024, int(figures["CHILD_MAXRSS_KB"]) / 1024
+    return float(figures["SECONDS"]), main_mb, worker_mb, done.stdout.strip()
 
 
 def write_xlsx(path: Path, rows: int, parts: int) -> None:
@@ -96,7 +101,7 @@ def main() -> None:
         size = data.stat().st_size / 1e6
         plain = plain_insert(data, folder / "plain.db", indexed=False)
         indexed = plain_insert(data, folder / "indexed.db", indexed=True)
-        seconds, peak, output = timed_ingest(data, rules, folder / "var")
+        seconds, peak, worker, output = timed_ingest(data, rules, folder / "var")
         print(output)
         print(f"CSV: {args.rows:,} rows ({size:.0f} MB) in {seconds:.2f} s = {args.rows / seconds:,.0f} rows/s")
         print(f"plain sqlite3 executemany, no index: {plain:.2f} s = {args.rows / plain:,.0f} rows/s")
@@ -104,11 +109,12 @@ def main() -> None:
         print(f"ratio to the plain insert: {seconds / plain:.1f}x (goal <= 5x)")
         print(f"ratio to the indexed insert: {seconds / indexed:.1f}x")
         print(f"peak memory of the ingesting process: {peak:.0f} MB (goal < 300 MB)")
+        print(f"peak memory of its checking worker: {worker:.0f} MB (shares the pages it was forked with)")
         if args.xlsx_rows:
             xlsx = folder / "rows.xlsx"
             write_xlsx(xlsx, args.xlsx_rows, -(-args.xlsx_rows // 365))
             xlsx_rules = write_plan(folder / "xlsx-rules", -(-args.xlsx_rows // 365))
-            seconds, peak, _ = timed_ingest(xlsx, xlsx_rules, folder / "var-xlsx")
+            seconds, peak, _, _ = timed_ingest(xlsx, xlsx_rules, folder / "var-xlsx")
             print(
                 f"XLSX: {args.xlsx_rows:,} rows in {seconds:.2f} s = {args.xlsx_rows / seconds:,.0f} rows/s, "
                 f"peak {peak:.0f} MB"

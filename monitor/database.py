@@ -58,8 +58,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
-    cursor.execute("PRAGMA cache_size=-65536")  # 64 MB of page cache: bulk ingestion builds indexes
-    cursor.execute("PRAGMA temp.cache_size=-65536")  # and reads its staging table in key order
+    cursor.execute("PRAGMA cache_size=-32768")  # 32 MB of page cache: bulk ingestion builds indexes
+    cursor.execute("PRAGMA temp.cache_size=-32768")  # and reads its staging table in key order
     cursor.close()
 
 

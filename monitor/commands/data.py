@@ -12,6 +12,7 @@ from rich.table import Table
 from monitor.catalogue import number
 from monitor.commands.common import console, database, fail, load, settings
 from monitor.ingest.batch import Outcome, Report, ingest_file
+from monitor.ingest.checking import CheckingError
 from monitor.ingest.inbox import process_inbox
 from monitor.observations import figures
 from notifiers import formatting
@@ -30,14 +31,17 @@ def ingest(files: tuple[Path, ...], use_inbox: bool, submitter: str | None) -> N
         fail(f"unknown submitter '{submitter}'; expected a department id from the departments file", status=2)
     engine = database()
     rejected = False
-    for path in files:
-        rejected |= _print(ingest_file(engine, plan, path, submitter=submitter))
-    if use_inbox:
-        inbox = settings().effective_inbox()
-        reports = process_inbox(engine, plan, inbox, on_report=_print)
-        rejected |= any(r.outcome == Outcome.REJECTED for r in reports)
-        if not reports:
-            click.echo(f"the inbox {inbox} is empty")
+    try:
+        for path in files:
+            rejected |= _print(ingest_file(engine, plan, path, submitter=submitter))
+        if use_inbox:
+            inbox = settings().effective_inbox()
+            reports = process_inbox(engine, plan, inbox, on_report=_print)
+            rejected |= any(r.outcome == Outcome.REJECTED for r in reports)
+            if not reports:
+                click.echo(f"the inbox {inbox} is empty")
+    except CheckingError as exc:
+        fail(f"{exc}; nothing of that file was stored")
     if rejected:
         sys.exit(1)
 

@@ -1,29 +1,29 @@
 """Taking in one data file, all or nothing.
 
-Rows are checked as they stream in and loaded into a temporary staging table inside one
-transaction. Duplicates within the file are found there; if anything is wrong the transaction is
-rolled back and nothing changes. Otherwise, set-based statements retire the figures the file
-revises and insert the new ones, and the transaction commits. A process killed at any point
-leaves either the whole file stored or none of it; the file's hash makes a second run a no-op.
+Rows are checked as they stream in (a big file in a worker process, see `checking`) and loaded
+into a temporary staging table inside one transaction. Duplicates within the file are found
+there; if anything is wrong the transaction is rolled back and nothing changes. Otherwise,
+set-based statements retire the figures the file revises and insert the new ones, and the
+transaction commits. A process killed at any point leaves either the whole file stored or none
+of it; the file's hash makes a second run a no-op.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
 import sqlalchemy as sa
 
-from monitor.ingest.readers import FileError, file_format, read_rows
-from monitor.ingest.rows import STAGED_FIELDS, RowChecker, RowError, Staged
+from monitor.ingest.checking import checked_chunks
+from monitor.ingest.readers import FileError, file_format
+from monitor.ingest.rows import STAGED_FIELDS, RowError, Shape
 from monitor.tables import INGESTION, OBSERVATION
 from rules import Plan
 
-CHUNK = 20_000
 MAX_LISTED_ERRORS = 200
 
 _staging_metadata = sa.MetaData()
@@ -130,12 +130,16 @@ def _load(connection: sa.Connection, plan: Plan, path: Path) -> Report:
     _staging_metadata.drop_all(connection)
     _staging_metadata.create_all(connection)
     insert = _insert_sql(connection)
-    checker = RowChecker(plan)
+    shapes: list[Shape] = []
     errors: list[RowError] = []
     try:
-        for chunk in _chunks(_checked(checker, path, report, errors)):
-            if chunk and not errors:
-                connection.exec_driver_sql(insert, chunk)
+        for chunk in checked_chunks(plan, path):
+            report.rows += chunk.rows
+            errors += chunk.errors
+            report.more_errors += chunk.more_errors
+            shapes += chunk.shapes
+            if chunk.staged and not errors:
+                connection.exec_driver_sql(insert, chunk.staged)
     except FileError as exc:
         report.outcome = Outcome.REJECTED
         report.errors = [str(exc)]
@@ -147,37 +151,13 @@ def _load(connection: sa.Connection, plan: Plan, path: Path) -> Report:
     if not errors:
         errors += _index_or_duplicates(connection)
     if not errors:
-        shapes = [{"id": n, **shape._asdict()} for n, shape in enumerate(checker.shapes)]
-        connection.execute(sa.insert(SHAPES), shapes)
+        connection.execute(sa.insert(SHAPES), [{"id": n, **shape._asdict()} for n, shape in enumerate(shapes)])
     if errors:
         report.outcome = Outcome.REJECTED
         errors.sort(key=lambda e: e.row)
         report.errors = [str(e) for e in errors[:MAX_LISTED_ERRORS]]
         report.more_errors += max(0, len(errors) - MAX_LISTED_ERRORS)
     return report
-
-
-def _checked(checker: RowChecker, path: Path, report: Report, errors: list[RowError]) -> Iterator[Staged]:
-    for row in read_rows(path):
-        report.rows += 1
-        result = checker.check(row)
-        if isinstance(result, list):
-            if len(errors) < MAX_LISTED_ERRORS * 10:
-                errors.extend(result)
-            else:
-                report.more_errors += len(result)
-        elif not errors:
-            yield result
-
-
-def _chunks(rows: Iterator[Staged]) -> Iterator[list[Staged]]:
-    chunk: list[Staged] = []
-    for row in rows:
-        chunk.append(row)
-        if len(chunk) >= CHUNK:
-            yield chunk
-            chunk = []
-    yield chunk
 
 
 def _insert_sql(connection: sa.Connection) -> str:

@@ -44,6 +44,8 @@ def plain_text(text: str) -> str | None:
     zeros: "007.50" -> "7.5"), made with string operations; None when `plain_number` is None."""
     if _UNAMBIGUOUS_PLAIN.fullmatch(text) is None:
         return None
+    if text[0] not in "+-0" and ("." not in text or text[-1] != "0"):
+        return text  # already canonical: the common case
     negative = text[0] == "-"
     whole, _, fraction = text.lstrip("+-").partition(".")
     whole = whole.lstrip("0") or "0"

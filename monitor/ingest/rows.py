@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, NamedTuple
 
 from monitor.ingest.numbers import plain_text, read_figure
-from monitor.ingest.readers import Row
+from monitor.ingest.readers import Line, Row, as_row
 from rules import Basis, Kind, Plan, Target
 from rules.periods import Period, PeriodKind
 from rules.units import UNITS, Unit, find_unit
@@ -81,7 +82,10 @@ class Known:
     """What earlier rows established about one target's cells, for rows that repeat them."""
 
     target: Target
-    limits: Limits
+    # A figure strictly inside these is within the target's limits: a correctly rounded float
+    # never crosses the rounded limit, so `low < float(text) < high` implies the exact comparison.
+    low: float
+    high: float
     # (period, basis, status) cells -> (period label, shape id)
     placed: dict[tuple[Any, Any, Any], tuple[str, int]] = field(default_factory=dict)
     breakdowns: dict[Any, str] = field(default_factory=dict)  # breakdown cell -> part key
@@ -91,8 +95,8 @@ class RowChecker:
     """Checks rows against one plan.
 
     Files repeat themselves (the same targets, periods, breakdowns and units on every row), so
-    each verdict on such a cell is computed once per target and remembered; a row made only of
-    remembered cells and a plain decimal is checked without the full path.
+    each verdict on such a cell is computed once per target and remembered; a CSV line made only
+    of remembered cells and a plain decimal is checked at once by `check_line`.
     """
 
     def __init__(self, plan: Plan) -> None:
@@ -105,28 +109,25 @@ class RowChecker:
         self._parts: dict[str, tuple[list[str], dict[str, list[str]]]] = {}
         self._bases = {t.id: t.reporting.basis.value for t in plan.targets.values()}
 
-    def check(self, row: Row) -> Staged | list[RowError]:
-        """The row, checked; the common case is answered from what earlier rows established."""
-        cells = row.cells
-        known = self._known.get(cells.get("target"))
-        text = cells.get("value")
-        if known is None or row.problem or row.percent_cells or type(text) is not str:
-            return self.check_fully(row)
-        unit = cells.get("unit")
-        placed = known.placed.get((cells.get("period"), cells.get("basis"), cells.get("status")))
-        breakdown = known.breakdowns.get(cells.get("breakdown"))
-        shown = plain_text(text)
-        if (
-            placed is None
-            or breakdown is None
-            or shown is None
-            or (unit and unit != known.target.unit)
-            or (known.limits.bounded and known.limits.problem(Decimal(shown)))
-        ):
-            return self.check_fully(row)  # something new or wrong: the full path says what
-        return (known.target.id, breakdown, placed[0], placed[1], shown, None, _note(cells), row.number)
+    def check_line(self, line: Line) -> Staged | list[RowError]:
+        """A CSV line, checked; one that repeats what earlier rows established is answered at once."""
+        target, period, text, breakdown, basis, unit, status, note, number = line
+        known = self._known.get(target)
+        if known is not None:
+            placed = known.placed.get((period, basis, status))
+            part = known.breakdowns.get(breakdown)
+            shown = plain_text(text)
+            if (
+                placed is not None
+                and part is not None
+                and shown is not None
+                and (not unit or unit == known.target.unit)
+                and known.low < float(shown) < known.high
+            ):
+                return (known.target.id, part, placed[0], placed[1], shown, None, note or None, number)
+        return self.check(as_row(line))  # something new, wrong or at a limit: the full check says what
 
-    def check_fully(self, row: Row) -> Staged | list[RowError]:
+    def check(self, row: Row) -> Staged | list[RowError]:
         """The row checked cell by cell, with every problem named."""
         if row.problem:
             return [RowError(row.number, "", "", row.problem)]
@@ -168,7 +169,10 @@ class RowChecker:
         """Remember a good row's cells, so that rows repeating them take the fast path."""
         known = self._known.get(cells.get("target"))
         if known is None:
-            known = self._known[cells.get("target")] = Known(target, self._limits_of(target))
+            limits = self._limits_of(target)
+            low = -math.inf if limits.low is None else float(limits.low)
+            high = math.inf if limits.high is None else float(limits.high)
+            known = self._known[cells.get("target")] = Known(target, low, high)
         known.placed[(cells.get("period"), cells.get("basis"), cells.get("status"))] = (label, shape)
         known.breakdowns[cells.get("breakdown")] = breakdown
 
@@ -318,10 +322,6 @@ class Limits:
             )
             return cls(Decimal(0), high, "negative; a year-to-date total cannot be below zero", too_high)
         return cls(None, None, "", "")
-
-    @property
-    def bounded(self) -> bool:
-        return self.low is not None or self.high is not None
 
     def problem(self, value: Decimal) -> str | None:
         if self.low is not None and value < self.low:

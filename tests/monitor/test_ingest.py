@@ -237,8 +237,8 @@ def test_json_rows(engine: sa.Engine, shipped_plan: Plan, tmp_path: Path) -> Non
 
 
 def test_the_fast_path_agrees_with_the_full_check(shipped_plan: Plan, tmp_path: Path) -> None:
-    from monitor.ingest.readers import read_rows
-    from monitor.ingest.rows import RowChecker
+    from monitor.ingest.readers import Row, as_row, read_lines
+    from monitor.ingest.rows import RowChecker, RowError, Staged
 
     path = _csv(
         tmp_path,
@@ -252,12 +252,36 @@ def test_the_fast_path_agrees_with_the_full_check(shipped_plan: Plan, tmp_path: 
         "public-investment-disbursement,2022-06,120,oda,,,\n"
         "public-investment-disbursement,2022-06,120,capital-source/oda,,,\n"
         "forest-cover,2022,38.0,,official,,\n"
-        "forest-cover,2022,101,,,,\n",
+        "forest-cover,2022,101,,,,\n"
+        "forest-cover,2022,100,,,,\n"  # at a limit, which counts as within
+        "forest-cover,2022,100.000001,,,,\n"
+        "public-investment-disbursement,2022-06,-0,oda,,,\n"
+        "public-investment-disbursement,2022-06,-0.0001,oda,,,\n"
+        "public-investment-disbursement,2022-06,00120.50,oda,,,\n",
     )
-    rows = list(read_rows(path))
+    reordered = tmp_path / "reordered.csv"
+    reordered.write_text(
+        "value;basis;;period;target\n"
+        "8000;;x;2022-Q1;new-jobs\n"
+        "8100;year_to_date;;2022-Q2;new-jobs\n"
+        "8200;;;2022-Q2;new-jobs\n",
+        encoding="utf-8",
+    )
+    lines = [*read_lines(path), *read_lines(reordered)]
+    assert all(isinstance(line, tuple) for line in lines)
     once, twice = RowChecker(shipped_plan), RowChecker(shipped_plan)
-    first = [once.check(r) for r in rows]
-    again = [once.check(r) for r in rows]  # every cell now remembered: the fast path answers
-    full = [twice.check_fully(r) for r in rows]
+    first = [once.check_line(line) for line in lines]  # type: ignore[arg-type]
+    full_check = once.check
+    taken_fully = []
+
+    def counted(row: Row) -> Staged | list[RowError]:
+        taken_fully.append(row.number)
+        return full_check(row)
+
+    once.check = counted  # type: ignore[method-assign]
+    again = [once.check_line(line) for line in lines]  # type: ignore[arg-type]  # now mostly remembered
+    full = [twice.check(as_row(line)) for line in lines]  # type: ignore[arg-type]
     assert first == full
     assert again == full
+    assert 0 < len(taken_fully) < len(lines) - 6  # both paths were taken, the quick one for most good rows
+    assert once.shapes == twice.shapes

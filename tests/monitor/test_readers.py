@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from monitor.ingest.readers import FileError, read_rows
+from monitor.ingest.readers import FileError, Row, as_row, read_lines, read_rows
 
 
 def test_csv_with_bom_semicolons_and_vietnamese_headers(tmp_path: Path) -> None:
@@ -18,6 +18,17 @@ def test_csv_with_bom_semicolons_and_vietnamese_headers(tmp_path: Path) -> None:
     assert [(r.number, r.cells) for r in rows] == [
         (2, {"target": "new-jobs", "period": "2022-Q1", "value": "8.000", "note": ""})
     ]
+
+
+def test_a_regular_csv_row_comes_as_a_line_of_every_column(tmp_path: Path) -> None:
+    path = tmp_path / "a.csv"
+    path.write_text("value;;period;target;note\n8.000;x;2022-Q1;new-jobs;\n;;;;\n;;2022;;\n", encoding="utf-8")
+    line, row = read_lines(path)
+    # target, period, value, breakdown, basis, unit, status, note; then the row number
+    assert line == ("new-jobs", "2022-Q1", "8.000", None, None, None, None, "", 2)
+    assert isinstance(row, Row)
+    assert (row.number, row.cells) == (4, {"value": "", "period": "2022", "target": "", "note": ""})
+    assert as_row(line) == Row(2, {"target": "new-jobs", "period": "2022-Q1", "value": "8.000", "note": ""})
 
 
 def test_a_row_with_more_cells_than_columns_is_a_row_problem(tmp_path: Path) -> None:

@@ -1,0 +1,134 @@
+"""Checking a big file in a worker process: the same chunks as in this process, and failures told."""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from monitor.ingest import checking
+from monitor.ingest.batch import Outcome, ingest_file
+from monitor.ingest.checking import Checked, CheckingError, checked_chunks
+from monitor.ingest.readers import FileError
+from monitor.observations import StoredFigure, figures
+from rules import Plan
+from tests.conftest import ROOT
+
+EXAMPLES = ROOT / "examples" / "2022"
+
+
+@pytest.fixture
+def aside(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every file, however small, is checked in a worker process."""
+    monkeypatch.setattr(checking, "ASIDE_FROM_BYTES", 0)
+    monkeypatch.setattr(checking, "CHUNK", 2)  # several chunks even for a small file
+
+
+def _all(chunks: Iterator[Checked]) -> Checked:
+    whole = Checked()
+    for chunk in chunks:
+        whole.rows += chunk.rows
+        whole.staged += chunk.staged
+        whole.errors += chunk.errors
+        whole.more_errors += chunk.more_errors
+        whole.shapes += chunk.shapes
+    return whole
+
+
+def _bad_file(tmp_path: Path) -> Path:
+    path = tmp_path / "bad.csv"
+    rows = [f"new-jobs,2022-{m:02},{m}000" for m in range(1, 13)]
+    rows[4] = "new-jobs,2022-05,abc"
+    rows[9] = "no-such-target,2022-10,1"
+    path.write_text("target,period,value\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("name", [*sorted(p.name for p in EXAMPLES.iterdir()), "bad"])
+def test_the_worker_gives_what_this_process_gives(
+    shipped_plan: Plan, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    path = _bad_file(tmp_path) if name == "bad" else EXAMPLES / name
+    monkeypatch.setattr(checking, "CHUNK", 2)
+    here = _all(checked_chunks(shipped_plan, path))
+    monkeypatch.setattr(checking, "ASIDE_FROM_BYTES", 0)
+    aside = _all(checked_chunks(shipped_plan, path))
+    assert aside == here
+    assert here.rows > checking.CHUNK  # more than one chunk went through the pipe
+    if name == "bad":
+        assert [e.row for e in aside.errors] == [6, 11]
+        assert aside.staged == [r for r in here.staged if r[-1] < 6]  # nothing staged after a bad row
+
+
+def test_a_fresh_interpreter_checks_when_other_threads_run(shipped_plan: Plan, aside: None) -> None:
+    """A fork would copy locks other threads hold; with a thread running, the worker is spawned."""
+    path = EXAMPLES / "06-so-tai-chinh-thu-ngan-sach.csv"
+    forked = _all(checked_chunks(shipped_plan, path))
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert checking._context().get_start_method() == "spawn"
+        spawned = _all(checked_chunks(shipped_plan, path))
+    finally:
+        stop.set()
+        other.join()
+    assert checking._context().get_start_method() == "fork"
+    assert forked.staged
+    assert spawned == forked
+
+
+def test_an_unreadable_file_is_reported_from_the_worker(shipped_plan: Plan, tmp_path: Path, aside: None) -> None:
+    path = tmp_path / "latin.csv"
+    path.write_bytes("target,period,value\nBắc,2022,1\n".encode("cp1258", errors="replace") + b"\xff\n")
+    with pytest.raises(FileError, match="not UTF-8 text"):
+        _all(checked_chunks(shipped_plan, path))
+
+
+def test_a_worker_that_dies_is_an_error_not_an_end_of_file(shipped_plan: Plan, tmp_path: Path, aside: None) -> None:
+    path = tmp_path / "long.csv"
+    path.write_text(
+        "target,period,value\n" + "".join(f"new-jobs,2022-{1 + n % 12:02},{n}\n" for n in range(5000)),
+        encoding="utf-8",
+    )
+    chunks = checked_chunks(shipped_plan, path)
+    next(chunks)
+    [worker] = multiprocessing.active_children()
+    worker.kill()
+    with pytest.raises(CheckingError, match="ended unexpectedly"):
+        _all(chunks)
+
+
+def test_a_reader_that_stops_early_ends_the_worker(shipped_plan: Plan, tmp_path: Path, aside: None) -> None:
+    path = EXAMPLES / "06-so-tai-chinh-thu-ngan-sach.csv"
+    chunks = checked_chunks(shipped_plan, path)
+    next(chunks)
+    assert multiprocessing.active_children()
+    chunks.close()
+    assert not multiprocessing.active_children()
+
+
+def test_ingesting_through_the_worker_stores_the_same(
+    engine: sa.Engine, shipped_plan: Plan, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from monitor.database import create_engine, upgrade
+
+    reference = create_engine(f"sqlite:///{tmp_path / 'reference.db'}")
+    upgrade(reference)
+    for path in sorted(EXAMPLES.iterdir()):
+        ingest_file(reference, shipped_plan, path)
+    monkeypatch.setattr(checking, "ASIDE_FROM_BYTES", 0)
+    monkeypatch.setattr(checking, "CHUNK", 2)
+    for path in sorted(EXAMPLES.iterdir()):
+        report = ingest_file(engine, shipped_plan, path)
+        assert report.outcome == Outcome.INGESTED, report.details()
+    assert [_stored(f) for f in figures(engine, history=True)] == [_stored(f) for f in figures(reference, history=True)]
+    reference.dispose()
+
+
+def _stored(figure: StoredFigure) -> tuple[object, ...]:
+    return tuple(getattr(figure, name) for name in vars(figure) if name not in ("id", "ingestion_id", "received_at"))
