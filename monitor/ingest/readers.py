@@ -33,6 +33,7 @@ ALIASES = {
     "ghi chú": "note",
 }
 FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".json": "json"}
+VALUE_AS_PERCENT = frozenset({"value"})
 
 
 class FileError(ValueError):
@@ -45,7 +46,7 @@ class Row:
 
     number: int
     cells: dict[str, Any]
-    percent_cells: frozenset[str] = field(default=frozenset())  # Excel cells formatted as 0.0%
+    percent_cells: frozenset[str] = field(default=frozenset())  # numeric Excel cells formatted as 0.0%
     problem: str | None = None  # the row cannot be read as columns at all
 
 
@@ -167,15 +168,17 @@ def _xlsx_body(book: Any, rows: Iterator[Any], names: list[str | None]) -> Itera
     try:
         for number, cells in enumerate(rows, start=2):
             values = {}
-            percent = set()
+            percent: frozenset[str] = frozenset()
             for name, cell in zip(names, cells, strict=False):
-                if name is None or cell.value is None:
+                value = cell.value
+                if name is None or value is None:
                     continue
-                values[name] = cell.value
-                if "%" in str(getattr(cell, "number_format", "")):
-                    percent.add(name)
+                values[name] = value
+                # Only a number can be shown as a percentage, and only the value's format matters.
+                if name == "value" and type(value) in (int, float) and "%" in str(getattr(cell, "number_format", "")):
+                    percent = VALUE_AS_PERCENT
             if values:
-                yield Row(number, values, frozenset(percent))
+                yield Row(number, values, percent)
     except (zipfile.BadZipFile, KeyError, OSError) as exc:
         raise FileError(f"the workbook is truncated or damaged: {exc}") from exc
     finally:
