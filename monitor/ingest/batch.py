@@ -117,10 +117,10 @@ def ingest_file(
             if connection.execute(sa.select(INGESTION.c.id).where(INGESTION.c.sha256 == sha256)).first():
                 return Report(path, Outcome.ALREADY_INGESTED)
             report = _load(connection, plan, path)
+            if report.outcome != Outcome.REJECTED:
+                _commit(connection, report, sha256, kind, submitter, received)
             if report.outcome == Outcome.REJECTED:
                 transaction.rollback()
-            else:
-                _commit(connection, report, sha256, kind, submitter, received)
         connection.invalidate()  # ends the session: its temporary table goes with it, at once
     return report
 
@@ -148,16 +148,22 @@ def _load(connection: sa.Connection, plan: Plan, path: Path) -> Report:
         report.outcome = Outcome.REJECTED
         report.errors = ["no data rows; expected rows of target, period, value"]
         return report
-    if not errors:
-        errors += _index_or_duplicates(connection)
-    if not errors:
-        connection.execute(sa.insert(SHAPES), [{"id": n, **shape._asdict()} for n, shape in enumerate(shapes)])
     if errors:
-        report.outcome = Outcome.REJECTED
-        errors.sort(key=lambda e: e.row)
-        report.errors = [str(e) for e in errors[:MAX_LISTED_ERRORS]]
-        report.more_errors += max(0, len(errors) - MAX_LISTED_ERRORS)
+        _reject(report, errors)
+        return report
+    connection.execute(sa.insert(SHAPES), [{"id": n, **shape._asdict()} for n, shape in enumerate(shapes)])
+    # In key order, with every column the copy reads: the copy scans the index alone, and
+    # inserts into the observation table's own key index at its end.
+    indexed = ", ".join([*STAGED_FIELDS, "is_current"])
+    connection.exec_driver_sql(f"CREATE INDEX pm_staging_key ON pm_staging ({indexed})")
     return report
+
+
+def _reject(report: Report, errors: list[RowError]) -> None:
+    report.outcome = Outcome.REJECTED
+    errors.sort(key=lambda e: e.row)
+    report.errors = [str(e) for e in errors[:MAX_LISTED_ERRORS]]
+    report.more_errors += max(0, len(errors) - MAX_LISTED_ERRORS)
 
 
 def _insert_sql(connection: sa.Connection) -> str:
@@ -165,24 +171,16 @@ def _insert_sql(connection: sa.Connection) -> str:
     return f"INSERT INTO pm_staging ({', '.join(STAGED_FIELDS)}) VALUES ({', '.join([mark] * len(STAGED_FIELDS))})"
 
 
-def _index_or_duplicates(connection: sa.Connection) -> list[RowError]:
-    """Index the staged rows by key; if a key repeats, the rows that repeat it."""
-    index = "CREATE UNIQUE INDEX pm_staging_key ON pm_staging (target_id, breakdown, period)"
-    try:
-        with connection.begin_nested():
-            connection.exec_driver_sql(index)
-    except sa.exc.IntegrityError:
-        return _duplicates(connection)
-    return []
-
-
-def _duplicates(connection: sa.Connection) -> list[RowError]:
+def _duplicates(connection: sa.Connection, where: sa.ColumnElement[bool] | None = None) -> list[RowError]:
+    """The staged rows (those matching `where`) whose key an earlier row of the file has."""
     s = STAGING.c
     query = (
         sa.select(s.target_id, s.breakdown, s.period, sa.func.min(s.source_row), sa.func.max(s.source_row))
         .group_by(s.target_id, s.breakdown, s.period)
         .having(sa.func.count() > 1)
     )
+    if where is not None:
+        query = query.where(where)
     errors = []
     for target_id, breakdown, period, first, last in connection.execute(query):
         what = f"{target_id} {breakdown} {period}".replace("  ", " ")
@@ -190,7 +188,7 @@ def _duplicates(connection: sa.Connection) -> list[RowError]:
     return errors
 
 
-def _same_key(o: sa.Table, s: sa.Table) -> sa.ColumnElement[bool]:
+def _same_key(o: sa.FromClause, s: sa.Table) -> sa.ColumnElement[bool]:
     return sa.and_(o.c.target_id == s.c.target_id, o.c.breakdown == s.c.breakdown, o.c.period == s.c.period)
 
 
@@ -202,7 +200,19 @@ def _shape_of(column: str) -> sa.ScalarSelect[str]:
 def _commit(
     connection: sa.Connection, report: Report, sha256: str, kind: str, submitter: str | None, received: dt.datetime
 ) -> None:
+    """Store the staged rows; reject the file if two of its rows have the same key.
+
+    A repeated key is found in one of two ways. Among keys with a current figure, by looking
+    (few keys, in a monthly file: its periods are new). Among the others, both rows would become
+    current, which the observation table's unique key index refuses; only then is the whole
+    file searched, for the report.
+    """
     o, s, h = OBSERVATION, STAGING, SHAPES
+    has_current = sa.exists().where(o.c.is_current, _same_key(o, s))
+    overlap = connection.execute(sa.select(sa.func.count()).select_from(s).where(has_current)).scalar_one()
+    if overlap and _duplicates(connection, has_current):
+        _reject(report, _duplicates(connection))  # all of them, for the report
+        return
     inserted = connection.execute(
         sa.insert(INGESTION).values(
             sha256=sha256, file_name=report.file.name, format=kind, rows=report.rows,
@@ -210,7 +220,36 @@ def _commit(
         )
     )  # fmt: skip
     assert inserted.inserted_primary_key is not None
-    ingestion_id = inserted.inserted_primary_key[0]
+    if overlap:
+        _supersede(connection, report)
+    selected = (
+        sa.select(
+            s.c.target_id, s.c.breakdown, s.c.period, h.c.period_start, h.c.period_end, h.c.basis, s.c.value,
+            h.c.unit, sa.func.coalesce(s.c.reported_value, s.c.value), h.c.reported_unit, h.c.status, s.c.note,
+            s.c.source_row, s.c.is_current, sa.literal(inserted.inserted_primary_key[0]), sa.literal(received),
+        )
+        .join_from(s, h, h.c.id == s.c.shape)
+        .order_by(s.c.target_id, s.c.breakdown, s.c.period)
+    )  # fmt: skip
+    columns = [
+        "target_id", "breakdown", "period", "period_start", "period_end", "basis", "value", "unit",
+        "reported_value", "reported_unit", "status", "note", "source_row", "is_current", "ingestion_id", "received_at",
+    ]  # fmt: skip
+    try:
+        with connection.begin_nested():
+            connection.execute(sa.insert(o).from_select(columns, selected))
+    except sa.exc.IntegrityError:
+        repeats = _duplicates(connection)
+        if not repeats:
+            raise  # not the file's doing: another writer stored the same key meanwhile
+        _reject(report, repeats)
+        return
+    report.new = report.rows - report.unchanged - report.revised - report.kept_as_history
+
+
+def _supersede(connection: sa.Connection, report: Report) -> None:
+    """Settle staged rows whose key has a current figure: unchanged, revising it, or kept as history."""
+    o, s = OBSERVATION, STAGING
     status, basis = _shape_of("status"), _shape_of("basis")
     # A figure equal to the current one (value, status and basis) is no revision.
     unchanged = sa.exists().where(
@@ -218,22 +257,14 @@ def _commit(
     )
     report.unchanged = connection.execute(sa.delete(s).where(unchanged)).rowcount
     # Retire current figures the file revises; an estimate never retires an official figure.
-    revises = sa.exists().where(_same_key(o, s), sa.not_(sa.and_(status == "estimate", o.c.status == "official")))
-    report.revised = connection.execute(sa.update(o).where(o.c.is_current, revises).values(is_current=False)).rowcount
+    # Found from the staged rows, so that the cost follows the file, not the table.
+    current = o.alias("existing")
+    revised = (
+        sa.select(current.c.id)
+        .join_from(s, current, _same_key(current, s))
+        .where(current.c.is_current, sa.not_(sa.and_(status == "estimate", current.c.status == "official")))
+    )
+    retire = sa.update(o).where(o.c.id.in_(revised)).values(is_current=False)
+    report.revised = connection.execute(retire).rowcount
     official_stays = sa.exists().where(o.c.is_current, _same_key(o, s))
     report.kept_as_history = connection.execute(sa.update(s).where(official_stays).values(is_current=False)).rowcount
-    selected = (
-        sa.select(
-            s.c.target_id, s.c.breakdown, s.c.period, h.c.period_start, h.c.period_end, h.c.basis, s.c.value,
-            h.c.unit, sa.func.coalesce(s.c.reported_value, s.c.value), h.c.reported_unit, h.c.status, s.c.note,
-            s.c.source_row, s.c.is_current, sa.literal(ingestion_id), sa.literal(received),
-        )
-        .join_from(s, h, h.c.id == s.c.shape)
-        .order_by(s.c.target_id, s.c.breakdown, s.c.period)  # in key order, the index grows at its end
-    )  # fmt: skip
-    columns = [
-        "target_id", "breakdown", "period", "period_start", "period_end", "basis", "value", "unit",
-        "reported_value", "reported_unit", "status", "note", "source_row", "is_current", "ingestion_id", "received_at",
-    ]  # fmt: skip
-    connection.execute(sa.insert(o).from_select(columns, selected))
-    report.new = report.rows - report.unchanged - report.revised - report.kept_as_history

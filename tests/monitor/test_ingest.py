@@ -102,6 +102,37 @@ def test_duplicated_rows_are_refused_with_both_row_numbers(
     assert _count(engine) == (0, 0)
 
 
+def test_repeated_keys_are_refused_whether_or_not_a_figure_is_stored(
+    engine: sa.Engine, shipped_plan: Plan, tmp_path: Path
+) -> None:
+    """A repeat is refused when neither row is new (one equal to the stored figure, two estimates
+    behind an official one) as well as among new keys; every repeat is listed."""
+    stored = "new-jobs,2022-Q1,8000,,,,\ngrdp-growth,2022-H1,8.2,,official,,\n"
+    assert ingest_file(engine, shipped_plan, _csv(tmp_path, "stored.csv", stored)).new == 2
+    path = _csv(
+        tmp_path,
+        "repeats.csv",
+        "new-jobs,2022-Q1,8000,,,,\n"  # equal to the stored figure ...
+        "new-jobs,2022-Q1,8100,,,,\n"  # ... and a revision of it
+        "grdp-growth,2022-H1,8.0,,ước,,\n"  # two estimates behind an official figure
+        "grdp-growth,2022-H1,8.1,,ước,,\n"
+        "new-jobs,2022-Q2,15000,,,,\n"  # a new key, twice
+        "new-jobs,2022-Q2,15100,,,,\n",
+    )
+    report = ingest_file(engine, shipped_plan, path)
+    assert report.outcome == Outcome.REJECTED
+    assert report.errors == [
+        "row 3: repeats row 2 (new-jobs 2022-Q1); send one figure per target and period",
+        "row 5: repeats row 4 (grdp-growth 2022-H1); send one figure per target and period",
+        "row 7: repeats row 6 (new-jobs 2022-Q2); send one figure per target and period",
+    ]
+    assert _count(engine) == (2, 1)
+    new_only = _csv(tmp_path, "new.csv", "new-jobs,2022-Q3,1,,,,\nnew-jobs,2022-Q2,2,,,,\nnew-jobs,2022-Q2,3,,,,\n")
+    report = ingest_file(engine, shipped_plan, new_only)
+    assert report.errors == ["row 4: repeats row 3 (new-jobs 2022-Q2); send one figure per target and period"]
+    assert _count(engine) == (2, 1)
+
+
 def test_a_revision_supersedes_and_the_history_is_kept(engine: sa.Engine, shipped_plan: Plan, tmp_path: Path) -> None:
     first = _csv(tmp_path, "q1.csv", "grdp-growth,2022-Q1,7.5,,estimate,,\nnew-jobs,2022-Q1,8000,,,,\n")
     second = _csv(tmp_path, "q1-revised.csv", 'grdp-growth,2022-Q1,"7,9",,official,,\nnew-jobs,2022-Q1,8000,,,,\n')
