@@ -9,6 +9,7 @@ reports it as an error instead of a half-read file.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import threading
 import traceback
@@ -126,6 +127,9 @@ def _aside(plan: Plan, path: Path) -> Generator[Checked, None, None]:
 
 def _work(plan: Plan, path: Path, sender: Connection) -> None:
     """The worker process: check `path` and send each chunk; then done, or why not."""
+    # Its objects are rows and chunks, without cycles, and it ends with the file: collecting
+    # garbage would only cost time, and could finalize objects copied from the parent.
+    gc.disable()
     try:
         for chunk in _here(plan, path):
             sender.send(("chunk", chunk))
