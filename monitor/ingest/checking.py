@@ -106,6 +106,7 @@ def _aside(plan: Plan, path: Path) -> Generator[Checked, None, None]:
                 kind, payload = receiver.recv()
             except EOFError:
                 ended = True
+                worker.join()
                 raise CheckingError(
                     f"the process checking {path.name} ended unexpectedly (exit code {worker.exitcode})"
                 ) from None

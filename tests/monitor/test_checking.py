@@ -99,7 +99,7 @@ def test_a_worker_that_dies_is_an_error_not_an_end_of_file(shipped_plan: Plan, t
     next(chunks)
     [worker] = multiprocessing.active_children()
     worker.kill()
-    with pytest.raises(CheckingError, match="ended unexpectedly"):
+    with pytest.raises(CheckingError, match=r"ended unexpectedly \(exit code -9\)"):
         _all(chunks)
 
 
