@@ -60,7 +60,6 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA cache_size=-32768")  # 32 MB of page cache: bulk ingestion builds indexes
     cursor.execute("PRAGMA temp.cache_size=-32768")  # and reads its staging table in key order
-    cursor.execute("PRAGMA threads=2")  # a helper thread for big sorts (the ingestion's key index)
     cursor.close()
 
 
