@@ -17,8 +17,10 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from bench.synthetic import write_plan, write_rows
 from monitor.database import create_engine, upgrade
-from monitor.tables import EVALUATION_RUN, JOB_RUN, OUTBOX
+from monitor.ingest.checking import ASIDE_FROM_BYTES
+from monitor.tables import EVALUATION_RUN, JOB_RUN, OBSERVATION, OUTBOX
 from tests.conftest import ROOT, TARGETS, empty_postgresql
 from tests.notifiers.smtp import Mailbox, smtp_server
 
@@ -129,6 +131,27 @@ def test_a_file_in_the_inbox_becomes_an_email_and_sigterm_exits_0(home: Path, sm
     assert time.monotonic() - started < 10
     assert "event=daemon.stopped" in daemon.text()
     assert "Traceback" not in daemon.text()
+
+
+def test_a_big_file_is_checked_by_a_spawned_worker_beside_the_daemons_threads(tmp_path: Path) -> None:
+    """From 4 MB a file is checked in a worker process; in the daemon, with its scheduler's
+    threads, that process is a fresh interpreter, which must not start a second daemon."""
+    rows = 110_000  # about 4.7 MB
+    write_plan(tmp_path / "targets", parts=302)
+    (tmp_path / "var" / "inbox").mkdir(parents=True)
+    big = write_rows(tmp_path / "big.csv", rows, parts=302)
+    assert big.stat().st_size >= ASIDE_FROM_BYTES
+    daemon = Daemon(environment(tmp_path, None), tmp_path / "daemon.log")
+    daemon.wait_for("event=daemon.active")
+    _drop(tmp_path, big)
+    daemon.wait_for(f"event=file.ingested .*rows={rows} new={rows}", timeout=60)
+    assert daemon.stop() == 0
+    assert daemon.text().count("event=daemon.active") == 1
+    assert "Traceback" not in daemon.text()
+    engine = create_engine(f"sqlite:///{tmp_path / 'var' / 'plan-monitor.db'}")
+    with engine.connect() as connection:
+        stored = connection.execute(sa.select(sa.func.count()).select_from(OBSERVATION)).scalar_one()
+    assert stored == rows
 
 
 def test_an_invalid_rule_edit_keeps_the_old_rules_and_the_daemon(home: Path, smtp: tuple[Mailbox, int]) -> None:
