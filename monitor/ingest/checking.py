@@ -96,7 +96,10 @@ def _context() -> ForkContext | SpawnContext:
 def _aside(plan: Plan, path: Path) -> Generator[Checked, None, None]:
     context = _context()
     receiver, sender = context.Pipe(duplex=False)
-    worker = context.Process(target=_work, args=(plan, path, sender), name="plan-monitor-check", daemon=True)
+    # A forked worker inherits this end too, and must close it: a pipe whose only reader has died
+    # then fails the worker's next write, instead of blocking it for ever.
+    inherited = receiver if context.get_start_method() == "fork" else None
+    worker = context.Process(target=_work, args=(plan, path, sender, inherited), name="plan-monitor-check", daemon=True)
     worker.start()
     sender.close()  # the worker holds the sending end: when it ends, this end reads EOF
     ended = False
@@ -126,8 +129,10 @@ def _aside(plan: Plan, path: Path) -> Generator[Checked, None, None]:
         worker.join()
 
 
-def _work(plan: Plan, path: Path, sender: Connection) -> None:
+def _work(plan: Plan, path: Path, sender: Connection, inherited: Connection | None) -> None:
     """The worker process: check `path` and send each chunk; then done, or why not."""
+    if inherited is not None:
+        inherited.close()
     # Its objects are rows and chunks, without cycles, and it ends with the file: collecting
     # garbage would only cost time, and could finalize objects copied from the parent.
     gc.disable()

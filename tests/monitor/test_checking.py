@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
+import signal
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,7 +21,7 @@ from monitor.ingest.checking import Checked, CheckingError, checked_chunks
 from monitor.ingest.readers import FileError
 from monitor.observations import StoredFigure, figures
 from rules import Plan
-from tests.conftest import ROOT
+from tests.conftest import ROOT, TARGETS
 
 EXAMPLES = ROOT / "examples" / "2022"
 
@@ -101,6 +106,47 @@ def test_a_worker_that_dies_is_an_error_not_an_end_of_file(shipped_plan: Plan, t
     worker.kill()
     with pytest.raises(CheckingError, match=r"ended unexpectedly \(exit code -9\)"):
         _all(chunks)
+
+
+def test_a_worker_whose_reader_is_killed_ends(tmp_path: Path) -> None:
+    """Killed with -9, the ingesting process cannot stop its worker; the worker must notice."""
+    path = tmp_path / "long.csv"
+    path.write_text("target,period,value\n" + "new-jobs,2022-Q1,8000\n" * 100_000, encoding="utf-8")
+    script = (
+        "import multiprocessing, sys, time\n"
+        "from pathlib import Path\n"
+        "from monitor.ingest import checking\n"
+        "from rules import load_plan\n"
+        "checking.ASIDE_FROM_BYTES = 0\n"
+        "chunks = checking.checked_chunks(load_plan([Path(sys.argv[1])]), Path(sys.argv[2]))\n"
+        "next(chunks)  # the worker goes on, until the pipe is full\n"
+        "print(multiprocessing.active_children()[0].pid, flush=True)\n"
+        "time.sleep(60)\n"
+    )
+    reader = subprocess.Popen(
+        [sys.executable, "-c", script, str(TARGETS), str(path)],
+        stdout=subprocess.PIPE,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert reader.stdout is not None
+    worker = int(reader.stdout.readline())
+    reader.kill()
+    reader.wait()
+    deadline = time.monotonic() + 10
+    while _running(worker) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    ended = not _running(worker)
+    if not ended:
+        os.kill(worker, signal.SIGKILL)
+    assert ended, "the worker outlived its reader"
+
+
+def _running(pid: int) -> bool:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return False
+    return "State:\tZ" not in status  # a zombie has ended; only its parent's wait is missing
 
 
 def test_a_reader_that_stops_early_ends_the_worker(shipped_plan: Plan, tmp_path: Path, aside: None) -> None:
