@@ -271,14 +271,20 @@ def _cumulative(figures: Sequence[Observation], year: int) -> tuple[Decimal, Per
     return None if period is None else (value, period, source, estimate)
 
 
+def _by_breakdown(known: Sequence[Observation]) -> dict[str, list[Observation]]:
+    """The observations of each breakdown part: one pass, however many parts."""
+    grouped: dict[str, list[Observation]] = {}
+    for observation in known:
+        grouped.setdefault(observation.breakdown, []).append(observation)
+    return grouped
+
+
 def _rolled_up(target: Target, known: Sequence[Observation], year: int) -> tuple[Decimal, Period, str, bool] | None:
     """The target's total from one dimension's parts, when every part has a figure to the same date."""
     best: tuple[Decimal, Period, str, bool] | None = None
+    by_part = _by_breakdown(known)
     for split in target.breakdowns:
-        totals = [
-            _latest(target, [o for o in known if o.breakdown == f"{split.dimension}/{p.key}"], year)
-            for p in split.parts
-        ]
+        totals = [_latest(target, by_part.get(f"{split.dimension}/{p.key}", []), year) for p in split.parts]
         present = [t for t in totals if t is not None]
         if len(present) != len(totals) or len({t[1].end for t in present}) != 1:
             continue
@@ -291,10 +297,8 @@ def _rolled_up(target: Target, known: Sequence[Observation], year: int) -> tuple
 
 
 def _evaluate_shares(target: Target, known: Sequence[Observation], as_of: dt.date, year: int) -> Evaluation:
-    parts = tuple(
-        evaluate(target, [o for o in known if o.breakdown == p.key], as_of, year=year, breakdown=p.key)
-        for p in target.parts
-    )
+    by_share = _by_breakdown(known)
+    parts = tuple(evaluate(target, by_share.get(p.key, []), as_of, year=year, breakdown=p.key) for p in target.parts)
     judged = [p for p in parts if p.actual is not None]
     periods = [p.actual_period for p in judged if p.actual_period]
     overdue = _overdue_period(target, max(periods, key=lambda x: x.end) if periods else None, as_of, year)
