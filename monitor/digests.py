@@ -101,7 +101,14 @@ def chart_data(target: Target, breakdown: str, known: list[Observation], as_of: 
     """The series' figures over time and the trajectory required, for its chart."""
     series = [o for o in known if o.breakdown == breakdown or (not breakdown and target.kind == Kind.CUMULATIVE)]
     actual: dict[dt.date, Decimal] = {}
-    for end in sorted({o.period.end for o in series if o.period.end <= as_of}):
+    # The latest date reported in each month: the chart's scale. Daily figures from many
+    # investors would otherwise mean one evaluation of the whole series per day.
+    last_in_month: dict[tuple[int, int], dt.date] = {}
+    for observation in series:
+        end = observation.period.end
+        if end <= as_of and end > last_in_month.get((end.year, end.month), dt.date.min):
+            last_in_month[end.year, end.month] = end
+    for end in sorted(last_in_month.values()):
         verdict = evaluate(target, series, end, year=year, breakdown=breakdown)
         if verdict.actual is not None and verdict.actual_period is not None:
             actual[verdict.actual_period.end] = verdict.actual
