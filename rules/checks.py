@@ -12,8 +12,8 @@ from decimal import Decimal
 from typing import Any
 
 from rules.citations import SourceDocument
+from rules.declared import Collected, Declared
 from rules.errors import Problem
-from rules.loader import Collected, Declared
 from rules.locate import PathPart
 from rules.plan import PlanInfo, Role
 from rules.target import ALLOWED_TRAJECTORIES, Comparator, Kind, Revision, Target

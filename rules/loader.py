@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
@@ -20,47 +19,16 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from rules.base import RuleModel
+from rules.checks import check
+from rules.declared import Collected, Declared, problem_at
 from rules.errors import Problem, RuleSetError
-from rules.locate import PathPart, locate
+from rules.locate import PathPart
 from rules.plan import Department, Plan, PlanInfo, RuleFile
 from rules.target import Target
 
 M = TypeVar("M", bound=BaseModel)
 RULE_SUFFIXES = (".yaml", ".yml")
 TEST_SUFFIXES = (".test.yaml", ".test.yml")  # rule tests live beside the rules but are not rules
-
-
-@dataclass(frozen=True)
-class Declared(Generic[M]):
-    """A validated entry together with where it was written, so later checks can point at it."""
-
-    value: M
-    file: Path
-    node: Any
-    label: str
-
-    def problem(self, path: Sequence[PathPart], message: str, *, at_value: bool = True) -> Problem:
-        return problem_at(self.file, self.node, self.label, path, message, at_value=at_value)
-
-
-def problem_at(
-    file: Path, node: Any, label: str, path: Sequence[PathPart], message: str, *, at_value: bool = True
-) -> Problem:
-    """A problem at `path` inside `node`, the YAML node of the entry called `label`."""
-    where = locate(node, path, at_value=at_value)
-    field = f"{label}: {where.field}" if where.field else label
-    return Problem(file, where.line, where.column, field, message)
-
-
-@dataclass
-class Collected:
-    """Everything read from a set of files: the valid entries and the problems met so far."""
-
-    files: list[Path]
-    plans: list[Declared[PlanInfo]]
-    departments: list[Declared[Department]]
-    targets: list[Declared[Target]]
-    problems: list[Problem]
 
 
 def rule_files(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
@@ -120,8 +88,6 @@ def collect(files: Sequence[Path]) -> Collected:
 
 def load_plan(paths: Sequence[Path]) -> Plan:
     """Load and check the rule files at `paths`; raise `RuleSetError` with every problem found."""
-    from rules.checks import check  # the checks need Declared, defined above
-
     files, problems = rule_files(paths)
     collected = collect(files)
     problems += collected.problems
