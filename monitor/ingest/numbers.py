@@ -28,8 +28,8 @@ class Figure:
     percent: bool
 
 
-# A plain decimal that no other reading could take: the common case, read without Decimal.
-_UNAMBIGUOUS_PLAIN = re.compile(r"(?![+-]?\d{1,3}\.\d{3}$)[+-]?\d+(\.\d+)?")
+# A plain decimal that no other reading could take: the common case, in one match.
+_UNAMBIGUOUS_PLAIN = re.compile(rf"(?!{_AMBIGUOUS.pattern}$){_PLAIN.pattern}")
 
 
 def plain_number(text: str) -> Decimal | None:

@@ -10,7 +10,7 @@ import csv
 import json
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -33,7 +33,6 @@ ALIASES = {
     "ghi chú": "note",
 }
 FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".json": "json"}
-VALUE_AS_PERCENT = frozenset({"value"})
 
 
 class FileError(ValueError):
@@ -46,7 +45,7 @@ class Row:
 
     number: int
     cells: dict[str, Any]
-    percent_cells: frozenset[str] = field(default=frozenset())  # numeric Excel cells formatted as 0.0%
+    value_as_percent: bool = False  # the value is an Excel number formatted as 0.0%
     problem: str | None = None  # the row cannot be read as columns at all
 
 
@@ -168,7 +167,7 @@ def _xlsx_body(book: Any, rows: Iterator[Any], names: list[str | None]) -> Itera
     try:
         for number, cells in enumerate(rows, start=2):
             values = {}
-            percent: frozenset[str] = frozenset()
+            percent = False
             for name, cell in zip(names, cells, strict=False):
                 value = cell.value
                 if name is None or value is None:
@@ -176,7 +175,7 @@ def _xlsx_body(book: Any, rows: Iterator[Any], names: list[str | None]) -> Itera
                 values[name] = value
                 # Only a number can be shown as a percentage, and only the value's format matters.
                 if name == "value" and type(value) in (int, float) and "%" in str(getattr(cell, "number_format", "")):
-                    percent = VALUE_AS_PERCENT
+                    percent = True
             if values:
                 yield Row(number, values, percent)
     except (zipfile.BadZipFile, KeyError, OSError) as exc:

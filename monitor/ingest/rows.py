@@ -268,7 +268,7 @@ class RowChecker:
             fail("value", "missing; expected a number")
             return None
         try:
-            figure = read_figure(cell, excel_percent="value" in row.percent_cells)
+            figure = read_figure(cell, excel_percent=row.value_as_percent)
         except ValueError as exc:
             fail("value", str(exc))
             return None
