@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -175,10 +176,10 @@ def _stager(connection: sa.Connection) -> Callable[[list[Staged]], object]:
     `executemany` of plain tuples on SQLite (each the quickest way its driver has)."""
     columns = ", ".join(STAGED_FIELDS)
     if connection.dialect.name == "postgresql":
-        cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        driver: Any = connection.connection.driver_connection  # psycopg's own connection
 
         def copy(rows: list[Staged]) -> None:
-            with cursor.copy(f"COPY pm_staging ({columns}) FROM STDIN") as stream:
+            with driver.cursor() as cursor, cursor.copy(f"COPY pm_staging ({columns}) FROM STDIN") as stream:
                 for row in rows:
                     stream.write_row(row)
 
