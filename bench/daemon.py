@@ -68,11 +68,14 @@ def cycle_seconds() -> float:
         _fill_inbox(home)
         code = (
             "import time, datetime as dt\n"
-            "from monitor.commands.common import load, database, settings\n"
-            "from monitor.cycle import Cycle\n"
-            "cycle = Cycle(database(), settings(), load())\n"
+            "from monitor.jobs import Jobs\n"
+            "from monitor.settings import Settings\n"
+            "from monitor.store.database import open_database\n"
+            "from rules import load_plan\n"
+            "config = Settings()\n"
+            "jobs = Jobs(open_database(config.effective_database_url()), config, load_plan([config.targets]))\n"
             "start = time.perf_counter()\n"
-            "cycle.once(dt.date(2022, 7, 31))\n"
+            "jobs.once(dt.date(2022, 7, 31))\n"
             "print(time.perf_counter() - start)\n"
         )
         done = subprocess.run([sys.executable, "-c", code], env=_env(home), cwd=ROOT, capture_output=True, text=True,

@@ -34,7 +34,8 @@ AT = dt.datetime(2022, 8, 1, 7, tzinfo=dt.UTC)
 def item(n: int) -> Item:
     return Item(
         target_id=f"t{n}", number=f"({n % 19 + 1})", name=f"Chỉ tiêu số {n}", part="", unit="tỷ đồng",
-        status=("behind", "critical", "at_risk")[n % 3], message="firing", alert="performance", role="owner",
+        status=("behind", "critical", "at_risk")[n % 3], rank=(5, 6, 3)[n % 3], message="firing", alert="performance",
+        role="owner",
         reason="Thiếu 12,5% so với yêu cầu (ngưỡng chậm 10%, nghiêm trọng 25%): chậm tiến độ.",
         actual=Decimal("2580.386") + n, period="2022-07", period_end=dt.date(2022, 7, 31), source=f"f{n}.xlsx:{n}",
         required=Decimal("3432.758"), gap=Decimal("852.372"), gap_points=Decimal("12.02"),

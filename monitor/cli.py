@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import click
 
-from monitor.commands.alerts import backtest, evaluate, status
-from monitor.commands.daemon import config, demo, run
-from monitor.commands.data import data, ingest
 from monitor.commands.db import db_group
-from monitor.commands.mail import notify, outbox_group
+from monitor.commands.demo import demo
+from monitor.commands.evaluation import backtest, evaluate, status
+from monitor.commands.figures import data, ingest
+from monitor.commands.muting import ack_group, silence_group
+from monitor.commands.outbox import notify, outbox_group
 from monitor.commands.plan import schema, schema_text, targets, test_rules, validate
-from monitor.commands.silences import ack_group, silence_group
+from monitor.commands.run import config, run
 
 __all__ = ["cli", "main", "schema_text"]
 

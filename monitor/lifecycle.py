@@ -25,8 +25,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from typing import NamedTuple
 
-from rules.evaluate import Evaluation, Status
+from rules import Evaluation, Status
 
 
 class AlertKind(StrEnum):
@@ -46,6 +47,22 @@ class MessageKind(StrEnum):
     ESCALATED = "escalated"
     RESOLVED = "resolved"
     REPEAT = "repeat"
+
+
+class AlertKey(NamedTuple):
+    """Which alert: a series (target id, breakdown part's key or "") and the kind of alert."""
+
+    target_id: str
+    breakdown: str
+    kind: AlertKind
+
+
+class Transition(NamedTuple):
+    """A change of an alert's state, with why."""
+
+    before: AlertState
+    after: AlertState
+    reason: str
 
 
 FIRES = frozenset({Status.BEHIND, Status.CRITICAL})
@@ -84,11 +101,11 @@ class Muting:
 
 
 @dataclass(frozen=True)
-class Step:
+class AlertStep:
     """The outcome of one evaluation for one alert."""
 
     memory: AlertMemory
-    transition: tuple[AlertState, AlertState, str] | None  # from, to, reason
+    transition: Transition | None
     escalated_now: bool
     message: MessageKind | None  # what the recipients are owed this run, if anything
 
@@ -110,7 +127,7 @@ def condition(kind: AlertKind, evaluation: Evaluation) -> tuple[bool | None, str
 
 def advance(
     kind: AlertKind, memory: AlertMemory, evaluation: Evaluation, as_of: dt.date, rules: Rules, muting: Muting
-) -> Step:
+) -> AlertStep:
     """The alert's next state after `evaluation` as of `as_of`."""
     holds, period = condition(kind, evaluation)
     status = evaluation.status.value
@@ -127,35 +144,47 @@ def advance(
             escalate = _escalates(kind, evaluation, held, rules)
             new = replace(new, state=AlertState.FIRING, escalated=escalate)
             reason = _why(kind, evaluation, held)
-            return _told(new, (memory.state, AlertState.FIRING, reason), escalate, MessageKind.FIRING, as_of, muting)
+            return _told(
+                new, Transition(memory.state, AlertState.FIRING, reason), escalate, MessageKind.FIRING, as_of, muting
+            )
         if state != AlertState.FIRING:
             new = replace(new, state=AlertState.PENDING)
             if memory.state == AlertState.PENDING:
-                return Step(new, None, False, None)
+                return AlertStep(new, None, False, None)
             reason = f"{_why(kind, evaluation, held)}; fires after {rules.for_periods} periods"
-            return Step(new, (memory.state, AlertState.PENDING, reason), False, None)
+            return AlertStep(new, Transition(memory.state, AlertState.PENDING, reason), False, None)
         if not memory.escalated and _escalates(kind, evaluation, held, rules):
             new = replace(new, escalated=True)
             reason = f"still firing after {held} periods ({status})"
             return _told(
-                new, (AlertState.FIRING, AlertState.FIRING, reason), True, MessageKind.ESCALATED, as_of, muting
+                new,
+                Transition(AlertState.FIRING, AlertState.FIRING, reason),
+                True,
+                MessageKind.ESCALATED,
+                as_of,
+                muting,
             )
         return _repeat(new, period, as_of, rules, muting)
     if holds is None or state in (AlertState.INACTIVE, AlertState.RESOLVED):
         if state == AlertState.FIRING:
             return _repeat(new, period, as_of, rules, muting)
-        return Step(new, None, False, None)
+        return AlertStep(new, None, False, None)
     # The condition no longer holds on fresh evidence.
     cleared = replace(new, periods_held=0, last_period=period)
     if state == AlertState.PENDING:
-        return Step(
-            replace(cleared, state=AlertState.INACTIVE), (state, AlertState.INACTIVE, "condition cleared"), False, None
+        return AlertStep(
+            replace(cleared, state=AlertState.INACTIVE),
+            Transition(state, AlertState.INACTIVE, "condition cleared"),
+            False,
+            None,
         )
     if kind == AlertKind.PERFORMANCE and evaluation.status not in RECOVERS:
         return _repeat(new, period, as_of, rules, muting)  # at risk: not yet recovered
     reason = "report received" if kind == AlertKind.OVERDUE else f"back on track ({status})"
     resolved = replace(cleared, state=AlertState.RESOLVED)
-    return _told(resolved, (AlertState.FIRING, AlertState.RESOLVED, reason), False, MessageKind.RESOLVED, as_of, muting)
+    return _told(
+        resolved, Transition(AlertState.FIRING, AlertState.RESOLVED, reason), False, MessageKind.RESOLVED, as_of, muting
+    )
 
 
 def _escalates(kind: AlertKind, evaluation: Evaluation, held: int, rules: Rules) -> bool:
@@ -171,22 +200,22 @@ def _why(kind: AlertKind, evaluation: Evaluation, held: int) -> str:
 
 def _told(
     memory: AlertMemory,
-    transition: tuple[AlertState, AlertState, str],
+    transition: Transition,
     escalated_now: bool,
     message: MessageKind,
     as_of: dt.date,
     muting: Muting,
-) -> Step:
+) -> AlertStep:
     if muting.silenced:
-        return Step(memory, transition, escalated_now, None)
-    return Step(replace(memory, last_notified_as_of=as_of), transition, escalated_now, message)
+        return AlertStep(memory, transition, escalated_now, None)
+    return AlertStep(replace(memory, last_notified_as_of=as_of), transition, escalated_now, message)
 
 
-def _repeat(memory: AlertMemory, period: str | None, as_of: dt.date, rules: Rules, muting: Muting) -> Step:
+def _repeat(memory: AlertMemory, period: str | None, as_of: dt.date, rules: Rules, muting: Muting) -> AlertStep:
     """A firing alert with nothing new: a reminder once the repeat interval has passed."""
     last = memory.last_notified_as_of
     due = last is None or as_of - last >= rules.repeat_every
     acknowledged = muting.acknowledged_period is not None and muting.acknowledged_period == period
     if memory.state != AlertState.FIRING or not due or muting.silenced or acknowledged:
-        return Step(memory, None, False, None)
-    return Step(replace(memory, last_notified_as_of=as_of), None, False, MessageKind.REPEAT)
+        return AlertStep(memory, None, False, None)
+    return AlertStep(replace(memory, last_notified_as_of=as_of), None, False, MessageKind.REPEAT)

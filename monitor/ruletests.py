@@ -19,22 +19,31 @@ from typing import Any
 from pydantic import Field, ValidationError
 from ruamel.yaml.comments import CommentedMap
 
-from monitor.database import open_database
+from monitor.evaluation import run_evaluation
 from monitor.ingest.batch import Outcome, ingest_file
-from monitor.lifecycle import AlertKind, AlertState
-from monitor.runs import run_evaluation
-from rules import Plan, Problem, RuleSetError, load_plan
-from rules.base import RuleModel
-from rules.evaluate import Status
-from rules.loader import read_yaml, validation_problems
+from monitor.lifecycle import AlertKey, AlertKind, AlertState
+from monitor.recording import RunResult
+from monitor.store.database import open_database
+from rules import (
+    FigureStatus,
+    Plan,
+    Problem,
+    RuleModel,
+    RuleSetError,
+    SeriesKey,
+    Status,
+    load_plan,
+    read_yaml,
+    validation_problems,
+)
 
 
-class Figure(RuleModel):
+class RuleTestFigure(RuleModel):
     target: str
     period: str
     value: str | float | int
     breakdown: str = ""
-    status: str = "official"
+    status: str = FigureStatus.OFFICIAL  # as a data file writes it: also "ước", "chính thức"
     unit: str = ""
 
 
@@ -47,15 +56,15 @@ class Expectation(RuleModel):
     notified: list[str] | None = Field(None, description="departments owed a message about this series in this run")
 
 
-class Step(RuleModel):
+class RuleTestStep(RuleModel):
     as_of: dt.date
-    figures: tuple[Figure, ...] = ()
+    figures: tuple[RuleTestFigure, ...] = ()
     expect: list[Expectation] = Field(min_length=1)
 
 
 class RuleTest(RuleModel):
     name: str
-    steps: list[Step] = Field(min_length=1)
+    steps: list[RuleTestStep] = Field(min_length=1)
 
 
 class RuleTestFile(RuleModel):
@@ -116,7 +125,7 @@ def _run(path: Path, plan: Plan, test: RuleTest, repeat: dt.timedelta) -> RuleTe
     return RuleTestResult(path, test.name, failures)
 
 
-def _send(engine: Any, plan: Plan, csv_path: Path, figures: tuple[Figure, ...], where: str) -> list[str]:
+def _send(engine: Any, plan: Plan, csv_path: Path, figures: tuple[RuleTestFigure, ...], where: str) -> list[str]:
     with csv_path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(["target", "period", "value", "breakdown", "status", "unit"])
@@ -128,11 +137,11 @@ def _send(engine: Any, plan: Plan, csv_path: Path, figures: tuple[Figure, ...], 
     return []
 
 
-def _compare(step: Step, result: Any, where: str) -> list[str]:
+def _compare(step: RuleTestStep, result: RunResult, where: str) -> list[str]:
     failures = []
-    verdicts = {(e.target_id, e.breakdown): e for e in result.evaluations}
+    verdicts = {SeriesKey(e.target_id, e.breakdown): e for e in result.evaluations}
     for want in step.expect:
-        series = (want.target, want.breakdown)
+        series = SeriesKey(want.target, want.breakdown)
         label = want.target + (f" [{want.breakdown}]" if want.breakdown else "")
         got = verdicts.get(series)
         if got is None:
@@ -144,11 +153,11 @@ def _compare(step: Step, result: Any, where: str) -> list[str]:
             )
         for field, kind in (("alert", AlertKind.PERFORMANCE), ("report_alert", AlertKind.OVERDUE)):
             expected = getattr(want, field)
-            actual = result.alert_states.get((*series, kind), AlertState.INACTIVE)
+            actual = result.alert_states.get(AlertKey(*series, kind), AlertState.INACTIVE)
             if expected is not None and actual != expected:
                 failures.append(f"{where}: {label}: {field}: expected {expected.value}, got {actual.value}")
         if want.notified is not None:
-            told = sorted({q.recipient.department for q in result.queued if (q.target_id, q.breakdown) == series})
+            told = sorted({q.recipient.department for q in result.queued if q.series == series})
             if told != sorted(want.notified):
                 failures.append(f"{where}: {label}: notified: expected {sorted(want.notified)}, got {told}")
     return failures

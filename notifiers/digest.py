@@ -9,8 +9,6 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-# Severity of an item's status, to sort a digest worst first.
-SEVERITY = {"critical": 6, "behind": 5, "overdue": 4, "at_risk": 3, "no_data": 2, "on_track": 1, "achieved": 0}
 STATUS_NAMES = {
     "critical": "Nghiêm trọng",
     "behind": "Chậm tiến độ",
@@ -34,7 +32,9 @@ ROLE_NAMES = {
 
 
 @dataclass(frozen=True)
-class Acknowledgement:
+class Explanation:
+    """A department's explanation ("giải trình") of a shortfall in one period."""
+
     period: str
     cause: str
     remedy: str
@@ -65,6 +65,7 @@ class Item:
     alert: str  # performance, overdue
     role: str  # why the recipient gets it: owner, notify, escalation
     reason: str
+    rank: int  # the status's severity as the engine orders statuses: larger is worse
     actual: Decimal | None = None
     period: str | None = None
     period_end: dt.date | None = None
@@ -78,12 +79,13 @@ class Item:
     pace_per_month: Decimal | None = None
     overdue_period: str | None = None
     changed: str = ""  # what changed since the last email about it
-    acknowledgement: Acknowledgement | None = None
+    acknowledgement: Explanation | None = None
     chart_id: str | None = None  # the Content-ID of its chart, shared across recipients
 
     @property
     def severity(self) -> int:
-        return SEVERITY.get(self.status, 0) + (10 if self.message != "resolved" else 0)
+        """Sorts a digest worst first: what is still behind before what was resolved, then by status."""
+        return self.rank + (10 if self.message != "resolved" else 0)
 
     @property
     def status_name(self) -> str:

@@ -1,26 +1,63 @@
-"""The plan's rules: the rule-file schema, loading with precise errors, and the checks.
+"""The plan's rules: the rule-file schema, loading with precise errors, and judging figures.
 
-Pure domain code: no database, no mail, no clock.
+Pure domain code: no database, no mail, no clock; it imports nothing of the rest of the project.
+These are the names other packages use.
 """
 
+from rules.base import RuleModel
+from rules.calendar import due_date, month_end, month_ends, reporting_periods
 from rules.errors import Problem, RuleError, RuleSetError
-from rules.loader import load_plan
+from rules.evaluate import Evaluation, LatestFigure, Status, evaluate, shortfall_measure
+from rules.loader import load_plan, read_yaml, rule_files, validation_problems
+from rules.observation import FigureStatus, Observation
+from rules.periods import Period, PeriodKind
 from rules.plan import Department, Plan, PlanInfo, Role, RuleFile
-from rules.target import Basis, Comparator, Frequency, Kind, Target
+from rules.required import required_value
+from rules.series import SeriesKey, evaluate_plan, series_of
+from rules.target import Basis, Comparator, Frequency, Kind, Measure, Target
+from rules.trajectory import Milestones, MonthlyProfile
+from rules.units import UNITS, Unit, find_unit
 
 __all__ = [
+    "UNITS",
     "Basis",
     "Comparator",
     "Department",
+    "Evaluation",
+    "FigureStatus",
     "Frequency",
     "Kind",
+    "LatestFigure",
+    "Measure",
+    "Milestones",
+    "MonthlyProfile",
+    "Observation",
+    "Period",
+    "PeriodKind",
     "Plan",
     "PlanInfo",
     "Problem",
     "Role",
     "RuleError",
     "RuleFile",
+    "RuleModel",
     "RuleSetError",
+    "SeriesKey",
+    "Status",
     "Target",
+    "Unit",
+    "due_date",
+    "evaluate",
+    "evaluate_plan",
+    "find_unit",
     "load_plan",
+    "month_end",
+    "month_ends",
+    "read_yaml",
+    "reporting_periods",
+    "required_value",
+    "rule_files",
+    "series_of",
+    "shortfall_measure",
+    "validation_problems",
 ]

@@ -21,17 +21,18 @@ A report that is due and missing is flagged (`overdue_period`) whatever the stat
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
+from typing import NamedTuple
 
-from rules.observation import Observation
+from rules.calendar import due_date, reporting_periods
+from rules.observation import FigureStatus, Observation
 from rules.periods import Period
 from rules.required import HUNDRED, ZERO, growth_required, progress, required_value, start_value, target_value
-from rules.target import Basis, Comparator, Frequency, Kind, Measure, Target
+from rules.target import Basis, Comparator, Kind, Measure, Target
 from rules.trajectory import Linear
 
 
@@ -60,6 +61,26 @@ _SEVERITY = {
     Status.CRITICAL: 6,
 }
 DAYS_PER_MONTH = Decimal("30.4375")
+
+
+class LatestFigure(NamedTuple):
+    """The latest figure of a series: its value, its period, where it came from, and whether it
+    is an estimate."""
+
+    value: Decimal
+    period: Period
+    source: str
+    estimate: bool
+
+
+def shortfall_measure(target: Target, gap: Decimal, required: Decimal | None) -> Decimal:
+    """A shortfall as the target's tolerance measures it: a percentage of the requirement
+    (relative bands) or the gap itself, in the target's unit (points)."""
+    if target.effective_tolerance().measure != Measure.RELATIVE:
+        return gap
+    if required:
+        return gap / abs(required) * HUNDRED
+    return ZERO if gap <= 0 else HUNDRED
 
 
 @dataclass(frozen=True)
@@ -186,9 +207,7 @@ def _grade(
     meets = gap <= tolerance.at_risk if target.kind == Kind.SHARE else _meets(target.comparator, gap)
     if final and meets:
         return Status.ACHIEVED, "the final figure meets the target"
-    measure = gap
-    if tolerance.measure == Measure.RELATIVE:
-        measure = gap / abs(required) * HUNDRED if required else (ZERO if gap <= 0 else HUNDRED)
+    measure = shortfall_measure(target, gap, required)
     # Within the dead band a shortfall still counts as on track; for a strict comparator a band of
     # zero leaves no room, since meeting the requirement exactly is not enough.
     in_dead_band = measure <= tolerance.at_risk and (tolerance.at_risk > 0 or not _strict(target))
@@ -227,7 +246,7 @@ def _plain(value: Decimal) -> str:
 
 def _actual(
     target: Target, series: Sequence[Observation], known: Sequence[Observation], breakdown: str, year: int
-) -> tuple[Decimal, Period, str, bool] | None:
+) -> LatestFigure | None:
     """The latest figure of the series: value, period, source, whether it is an estimate."""
     best = _latest(target, series, year)
     if target.kind == Kind.CUMULATIVE and not breakdown and target.breakdowns:
@@ -237,7 +256,7 @@ def _actual(
     return best
 
 
-def _latest(target: Target, series: Sequence[Observation], year: int) -> tuple[Decimal, Period, str, bool] | None:
+def _latest(target: Target, series: Sequence[Observation], year: int) -> LatestFigure | None:
     chosen: dict[str, Observation] = {}
     for observation in series:
         held = chosen.get(observation.period.label)
@@ -249,26 +268,26 @@ def _latest(target: Target, series: Sequence[Observation], year: int) -> tuple[D
     if target.kind == Kind.CUMULATIVE:
         return _cumulative(figures, year)
     latest = max(figures, key=lambda o: (o.period.end, -(o.period.end - o.period.start).days))
-    return latest.value, latest.period, latest.source, latest.status == "estimate"
+    return LatestFigure(latest.value, latest.period, latest.source, latest.status == FigureStatus.ESTIMATE)
 
 
-def _cumulative(figures: Sequence[Observation], year: int) -> tuple[Decimal, Period, str, bool] | None:
+def _cumulative(figures: Sequence[Observation], year: int) -> LatestFigure | None:
     """The year-to-date total reached the furthest: a year-to-date figure, or period figures chained
     on from 1 January (or from a year-to-date figure)."""
     start = dt.date(year, 1, 1) - dt.timedelta(days=1)
     reach: dict[dt.date, tuple[Decimal, Period | None, str, bool]] = {start: (ZERO, None, "", False)}
     for o in figures:
         if o.basis != Basis.PERIOD:
-            reach[o.period.end] = (o.value, o.period, o.source, o.status == "estimate")
+            reach[o.period.end] = (o.value, o.period, o.source, o.status == FigureStatus.ESTIMATE)
     for o in sorted((o for o in figures if o.basis == Basis.PERIOD), key=lambda o: o.period.start):
         before = reach.get(o.period.start - dt.timedelta(days=1))
         if before is not None and o.period.end not in reach:
             total = before[0] + o.value
             span = Period(dt.date(year, 1, 1), o.period.end, o.period.kind, f"{o.period.label} (lũy kế)")
-            reach[o.period.end] = (total, span, o.source, before[3] or o.status == "estimate")
+            reach[o.period.end] = (total, span, o.source, before[3] or o.status == FigureStatus.ESTIMATE)
     end = max(reach)
     value, period, source, estimate = reach[end]
-    return None if period is None else (value, period, source, estimate)
+    return None if period is None else LatestFigure(value, period, source, estimate)
 
 
 def _by_breakdown(known: Sequence[Observation]) -> dict[str, list[Observation]]:
@@ -279,9 +298,9 @@ def _by_breakdown(known: Sequence[Observation]) -> dict[str, list[Observation]]:
     return grouped
 
 
-def _rolled_up(target: Target, known: Sequence[Observation], year: int) -> tuple[Decimal, Period, str, bool] | None:
+def _rolled_up(target: Target, known: Sequence[Observation], year: int) -> LatestFigure | None:
     """The target's total from one dimension's parts, when every part has a figure to the same date."""
-    best: tuple[Decimal, Period, str, bool] | None = None
+    best: LatestFigure | None = None
     by_part = _by_breakdown(known)
     for split in target.breakdowns:
         totals = [_latest(target, by_part.get(f"{split.dimension}/{p.key}", []), year) for p in split.parts]
@@ -290,7 +309,7 @@ def _rolled_up(target: Target, known: Sequence[Observation], year: int) -> tuple
             continue
         value = sum((t[0] for t in present), ZERO)
         period = present[0][1]
-        candidate = (value, period, f"sum of {split.dimension}", any(t[3] for t in present))
+        candidate = LatestFigure(value, period, f"sum of {split.dimension}", any(t.estimate for t in present))
         if best is None or period.end > best[1].end:
             best = candidate
     return best
@@ -356,29 +375,6 @@ def _pace(target: Target, actual: Decimal, day: dt.date, deadline: dt.date, fina
         return ZERO
     months = Decimal((deadline - day).days) / DAYS_PER_MONTH
     return remaining / months if months > 0 else None
-
-
-def reporting_periods(target: Target, year: int) -> list[Period]:
-    """The periods the owner reports on, in order, up to the target's deadline."""
-    every = target.reporting.every
-    deadline = target.effective_deadline(year)
-    if every == Frequency.MONTH:
-        months = [(year, m) for m in range(1, 13)] + [(year + 1, m) for m in range(1, 13)]
-        periods = [Period.month(y, m) for y, m in months]
-    elif every == Frequency.QUARTER:
-        periods = [Period.quarter(year, q) for q in range(1, 5)]
-    elif every == Frequency.HALF_YEAR:
-        periods = [Period.half(year, h) for h in (1, 2)]
-    else:
-        periods = [Period.year(year)]
-    return [p for p in periods if p.end <= deadline]
-
-
-def due_date(target: Target, period: Period) -> dt.date:
-    """The day the report for `period` is due: the due day of the month after the period."""
-    after = period.end + dt.timedelta(days=1)
-    day = min(target.reporting.due_day, calendar.monthrange(after.year, after.month)[1])
-    return after.replace(day=day)
 
 
 def _overdue_period(target: Target, latest: Period | None, as_of: dt.date, year: int) -> Period | None:

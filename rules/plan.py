@@ -63,9 +63,10 @@ class Plan:
     targets: dict[str, Target]
     files: tuple[Path, ...] = field(default=())
 
-    def escalation_contact(self, target: Target) -> Department | None:
-        """Who hears when `target` stays behind: its own escalation, else its owner's."""
-        contact = target.escalation or self.departments[target.owner].escalation
+    def escalation_contact(self, target: Target, breakdown: str = "") -> Department | None:
+        """Who hears when a series stays behind: the target's own escalation contact, else that of
+        the department judged on the series."""
+        contact = target.escalation or self.departments[target.owner_of(breakdown)].escalation
         return self.departments[contact] if contact else None
 
     def children(self, target_id: str) -> list[Target]:

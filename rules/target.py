@@ -197,6 +197,11 @@ class Target(RuleModel):
         """Every breakdown part as a series key, "dimension/key", in declaration order."""
         return [f"{split.dimension}/{part.key}" for split in self.breakdowns for part in split.parts]
 
+    def owner_of(self, breakdown: str = "") -> str:
+        """The department judged on a series: a breakdown part's own owner, else the target's."""
+        found = self.part(breakdown) if breakdown else None
+        return (found[1].owner if found else None) or self.owner
+
     def part(self, breakdown: str) -> tuple[Breakdown, BreakdownPart] | None:
         """The breakdown part a series key ("capital-source/oda") names, with its breakdown."""
         dimension, _, key = breakdown.partition("/")

@@ -68,7 +68,7 @@ PG_URL_ENV = "PLAN_MONITOR_TEST_PG_URL"
 
 
 def _reset_postgresql(url: str) -> None:
-    from monitor.database import create_engine
+    from monitor.store.database import create_engine
 
     engine = create_engine(url)
     with engine.begin() as connection:
@@ -102,7 +102,7 @@ def empty_postgresql() -> str:
 @pytest.fixture
 def engine(database_url: str) -> Iterator[sa.Engine]:
     """A migrated database of each kind."""
-    from monitor.database import create_engine, upgrade
+    from monitor.store.database import create_engine, upgrade
 
     engine = create_engine(database_url)
     upgrade(engine)

@@ -14,8 +14,8 @@ from jinja2 import TemplateError
 from pydantic import ValidationError
 from rich.console import Console
 
-from monitor.database import DatabaseURLError, SchemaError, open_database
 from monitor.settings import Settings
+from monitor.store.database import DatabaseURLError, SchemaError, open_database
 from rules import Plan, RuleSetError, load_plan
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])  # dates on the command line: 2022-07-31

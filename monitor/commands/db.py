@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 import sqlalchemy as sa
 
-from monitor import database as db
 from monitor.commands.common import database_problem, fail, settings
+from monitor.store import database as db
 
 
 @click.group()

@@ -9,8 +9,8 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from monitor.catalogue import required_text, target_record
 from monitor.commands.common import console, load, report_rule_problems
+from monitor.records import required_text, target_record
 from rules import RuleFile
 
 

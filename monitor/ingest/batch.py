@@ -20,12 +20,14 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
+from sqlmodel import col
 
 from monitor.ingest.checking import checked_chunks
 from monitor.ingest.readers import FileError, file_format
 from monitor.ingest.rows import STAGED_FIELDS, RowError, Shape, Staged
-from monitor.tables import INGESTION, OBSERVATION
-from rules import Plan
+from monitor.store.schema import Ingestion, ObservationRecord
+from rules import FigureStatus, Plan
 
 MAX_LISTED_ERRORS = 200
 
@@ -117,7 +119,7 @@ def ingest_file(
     received = now or dt.datetime.now(dt.UTC)
     with engine.connect() as connection:
         with connection.begin() as transaction:
-            if connection.execute(sa.select(INGESTION.c.id).where(INGESTION.c.sha256 == sha256)).first():
+            if connection.execute(sa.select(col(Ingestion.id)).where(col(Ingestion.sha256) == sha256)).first():
                 return Report(path, Outcome.ALREADY_INGESTED)
             report = _load(connection, plan, path)
             if report.outcome != Outcome.REJECTED:
@@ -205,8 +207,8 @@ def _duplicates(connection: sa.Connection, where: sa.ColumnElement[bool] | None 
     return errors
 
 
-def _same_key(o: sa.FromClause, s: sa.Table) -> sa.ColumnElement[bool]:
-    return sa.and_(o.c.target_id == s.c.target_id, o.c.breakdown == s.c.breakdown, o.c.period == s.c.period)
+def _same_key(o: Any, s: sa.Table) -> sa.ColumnElement[bool]:
+    return sa.and_(col(o.target_id) == s.c.target_id, col(o.breakdown) == s.c.breakdown, col(o.period) == s.c.period)
 
 
 def _shape_of(column: str) -> sa.ScalarSelect[str]:
@@ -224,14 +226,14 @@ def _commit(
     current, which the observation table's unique key index refuses; only then is the whole
     file searched, for the report.
     """
-    o, s, h = OBSERVATION, STAGING, SHAPES
-    has_current = sa.exists().where(o.c.is_current, _same_key(o, s))
+    o, s, h = ObservationRecord, STAGING, SHAPES
+    has_current = sa.exists().where(col(o.is_current), _same_key(o, s))
     overlap = connection.execute(sa.select(sa.func.count()).select_from(s).where(has_current)).scalar_one()
     if overlap and _duplicates(connection, has_current):
         _reject(report, _duplicates(connection))  # all of them, for the report
         return
     inserted = connection.execute(
-        sa.insert(INGESTION).values(
+        sa.insert(Ingestion).values(
             sha256=sha256, file_name=report.file.name, format=kind, rows=report.rows,
             submitter=submitter, received_at=received,
         )
@@ -266,22 +268,25 @@ def _commit(
 
 def _supersede(connection: sa.Connection, report: Report) -> None:
     """Settle staged rows whose key has a current figure: unchanged, revising it, or kept as history."""
-    o, s = OBSERVATION, STAGING
+    o, s = ObservationRecord, STAGING
     status, basis = _shape_of("status"), _shape_of("basis")
     # A figure equal to the current one (value, status and basis) is no revision.
     unchanged = sa.exists().where(
-        o.c.is_current, _same_key(o, s), o.c.value == s.c.value, o.c.status == status, o.c.basis == basis
+        col(o.is_current), _same_key(o, s), col(o.value) == s.c.value, col(o.status) == status, col(o.basis) == basis
     )
     report.unchanged = connection.execute(sa.delete(s).where(unchanged)).rowcount
     # Retire current figures the file revises; an estimate never retires an official figure.
     # Found from the staged rows, so that the cost follows the file, not the table.
-    current = o.alias("existing")
+    current = aliased(o, name="existing")
     revised = (
-        sa.select(current.c.id)
+        sa.select(col(current.id))
         .join_from(s, current, _same_key(current, s))
-        .where(current.c.is_current, sa.not_(sa.and_(status == "estimate", current.c.status == "official")))
+        .where(
+            col(current.is_current),
+            sa.not_(sa.and_(status == FigureStatus.ESTIMATE, col(current.status) == FigureStatus.OFFICIAL)),
+        )
     )
-    retire = sa.update(o).where(o.c.id.in_(revised)).values(is_current=False)
+    retire = sa.update(o).where(col(o.id).in_(revised)).values(is_current=False)
     report.revised = connection.execute(retire).rowcount
-    official_stays = sa.exists().where(o.c.is_current, _same_key(o, s))
+    official_stays = sa.exists().where(col(o.is_current), _same_key(o, s))
     report.kept_as_history = connection.execute(sa.update(s).where(official_stays).values(is_current=False)).rowcount

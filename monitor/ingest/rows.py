@@ -15,9 +15,8 @@ from typing import Any, NamedTuple
 
 from monitor.ingest.numbers import plain_text, read_figure
 from monitor.ingest.readers import Line, Row, as_row
-from rules import Basis, Kind, Plan, Target
-from rules.periods import Period, PeriodKind
-from rules.units import UNITS, Unit, find_unit
+from monitor.store.schema import decimal_text
+from rules import UNITS, Basis, Kind, Period, PeriodKind, Plan, Target, Unit, find_unit
 
 BASES: dict[str, str] = {
     "year_to_date": Basis.YEAR_TO_DATE,
@@ -62,12 +61,6 @@ class Shape(NamedTuple):
 # from another unit, None when it is `value`.
 STAGED_FIELDS = ("target_id", "breakdown", "period", "shape", "value", "reported_value", "note", "source_row")
 Staged = tuple[str, str, str, int, str, str | None, str | None, int]
-
-
-def canonical(value: Decimal) -> str:
-    """Exact decimal text without exponent or trailing zeros: 36.400 -> '36.4', 1E+3 -> '1000'."""
-    text = format(value.normalize(), "f")
-    return "0" if text in ("-0", "0") else text
 
 
 @dataclass(frozen=True)
@@ -278,12 +271,12 @@ class RowChecker:
         unit = self._remember("unit", target, row.cells.get("unit"), self._unit, fail)
         if unit is None:
             return None
-        reported = canonical(figure.value)
+        reported = decimal_text(figure.value)
         if unit.label == target.unit:
             value, shown = figure.value, reported
         else:
             value = unit.convert(figure.value, UNITS[target.unit])
-            shown = canonical(value)
+            shown = decimal_text(value)
         problem = self._limits_of(target).problem(value)
         if problem:
             fail("value", problem)
@@ -317,7 +310,7 @@ class Limits:
         if target.kind in (Kind.CUMULATIVE, Kind.MILESTONE) and target.value:
             high = PLAUSIBLE_MULTIPLE * target.value if target.kind == Kind.CUMULATIVE else None
             too_high = (
-                f"over {PLAUSIBLE_MULTIPLE} times the year's target ({canonical(target.value)} {target.unit}); "
+                f"over {PLAUSIBLE_MULTIPLE} times the year's target ({decimal_text(target.value)} {target.unit}); "
                 "if the figure is in another unit, say so in a 'unit' column"
             )
             return cls(Decimal(0), high, "negative; a year-to-date total cannot be below zero", too_high)

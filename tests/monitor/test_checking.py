@@ -19,7 +19,7 @@ from monitor.ingest import checking
 from monitor.ingest.batch import Outcome, ingest_file
 from monitor.ingest.checking import Checked, CheckingError, checked_chunks
 from monitor.ingest.readers import FileError
-from monitor.observations import StoredFigure, figures
+from monitor.store.figures import StoredFigure, figures
 from rules import Plan
 from tests.conftest import ROOT, TARGETS
 
@@ -161,7 +161,7 @@ def test_a_reader_that_stops_early_ends_the_worker(shipped_plan: Plan, tmp_path:
 def test_ingesting_through_the_worker_stores_the_same(
     engine: sa.Engine, shipped_plan: Plan, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from monitor.database import create_engine, upgrade
+    from monitor.store.database import create_engine, upgrade
 
     reference = create_engine(f"sqlite:///{tmp_path / 'reference.db'}")
     upgrade(reference)

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from monitor.cli import cli
-from monitor.database import head_revision
+from monitor.store.database import head_revision
 from tests.conftest import ROOT, TARGETS
 
 EXAMPLES = ROOT / "examples" / "2022"

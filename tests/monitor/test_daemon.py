@@ -16,11 +16,12 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from sqlmodel import col
 
 from bench.synthetic import write_plan, write_rows
-from monitor.database import create_engine, upgrade
 from monitor.ingest.checking import ASIDE_FROM_BYTES
-from monitor.tables import EVALUATION_RUN, JOB_RUN, OBSERVATION, OUTBOX
+from monitor.store.database import create_engine, upgrade
+from monitor.store.schema import EvaluationRun, JobRun, ObservationRecord, OutboxMessage
 from tests.conftest import ROOT, TARGETS, empty_postgresql
 from tests.notifiers.smtp import Mailbox, smtp_server
 
@@ -150,7 +151,7 @@ def test_a_big_file_is_checked_by_a_spawned_worker_beside_the_daemons_threads(tm
     assert "Traceback" not in daemon.text()
     engine = create_engine(f"sqlite:///{tmp_path / 'var' / 'plan-monitor.db'}")
     with engine.connect() as connection:
-        stored = connection.execute(sa.select(sa.func.count()).select_from(OBSERVATION)).scalar_one()
+        stored = connection.execute(sa.select(sa.func.count()).select_from(ObservationRecord)).scalar_one()
     assert stored == rows
 
 
@@ -173,14 +174,16 @@ def test_downtime_across_a_scheduled_run_means_one_catch_up(home: Path) -> None:
     upgrade(engine)
     three_days_ago = dt.datetime.now(dt.UTC) - dt.timedelta(days=3)  # three 07:00 ticks were missed
     with engine.begin() as connection:
-        connection.execute(sa.insert(JOB_RUN).values(job_id="evaluate", last_run_at=three_days_ago))
+        connection.execute(sa.insert(JobRun).values(job_id="evaluate", last_run_at=three_days_ago))
     daemon = Daemon(environment(home, None), home / "daemon.log")
     daemon.wait_for("event=daemon.active")
     assert daemon.stop() == 0
     assert len(re.findall(r"event=job\.catch-up job=evaluate", daemon.text())) == 1
     with engine.connect() as connection:
-        runs = connection.execute(sa.select(EVALUATION_RUN.c.trigger)).scalars().all()
-        last = connection.execute(sa.select(JOB_RUN.c.last_run_at).where(JOB_RUN.c.job_id == "evaluate")).scalar_one()
+        runs = connection.execute(sa.select(col(EvaluationRun.trigger))).scalars().all()
+        last = connection.execute(
+            sa.select(col(JobRun.last_run_at)).where(col(JobRun.job_id) == "evaluate")
+        ).scalar_one()
     assert runs.count("schedule") == 1
     assert (last if last.tzinfo else last.replace(tzinfo=dt.UTC)) > three_days_ago
     again = Daemon(environment(home, None), home / "daemon-2.log")  # started again at once: nothing missed
@@ -204,7 +207,7 @@ def test_kill_9_in_mid_cycle_then_restart_loses_nothing(home: Path, smtp: tuple[
         if list((home / "var" / "inbox").glob("*.*")):
             return False  # files still waiting
         with engine.connect() as connection:
-            states = connection.execute(sa.select(OUTBOX.c.state)).scalars().all()
+            states = connection.execute(sa.select(col(OutboxMessage.state))).scalars().all()
         return bool(states) and set(states) == {"sent"}
 
     _wait_until(all_sent, timeout=60)
@@ -212,7 +215,7 @@ def test_kill_9_in_mid_cycle_then_restart_loses_nothing(home: Path, smtp: tuple[
     processed = sorted(p.name for p in (home / "var" / "inbox" / "processed").iterdir())
     assert processed == sorted(p.name for p in EXAMPLES.iterdir())  # every file stored once, none lost
     with engine.connect() as connection:
-        expected = connection.execute(sa.select(OUTBOX.c.message_id)).scalars().all()
+        expected = connection.execute(sa.select(col(OutboxMessage.message_id))).scalars().all()
     received = Counter(m["Message-ID"] for m in mailbox.messages())
     assert set(expected) <= set(received)  # no email lost
     assert sum(n - 1 for n in received.values()) <= 1  # at most the one in flight when killed
@@ -238,7 +241,7 @@ def test_two_daemons_on_postgresql_one_active_and_failover(home: Path, smtp: tup
 
     def outbox_done() -> bool:
         with engine.connect() as connection:
-            states = connection.execute(sa.select(OUTBOX.c.state)).scalars().all()
+            states = connection.execute(sa.select(col(OutboxMessage.state))).scalars().all()
         return bool(states) and set(states) == {"sent"}
 
     _wait_until(outbox_done)

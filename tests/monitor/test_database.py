@@ -7,7 +7,14 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from monitor.database import SchemaError, check_schema, create_engine, current_revision, head_revision, open_database
+from monitor.store.database import (
+    SchemaError,
+    check_schema,
+    create_engine,
+    current_revision,
+    head_revision,
+    open_database,
+)
 
 
 def test_migrations_reach_head_and_create_the_tables(engine: sa.Engine) -> None:

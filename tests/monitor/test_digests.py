@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from monitor.digests import chart_data
+from monitor.charts import chart_data
 from rules import Basis, Plan
 from rules.observation import Observation
 from rules.periods import Period

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from examples.make_examples import write_examples
 from monitor.ingest.batch import Outcome, ingest_file
-from monitor.observations import figures
+from monitor.store.figures import figures
 from rules import Plan
 from tests.conftest import ROOT
 

@@ -14,8 +14,8 @@ import sqlalchemy as sa
 from bench.synthetic import write_plan, write_rows
 from monitor.ingest.batch import Outcome
 from monitor.ingest.inbox import process_inbox
-from monitor.observations import figures
-from monitor.tables import OBSERVATION
+from monitor.store.figures import figures
+from monitor.store.schema import ObservationRecord
 from rules import Plan
 from tests.conftest import ROOT
 
@@ -100,4 +100,4 @@ def _stored(engine: sa.Engine) -> int:
     if "observation" not in sa.inspect(engine).get_table_names():
         return 0
     with engine.connect() as connection:
-        return int(connection.execute(sa.select(sa.func.count()).select_from(OBSERVATION)).scalar_one())
+        return int(connection.execute(sa.select(sa.func.count()).select_from(ObservationRecord)).scalar_one())

@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from openpyxl import Workbook
 
 from monitor.ingest.batch import Outcome, ingest_file
-from monitor.observations import figures
-from monitor.tables import INGESTION, OBSERVATION
+from monitor.store.figures import figures
+from monitor.store.schema import Ingestion, ObservationRecord
 from rules import Plan
 
 HEADER = "target,period,value,breakdown,status,unit,note\n"
@@ -24,8 +24,8 @@ def _csv(tmp_path: Path, name: str, body: str) -> Path:
 
 def _count(engine: sa.Engine) -> tuple[int, int]:
     with engine.connect() as connection:
-        observations = connection.execute(sa.select(sa.func.count()).select_from(OBSERVATION)).scalar_one()
-        ingestions = connection.execute(sa.select(sa.func.count()).select_from(INGESTION)).scalar_one()
+        observations = connection.execute(sa.select(sa.func.count()).select_from(ObservationRecord)).scalar_one()
+        ingestions = connection.execute(sa.select(sa.func.count()).select_from(Ingestion)).scalar_one()
     return observations, ingestions
 
 

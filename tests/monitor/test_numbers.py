@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from monitor.ingest.numbers import plain_number, plain_text, read_figure
-from monitor.ingest.rows import canonical
+from monitor.store.schema import decimal_text
 
 
 @pytest.mark.parametrize(
@@ -62,7 +62,7 @@ def test_refused_forms(cell: object, message: str) -> None:
 def test_the_plain_text_shortcut_writes_what_decimal_writes(text: str) -> None:
     """`plain_text` spares the common case a Decimal; it must give the same text, or refuse the same cells."""
     number = plain_number(text)
-    assert plain_text(text) == (None if number is None else canonical(number))
+    assert plain_text(text) == (None if number is None else decimal_text(number))
 
 
 @pytest.mark.parametrize(("text", "shown"), [("007.50", "7.5"), ("-0.0", "0"), ("+3", "3"), ("1000", "1000")])

@@ -9,12 +9,13 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from jinja2 import UndefinedError
+from sqlmodel import col
 
-from monitor.digests import MailContext
+from monitor.evaluation import run_evaluation
 from monitor.ingest.batch import ingest_file
-from monitor.outbox import drain
-from monitor.runs import run_evaluation
-from monitor.tables import ALERT_TRANSITION, EVALUATION_RUN, OUTBOX, OUTBOX_ATTEMPT
+from monitor.mail.compose import MailContext
+from monitor.mail.sending import drain
+from monitor.store.schema import AlertTransition, EvaluationRun, OutboxAttempt, OutboxMessage
 from notifiers.delivery import EmailNotifier, SmtpSettings
 from notifiers.render import Templates
 from rules import Plan
@@ -35,7 +36,7 @@ def _loaded(engine: sa.Engine, plan: Plan, templates: Templates | None = None) -
 
 def _rows(engine: sa.Engine) -> list[sa.Row]:  # type: ignore[type-arg]
     with engine.connect() as connection:
-        return list(connection.execute(sa.select(OUTBOX).order_by(OUTBOX.c.id)))
+        return list(connection.execute(sa.select(OutboxMessage).order_by(col(OutboxMessage.id))))
 
 
 def _smtp(port: int) -> EmailNotifier:
@@ -68,7 +69,7 @@ def test_a_message_that_cannot_be_rendered_leaves_no_half_run(
     with pytest.raises(UndefinedError):
         _loaded(engine, shipped_plan, Templates(tmp_path))
     with engine.connect() as connection:
-        for table in (EVALUATION_RUN, ALERT_TRANSITION, OUTBOX):
+        for table in (EvaluationRun, AlertTransition, OutboxMessage):
             assert connection.execute(sa.select(sa.func.count()).select_from(table)).scalar_one() == 0
 
 
@@ -101,9 +102,9 @@ def test_refused_then_recovered_is_delivered_once_with_backoff(engine: sa.Engine
     with engine.connect() as connection:
         attempts = (
             connection.execute(
-                sa.select(OUTBOX_ATTEMPT.c.outcome)
-                .where(OUTBOX_ATTEMPT.c.outbox_id == first.id)
-                .order_by(OUTBOX_ATTEMPT.c.id)
+                sa.select(col(OutboxAttempt.outcome))
+                .where(col(OutboxAttempt.outbox_id) == first.id)
+                .order_by(col(OutboxAttempt.id))
             )
             .scalars()
             .all()
@@ -123,7 +124,9 @@ def test_a_permanent_rejection_is_kept_for_an_operator(engine: sa.Engine, shippe
         assert drain(engine, _smtp(port), SENDER, now=lambda: T0 + dt.timedelta(days=1)).sent == []  # not retried alone
         with engine.begin() as connection:  # what `plan-monitor outbox retry` does
             connection.execute(
-                sa.update(OUTBOX).where(OUTBOX.c.state == "failed").values(state="queued", next_attempt_at=T0)
+                sa.update(OutboxMessage)
+                .where(col(OutboxMessage.state) == "failed")
+                .values(state="queued", next_attempt_at=T0)
             )
         assert drain(engine, _smtp(port), SENDER, now=lambda: T0).sent == [message_id]
 

@@ -6,11 +6,12 @@ import datetime as dt
 from pathlib import Path
 
 import sqlalchemy as sa
+from sqlmodel import SQLModel, col
 
+from monitor.evaluation import replay, run_evaluation, steps
 from monitor.ingest.batch import ingest_file
-from monitor.lifecycle import AlertKind, AlertState, MessageKind
-from monitor.runs import replay, run_evaluation, steps
-from monitor.tables import ACKNOWLEDGEMENT, ALERT, ALERT_TRANSITION, EVALUATION, NOTIFICATION, SILENCE
+from monitor.lifecycle import AlertKey, AlertKind, AlertState, MessageKind
+from monitor.store.schema import AcknowledgementRecord, Alert, AlertTransition, EvaluationRecord, Notification, Silence
 from rules import Plan
 
 WEEK = dt.timedelta(days=7)
@@ -24,7 +25,7 @@ def _send(engine: sa.Engine, plan: Plan, tmp_path: Path, name: str, rows: str) -
     assert not report.errors, report.errors
 
 
-def _count(engine: sa.Engine, table: sa.Table) -> int:
+def _count(engine: sa.Engine, table: type[SQLModel]) -> int:
     with engine.connect() as connection:
         return int(connection.execute(sa.select(sa.func.count()).select_from(table)).scalar_one())
 
@@ -49,9 +50,9 @@ def test_a_critical_shortfall_fires_and_tells_owner_notified_and_escalation(
         ("kho-bac", "notify", MessageKind.FIRING),
         ("pct-kinh-te", "escalation", MessageKind.FIRING),  # critical: escalated at once
     }
-    assert _count(engine, EVALUATION) == len(result.evaluations)
+    assert _count(engine, EvaluationRecord) == len(result.evaluations)
     with engine.connect() as connection:
-        reasons = connection.execute(sa.select(ALERT_TRANSITION.c.reason)).scalars().all()
+        reasons = connection.execute(sa.select(col(AlertTransition.reason))).scalars().all()
     assert any("critical for 1 period" in r for r in reasons)
 
 
@@ -59,13 +60,13 @@ def test_the_same_date_twice_changes_nothing(engine: sa.Engine, shipped_plan: Pl
     _send(engine, shipped_plan, tmp_path, "june.csv", f"{DISBURSEMENT},2022-06,1500,,\n")
     _run(engine, shipped_plan, "2022-07-10")
     with engine.connect() as connection:
-        before = connection.execute(sa.select(ALERT).order_by(ALERT.c.id)).all()
-    counts = (_count(engine, ALERT_TRANSITION), _count(engine, NOTIFICATION))
+        before = connection.execute(sa.select(Alert).order_by(col(Alert.id))).all()
+    counts = (_count(engine, AlertTransition), _count(engine, Notification))
     again = _run(engine, shipped_plan, "2022-07-10")
     assert (again.transitions, again.queued) == ([], [])
-    assert (_count(engine, ALERT_TRANSITION), _count(engine, NOTIFICATION)) == counts
+    assert (_count(engine, AlertTransition), _count(engine, Notification)) == counts
     with engine.connect() as connection:
-        assert connection.execute(sa.select(ALERT).order_by(ALERT.c.id)).all() == before
+        assert connection.execute(sa.select(Alert).order_by(col(Alert.id))).all() == before
 
 
 def test_revisions_do_not_flap_and_recovery_resolves(engine: sa.Engine, shipped_plan: Plan, tmp_path: Path) -> None:
@@ -90,7 +91,7 @@ def test_silence_and_acknowledgement_hold_messages(engine: sa.Engine, shipped_pl
     with engine.begin() as connection:
         silence = {"target_id": "new-jobs", "breakdown": None, "until": dt.date(2022, 7, 31),
                    "reason": "chờ số liệu quý", "created_by": "test", "created_at": now}  # fmt: skip
-        connection.execute(sa.insert(SILENCE).values(**silence))
+        connection.execute(sa.insert(Silence).values(**silence))
     first = _run(engine, shipped_plan, "2022-07-15")
     assert first.alert_states[("new-jobs", "", AlertKind.PERFORMANCE)] == AlertState.FIRING
     assert not [q for q in first.queued if q.target_id == "new-jobs"]
@@ -98,7 +99,7 @@ def test_silence_and_acknowledgement_hold_messages(engine: sa.Engine, shipped_pl
     with engine.begin() as connection:
         ack = {"target_id": "tourist-arrivals", "breakdown": "", "period": "2022-06", "cause": "mưa lũ",
                "remedy": "kích cầu", "created_by": "test", "created_at": now}  # fmt: skip
-        connection.execute(sa.insert(ACKNOWLEDGEMENT).values(**ack))
+        connection.execute(sa.insert(AcknowledgementRecord).values(**ack))
     later = _run(engine, shipped_plan, "2022-08-02")  # past the repeat interval and past the silence
     assert not [q for q in later.queued if q.target_id == "tourist-arrivals"]  # explained for June
     assert [q for q in later.queued if q.target_id == "new-jobs" and q.message == MessageKind.REPEAT]
@@ -112,8 +113,8 @@ def test_a_replay_changes_no_real_alert(engine: sa.Engine, shipped_plan: Plan, t
     assert (len(results), results[-1].as_of) == (8, dt.date(2022, 8, 31))
     june = results[5]
     assert june.as_of == dt.date(2022, 6, 30)
-    assert june.alert_states[(DISBURSEMENT, "", AlertKind.PERFORMANCE)] == AlertState.FIRING
-    assert (_count(engine, ALERT), _count(engine, NOTIFICATION), _count(engine, EVALUATION)) == (0, 0, 0)
+    assert june.alert_states[AlertKey(DISBURSEMENT, "", AlertKind.PERFORMANCE)] == AlertState.FIRING
+    assert (_count(engine, Alert), _count(engine, Notification), _count(engine, EvaluationRecord)) == (0, 0, 0)
 
 
 def test_month_steps() -> None:

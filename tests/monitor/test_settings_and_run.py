@@ -120,14 +120,15 @@ def test_the_demo_from_a_fresh_checkout(tmp_path: Path) -> None:
 def test_a_failing_job_is_logged_with_its_cause_and_the_daemon_goes_on(
     clean_env: Path, shipped_plan: Plan, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from monitor.cycle import Cycle
     from monitor.daemon import Daemon
-    from monitor.database import open_database
+    from monitor.jobs import Jobs
     from monitor.logs import LOGGER
+    from monitor.store.database import open_database
+    from monitor.store.jobs import last_runs
 
     settings = Settings()
     engine = open_database(settings.effective_database_url())
-    daemon = Daemon(settings, Cycle(engine, settings, shipped_plan))
+    daemon = Daemon(settings, Jobs(engine, settings, shipped_plan))
     calls: list[str] = []
 
     def broken() -> None:
@@ -143,7 +144,7 @@ def test_a_failing_job_is_logged_with_its_cause_and_the_daemon_goes_on(
     assert len(failures) == 2
     assert failures[0].exc_info is not None
     assert "database went away" in str(failures[0].exc_info[1])
-    assert "evaluate" not in daemon._last_runs()  # a failed run is not remembered as done
+    assert "evaluate" not in last_runs(engine)  # a failed run is not remembered as done
 
 
 def test_a_broken_template_override_is_a_message_and_records_nothing(

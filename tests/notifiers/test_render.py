@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 from jinja2 import UndefinedError
 
-from notifiers.digest import Acknowledgement, Digest, Item
+from notifiers.digest import Digest, Explanation, Item
 from notifiers.render import Templates, render_digest, subject
+from rules import Status
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 AT = dt.datetime(2022, 8, 1, 7, 0, tzinfo=dt.timezone(dt.timedelta(hours=7)))
@@ -33,6 +34,7 @@ def _item(**fields: object) -> Item:
         "chart_id": "chart.1.disbursement@bacgiang.example",
     }  # fmt: skip
     base.update(fields)
+    base.setdefault("rank", Status(str(base["status"])).severity)  # as the composer ranks it
     return Item(**base)  # type: ignore[arg-type]
 
 
@@ -48,7 +50,7 @@ SAMPLE = digest(
           projected_pct=Decimal("27.46"), pace_per_month=Decimal("42.48"), message="escalated", role="escalation",
           reason="Thiếu 72,5% so với yêu cầu (ngưỡng chậm 10%, nghiêm trọng 25%): nghiêm trọng.",
           chart_id="chart.1.oda@bacgiang.example",
-          acknowledgement=Acknowledgement("2022-06", "vướng giải phóng mặt bằng", "tổ công tác đôn đốc",
+          acknowledgement=Explanation("2022-06", "vướng giải phóng mặt bằng", "tổ công tác đôn đốc",
                                           dt.date(2022, 9, 30), "so-khdt")),
     _item(target_id="social-investment", number="(6)", name="Huy động vốn đầu tư phát triển toàn xã hội",
           status="overdue", alert="overdue", actual=None, period=None, period_end=None, source=None, required=None,

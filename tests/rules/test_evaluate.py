@@ -8,7 +8,7 @@ from typing import ClassVar
 
 import pytest
 
-from rules.evaluate import Status, due_date, evaluate
+from rules import Status, due_date, evaluate
 from rules.periods import Period
 from tests.rules.factories import YEAR, day, figure, target
 

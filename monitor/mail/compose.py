@@ -1,7 +1,8 @@
 """Composing a run's messages: one digest per recipient, rendered and ready for the outbox.
 
-Runs inside the run's transaction, so a message exists exactly when the transition that owes it
-does. Charts are rendered once per series and shared by every digest that shows it.
+Runs inside the run's transaction (monitor.mail.queue), so a message exists exactly when the
+transition that owes it does. Charts are rendered once per series and shared by every digest
+that shows it.
 """
 
 from __future__ import annotations
@@ -10,19 +11,15 @@ import datetime as dt
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
-from decimal import Decimal
-from typing import Any
 
+import notifiers
+from monitor.charts import chart_data
 from monitor.lifecycle import AlertKind, MessageKind
-from notifiers.chart import render_chart
-from notifiers.digest import STATUS_NAMES, Acknowledgement, ChartData, Digest, Item
+from monitor.recording import Queued
+from monitor.store.outbox import Outgoing
+from notifiers import STATUS_NAMES, Digest, Explanation, Item, Templates, render_digest, subject
 from notifiers.formatting import rounded
-from notifiers.render import Templates, render_digest, subject
-from rules import Plan, Target
-from rules.evaluate import Evaluation, Status, due_date, evaluate
-from rules.observation import Observation
-from rules.required import required_value
-from rules.target import Kind, Measure
+from rules import Evaluation, Kind, Measure, Observation, Plan, SeriesKey, Status, Target, due_date, shortfall_measure
 
 
 @dataclass(frozen=True)
@@ -35,15 +32,6 @@ class MailContext:
     @property
     def domain(self) -> str:
         return self.sender.rpartition("@")[2]
-
-
-@dataclass(frozen=True)
-class Composed:
-    message_id: str
-    recipient: str
-    address: str
-    subject: str
-    message: bytes
 
 
 def part_name(target: Target, breakdown: str) -> str:
@@ -75,7 +63,7 @@ def explain(target: Target, evaluation: Evaluation, kind: AlertKind) -> str:
         return "Chỉ tiêu đánh giá vào cuối năm; số liệu mới nhất chưa đạt kế hoạch."
     tolerance = target.effective_tolerance()
     if tolerance.measure == Measure.RELATIVE and evaluation.required:
-        short = f"{rounded(evaluation.gap / abs(evaluation.required) * 100, 1)}% so với yêu cầu"
+        short = f"{rounded(shortfall_measure(target, evaluation.gap, evaluation.required), 1)}% so với yêu cầu"
         bands = f"ngưỡng chậm {rounded(tolerance.behind, 1)}%, nghiêm trọng {rounded(tolerance.critical, 1)}%"
     else:
         unit = "điểm %" if target.unit == "%" else target.unit
@@ -97,66 +85,39 @@ def changed(message: MessageKind, previous: str, current: str) -> str:
     return "Không thay đổi so với thư trước; đề nghị đơn vị khắc phục hoặc gửi giải trình."
 
 
-def chart_data(target: Target, breakdown: str, known: list[Observation], as_of: dt.date, year: int) -> ChartData:
-    """The series' figures over time and the trajectory required, for its chart."""
-    series = [o for o in known if o.breakdown == breakdown or (not breakdown and target.kind == Kind.CUMULATIVE)]
-    actual: dict[dt.date, Decimal] = {}
-    # The latest date reported in each month: the chart's scale. Daily figures from many
-    # investors would otherwise mean one evaluation of the whole series per day.
-    last_in_month: dict[tuple[int, int], dt.date] = {}
-    for observation in series:
-        end = observation.period.end
-        if end <= as_of and end > last_in_month.get((end.year, end.month), dt.date.min):
-            last_in_month[end.year, end.month] = end
-    for end in sorted(last_in_month.values()):
-        verdict = evaluate(target, series, end, year=year, breakdown=breakdown)
-        if verdict.actual is not None and verdict.actual_period is not None:
-            actual[verdict.actual_period.end] = verdict.actual
-    required: list[tuple[dt.date, Decimal]] = []
-    deadline = target.effective_deadline(year)
-    day = dt.date(year, 1, 1) - dt.timedelta(days=1)
-    while day <= deadline:
-        value = required_value(target, year, day, breakdown)
-        if value is not None:
-            required.append((day, value))
-        following = day + dt.timedelta(days=1)
-        day = dt.date(following.year + following.month // 12, following.month % 12 + 1, 1) - dt.timedelta(days=1)
-    return ChartData(tuple(sorted(actual.items())), tuple(required), target.unit)
-
-
 def compose(
     plan: Plan,
     run_id: int,
     as_of: dt.date,
-    queued: list[Any],
-    evaluations: dict[tuple[str, str], Evaluation],
+    queued: list[Queued],
+    evaluations: dict[SeriesKey, Evaluation],
     known: dict[str, list[Observation]],
-    acknowledgements: dict[tuple[str, str], Acknowledgement],
+    explanations: dict[SeriesKey, Explanation],
     mail: MailContext,
     now: dt.datetime,
-) -> list[Composed]:
+) -> list[Outgoing]:
     """One rendered message per recipient of the run's queued notifications."""
     by_recipient: dict[str, list[Item]] = defaultdict(list)
     charts: dict[str, bytes] = {}
-    chart_of: dict[tuple[str, str], str | None] = {}
+    chart_of: dict[SeriesKey, str | None] = {}
     for q in queued:
         target = plan.targets[q.target_id]
-        evaluation = evaluations[(q.target_id, q.breakdown)]
-        series = (q.target_id, q.breakdown)
+        series = q.series
+        evaluation = evaluations[series]
         if series not in chart_of:
             chart_of[series] = None
             if q.kind == AlertKind.PERFORMANCE and target.kind != Kind.SHARE:
                 cid = f"chart.{run_id}.{_slug(q.target_id, q.breakdown)}@{mail.domain}"
                 data = chart_data(target, q.breakdown, known.get(q.target_id, []), as_of, plan.info.year)
                 if data.actual:
-                    charts[cid] = render_chart(data, target.name[:60])
+                    charts[cid] = notifiers.render_chart(data, target.name[:60])
                     chart_of[series] = cid
         by_recipient[q.recipient.department].append(
             Item(
                 target_id=target.id, number=target.label, name=target.name,
                 part=part_name(target, q.breakdown) if q.breakdown else "", unit=target.unit,
                 status=evaluation.status.value, message=q.message.value, alert=q.kind.value, role=q.recipient.role,
-                reason=explain(target, evaluation, q.kind), actual=evaluation.actual,
+                reason=explain(target, evaluation, q.kind), rank=evaluation.status.severity, actual=evaluation.actual,
                 period=evaluation.actual_period.label if evaluation.actual_period else None,
                 period_end=evaluation.actual_period.end if evaluation.actual_period else None,
                 estimate=evaluation.actual_estimate, source=evaluation.actual_source or None,
@@ -165,7 +126,7 @@ def compose(
                 pace_per_month=evaluation.pace_per_month,
                 overdue_period=evaluation.overdue_period.label if evaluation.overdue_period else None,
                 changed=changed(q.message, q.previous_status, evaluation.status.value),
-                acknowledgement=acknowledgements.get(series), chart_id=chart_of[series],
+                acknowledgement=explanations.get(series), chart_id=chart_of[series],
             )
         )  # fmt: skip
     composed = []
@@ -179,7 +140,7 @@ def compose(
         message = render_digest(
             digest, mail.templates, charts, sender=mail.sender, message_id=message_id, composed_at=now
         )
-        composed.append(Composed(message_id, recipient, department.email, subject(digest), message.as_bytes()))
+        composed.append(Outgoing(message_id, recipient, department.email, subject(digest), message.as_bytes()))
     return composed
 
 

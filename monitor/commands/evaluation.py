@@ -4,24 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from decimal import Decimal
-from typing import Any
 
 import click
-import sqlalchemy as sa
 from rich.table import Table
 
-from monitor.alerts import RunResult, recipients
-from monitor.catalogue import number
 from monitor.commands.common import DATE, console, database, fail, load, settings, templates_used
-from monitor.lifecycle import AlertKind, AlertState
-from monitor.outbox import mail_context
-from monitor.runs import replay, run_evaluation, steps
-from monitor.series import evaluate_stored
-from monitor.tables import ALERT
+from monitor.evaluation import evaluate_stored, replay, run_evaluation, steps
+from monitor.lifecycle import AlertKey, AlertKind, AlertState
+from monitor.mail.sending import mail_context
+from monitor.recording import RunResult
+from monitor.records import evaluation_record
+from monitor.store.alerts import alert_states
 from notifiers import formatting
-from rules import Plan
-from rules.evaluate import Evaluation, Status
+from rules import Evaluation, Plan, Status
 
 COLOURS = {
     Status.CRITICAL: "bold red",
@@ -42,36 +37,6 @@ def _repeat() -> dt.timedelta:
     return dt.timedelta(days=settings().repeat_days)
 
 
-def record(evaluation: Evaluation, states: dict[tuple[str, str, AlertKind], AlertState]) -> dict[str, Any]:
-    """The JSON object of one evaluation; its keys are a stable interface, only ever added to."""
-    state = states.get((evaluation.target_id, evaluation.breakdown, AlertKind.PERFORMANCE), AlertState.INACTIVE)
-    overdue = states.get((evaluation.target_id, evaluation.breakdown, AlertKind.OVERDUE), AlertState.INACTIVE)
-    return {
-        "id": evaluation.target_id,
-        "breakdown": evaluation.breakdown or None,
-        "as_of": evaluation.as_of.isoformat(),
-        "status": evaluation.status.value,
-        "reason": evaluation.reason,
-        "actual": number(evaluation.actual),
-        "period": evaluation.actual_period.label if evaluation.actual_period else None,
-        "estimate": evaluation.actual_estimate,
-        "source": evaluation.actual_source or None,
-        "required": _rounded(evaluation.required),
-        "gap": _rounded(evaluation.gap),
-        "gap_points": _rounded(evaluation.gap_points),
-        "projected": _rounded(evaluation.projected),
-        "projected_pct": _rounded(evaluation.projected_pct),
-        "pace_per_month": _rounded(evaluation.pace_per_month),
-        "overdue_period": evaluation.overdue_period.label if evaluation.overdue_period else None,
-        "alert_state": state.value,
-        "report_alert_state": overdue.value,
-    }
-
-
-def _rounded(value: Decimal | None, places: int = 3) -> int | float | None:
-    return number(value.quantize(Decimal(1).scaleb(-places))) if value is not None else None
-
-
 @click.command()
 @click.option("--as-of", type=DATE, help="Evaluate as of this date (default: today, Asia/Ho_Chi_Minh).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
@@ -84,7 +49,9 @@ def evaluate(as_of: dt.datetime | None, fmt: str) -> None:
         result = run_evaluation(database(), plan, day, trigger="cli", repeat_every=_repeat(), mail=mail_context(config))
     if fmt == "json":
         click.echo(
-            json.dumps([record(e, result.alert_states) for e in result.evaluations], ensure_ascii=False, indent=2)
+            json.dumps(
+                [evaluation_record(e, result.alert_states) for e in result.evaluations], ensure_ascii=False, indent=2
+            )
         )
         return
     table(plan, result.evaluations, result.alert_states, f"Đánh giá đến ngày {formatting.day(day)}")
@@ -113,30 +80,21 @@ def status(as_of: dt.datetime | None, owner: str | None) -> None:
     evaluations = evaluate_stored(engine, plan, day)
     if owner:
         evaluations = [e for e in evaluations if _owner(plan, e) == owner]
-    table(plan, evaluations, stored_states(engine), f"Tình hình thực hiện đến ngày {formatting.day(day)}")
+    table(plan, evaluations, alert_states(engine), f"Tình hình thực hiện đến ngày {formatting.day(day)}")
 
 
 def _owner(plan: Plan, evaluation: Evaluation) -> str:
-    owners, _ = recipients(plan, plan.targets[evaluation.target_id], evaluation.breakdown)
-    return owners[0].department
+    return plan.targets[evaluation.target_id].owner_of(evaluation.breakdown)
 
 
-def stored_states(engine: sa.Engine) -> dict[tuple[str, str, AlertKind], AlertState]:
-    with engine.connect() as connection:
-        rows = connection.execute(sa.select(ALERT.c.target_id, ALERT.c.breakdown, ALERT.c.kind, ALERT.c.state))
-        return {(r.target_id, r.breakdown, AlertKind(r.kind)): AlertState(r.state) for r in rows}
-
-
-def table(
-    plan: Plan, evaluations: list[Evaluation], states: dict[tuple[str, str, AlertKind], AlertState], title: str
-) -> None:
+def table(plan: Plan, evaluations: list[Evaluation], states: dict[AlertKey, AlertState], title: str) -> None:
     grid = Table(title=title)
     for column in ("status", "target", "part", "actual", "required", "gap", "year end", "period", "alert", "owner"):
         grid.add_column(column, overflow="fold")
     for e in sorted(evaluations, key=lambda e: -e.status.severity):
         target = plan.targets[e.target_id]
-        alert = states.get((e.target_id, e.breakdown, AlertKind.PERFORMANCE), AlertState.INACTIVE)
-        overdue = states.get((e.target_id, e.breakdown, AlertKind.OVERDUE), AlertState.INACTIVE)
+        alert = states.get(AlertKey(e.target_id, e.breakdown, AlertKind.PERFORMANCE), AlertState.INACTIVE)
+        overdue = states.get(AlertKey(e.target_id, e.breakdown, AlertKind.OVERDUE), AlertState.INACTIVE)
         alerts = ", ".join(f"{name} {s.value}" for name, s in (("", alert), ("report", overdue)) if s != "inactive")
         grid.add_row(
             e.status.value,
@@ -175,9 +133,10 @@ def backtest(start: dt.datetime, end: dt.datetime, step: str) -> None:
             counts[e.status.value] = counts.get(e.status.value, 0) + 1
         shown = ", ".join(f"{n} {s}" for s, n in sorted(counts.items(), key=lambda kv: -Status(kv[0]).severity))
         click.echo(f"{result.as_of}: {shown}")
-        for target_id, breakdown, kind, before, after, reason in result.transitions:
-            part = f" [{breakdown}]" if breakdown else ""
-            click.echo(f"  {target_id}{part} {kind.value}: {before.value} -> {after.value}: {reason}")
+        for key, change in result.transitions:
+            part = f" [{key.breakdown}]" if key.breakdown else ""
+            moved = f"{change.before.value} -> {change.after.value}"
+            click.echo(f"  {key.target_id}{part} {key.kind.value}: {moved}: {change.reason}")
         for q in result.queued:
             part = f" [{q.breakdown}]" if q.breakdown else ""
             who = f"{q.recipient.department} ({q.recipient.role})"

@@ -7,14 +7,12 @@ import datetime as dt
 import uuid
 
 import click
-import sqlalchemy as sa
 from rich.table import Table
 
 from monitor.commands.common import console, database, fail, load, settings, templates_used
-from monitor.outbox import drain, mail_context, notifier_from
-from monitor.tables import OUTBOX, OUTBOX_ATTEMPT
-from notifiers.errors import DeliveryError
-from notifiers.render import render_test
+from monitor.mail.sending import drain, mail_context, notifier_from
+from monitor.store import outbox
+from notifiers import DeliveryError, render_test
 
 
 @click.group(name="outbox")
@@ -26,12 +24,7 @@ def outbox_group() -> None:
 @click.option("--state", type=click.Choice(["queued", "sent", "failed", "all"]), default="all", show_default=True)
 def outbox_list(state: str) -> None:
     """List the outbox."""
-    query = sa.select(OUTBOX.c.id, OUTBOX.c.recipient, OUTBOX.c.address, OUTBOX.c.subject, OUTBOX.c.state,
-                      OUTBOX.c.attempts, OUTBOX.c.next_attempt_at, OUTBOX.c.last_error, OUTBOX.c.sent_at)  # fmt: skip
-    if state != "all":
-        query = query.where(OUTBOX.c.state == state)
-    with database().connect() as connection:
-        rows = connection.execute(query.order_by(OUTBOX.c.id)).all()
+    rows = outbox.messages(database(), None if state == "all" else state)
     table = Table(title="Outbox")
     for column in ("id", "to", "subject", "state", "attempts", "next / sent", "last error"):
         table.add_column(column, overflow="fold")
@@ -63,12 +56,8 @@ def outbox_send() -> None:
 @click.argument("ids", nargs=-1, type=int)
 def outbox_retry(ids: tuple[int, ...]) -> None:
     """Queue failed messages again (all failed ones, or those given by id), due now."""
-    query = sa.update(OUTBOX).where(OUTBOX.c.state == "failed")
-    if ids:
-        query = query.where(OUTBOX.c.id.in_(ids))
-    with database().begin() as connection:
-        done = connection.execute(query.values(state="queued", next_attempt_at=dt.datetime.now(dt.UTC)))
-    click.echo(f"{done.rowcount} messages queued again")
+    count = outbox.requeue_failed(database(), ids, now=dt.datetime.now(dt.UTC))
+    click.echo(f"{count} messages queued again")
 
 
 @outbox_group.command(name="purge-sent")
@@ -77,12 +66,8 @@ def outbox_retry(ids: tuple[int, ...]) -> None:
 )
 def outbox_purge(days: int) -> None:
     """Delete sent messages (and their attempts) sent more than N days ago."""
-    cutoff = dt.datetime.now(dt.UTC) - dt.timedelta(days=days)
-    old = sa.select(OUTBOX.c.id).where(OUTBOX.c.state == "sent", OUTBOX.c.sent_at <= cutoff)
-    with database().begin() as connection:
-        connection.execute(sa.delete(OUTBOX_ATTEMPT).where(OUTBOX_ATTEMPT.c.outbox_id.in_(old)))
-        done = connection.execute(sa.delete(OUTBOX).where(OUTBOX.c.id.in_(old)))
-    click.echo(f"{done.rowcount} sent messages purged")
+    count = outbox.purge_sent(database(), sent_before=dt.datetime.now(dt.UTC) - dt.timedelta(days=days))
+    click.echo(f"{count} sent messages purged")
 
 
 @click.command(name="notify")

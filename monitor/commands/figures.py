@@ -9,12 +9,12 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from monitor.catalogue import number
 from monitor.commands.common import console, database, fail, load, settings
 from monitor.ingest.batch import Outcome, Report, ingest_file
 from monitor.ingest.checking import CheckingError
 from monitor.ingest.inbox import process_inbox
-from monitor.observations import figures
+from monitor.records import figure_record
+from monitor.store.figures import figures
 from notifiers import formatting
 
 
@@ -67,27 +67,7 @@ def data(target: str | None, history: bool, fmt: str) -> None:
             fail(f"unknown target '{target}'; see plan-monitor targets", status=2)
     rows = figures(database(), target, history=history)
     if fmt == "json":
-        records = [
-            {
-                "target": f.target_id,
-                "breakdown": f.breakdown or None,
-                "period": f.period,
-                "period_end": f.period_end.isoformat(),
-                "basis": f.basis,
-                "value": number(f.value),
-                "unit": f.unit,
-                "reported_value": number(f.reported_value),
-                "reported_unit": f.reported_unit,
-                "status": f.status,
-                "note": f.note,
-                "file": f.file_name,
-                "row": f.source_row,
-                "submitter": f.submitter,
-                "received_at": f.received_at.isoformat(),
-                "current": f.is_current,
-            }
-            for f in rows
-        ]
+        records = [figure_record(f) for f in rows]
         click.echo(json.dumps(records, ensure_ascii=False, indent=2))
         return
     table = Table(title="Số liệu đã nhận" + (" (cả các lần sửa)" if history else ""))

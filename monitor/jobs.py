@@ -1,4 +1,5 @@
-"""The daemon's work, one step at a time: poll the inbox, evaluate, drain the outbox.
+"""The daemon's work, one job at a time: poll the inbox, evaluate, drain the outbox, reload the
+rule files.
 
 The daemon schedules these; `run --once`, the demo and the tests call them directly, so every
 path does the same work.
@@ -13,27 +14,31 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
-from monitor.alerts import RunResult
-from monitor.database import as_utc
+from monitor.evaluation import run_evaluation
 from monitor.ingest.batch import Outcome
 from monitor.ingest.inbox import process_inbox
 from monitor.lifecycle import AlertState
 from monitor.logs import event
-from monitor.outbox import DrainReport, drain, mail_context, notifier_from
-from monitor.runs import run_evaluation
+from monitor.mail.queue import queue_notice
+from monitor.mail.sending import DrainReport, drain, mail_context, notifier_from
+from monitor.recording import RunResult
 from monitor.settings import Settings
-from monitor.tables import EVALUATION_RUN, INGESTION
-from rules import Plan
+from monitor.store.alerts import last_run_started
+from monitor.store.figures import last_arrival
+from rules import Plan, RuleSetError, load_plan, rule_files
+
+RulesStamp = tuple[tuple[str, int, int], ...]
 
 
 @dataclass
-class Cycle:
-    """The operations of the daemon over one database, with the plan currently in force."""
+class Jobs:
+    """The daemon's jobs over one database, with the plan currently in force."""
 
     engine: sa.Engine
     settings: Settings
     plan: Plan
     stopping: threading.Event = field(default_factory=threading.Event)
+    rules_seen: RulesStamp = ()
 
     def poll_inbox(self) -> int:
         """Ingest what waits in the inbox; the number of files stored."""
@@ -53,12 +58,11 @@ class Cycle:
     def stale(self) -> bool:
         """Whether figures arrived after the last evaluation (a daemon killed between the two
         leaves exactly this: the next one evaluates them, so no new data goes unjudged)."""
-        with self.engine.connect() as connection:
-            arrived = connection.execute(sa.select(sa.func.max(INGESTION.c.received_at))).scalar()
-            judged = connection.execute(sa.select(sa.func.max(EVALUATION_RUN.c.started_at))).scalar()
+        arrived = last_arrival(self.engine)
         if arrived is None:
             return False
-        return judged is None or as_utc(arrived) > as_utc(judged)
+        judged = last_run_started(self.engine)
+        return judged is None or arrived > judged
 
     def evaluate(self, as_of: dt.date | None = None, *, trigger: str, repeat_days: int | None = None) -> RunResult:
         """Evaluate the plan, record the run, and put the emails owed in the outbox."""
@@ -70,9 +74,9 @@ class Cycle:
         firing = sum(1 for s in result.alert_states.values() if s == AlertState.FIRING)
         event("evaluation.run", run=result.run_id, as_of=day, trigger=trigger, series=len(result.evaluations),
               firing=firing, transitions=len(result.transitions), messages=len(result.queued))  # fmt: skip
-        for target_id, breakdown, kind, before, after, reason in result.transitions:
-            event("alert.transition", target=target_id, breakdown=breakdown, kind=kind.value,
-                  before=before.value, after=after.value, reason=reason)  # fmt: skip
+        for key, transition in result.transitions:
+            event("alert.transition", target=key.target_id, breakdown=key.breakdown, kind=key.kind.value,
+                  before=transition.before.value, after=transition.after.value, reason=transition.reason)  # fmt: skip
         return result
 
     def drain(self) -> DrainReport:
@@ -92,3 +96,39 @@ class Cycle:
         result = self.evaluate(as_of, trigger="once")
         self.drain()
         return result
+
+    def reload_rules(self) -> None:
+        """Take up edited rule files; an invalid edit is refused (logged, and emailed to the plan's
+        admin) and the last good rules stay in force."""
+        stamp = rules_stamp(self.settings)
+        if stamp == self.rules_seen:
+            return
+        self.rules_seen = stamp
+        try:
+            plan = load_plan([self.settings.targets])
+        except RuleSetError as problems:
+            for problem in problems.problems:
+                event("rules.invalid", logging.ERROR, problem=str(problem))
+            event("rules.kept", logging.ERROR, targets=len(self.plan.targets), reason="the edit is invalid")
+            queue_notice(
+                self.engine, self.plan, mail_context(self.settings),
+                subject=f"[{self.plan.info.province}] Tệp chỉ tiêu vừa sửa không hợp lệ: hệ thống giữ bộ chỉ tiêu cũ",
+                lines=["Các lỗi trong tệp chỉ tiêu (plan-monitor validate):", *(str(p) for p in problems.problems)],
+                now=dt.datetime.now(dt.UTC),
+            )  # fmt: skip
+            return
+        self.plan = plan
+        event("rules.reloaded", targets=len(plan.targets), files=len(plan.files))
+
+
+def rules_stamp(settings: Settings) -> RulesStamp:
+    """The rule files' names, modification times and sizes: a change means an edit."""
+    files, _ = rule_files([settings.targets])
+    stamps = []
+    for path in files:
+        try:
+            info = path.stat()
+        except OSError:
+            continue
+        stamps.append((str(path), info.st_mtime_ns, info.st_size))
+    return tuple(stamps)

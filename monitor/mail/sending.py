@@ -1,4 +1,4 @@
-"""Draining the outbox: deliver each due message, mark it sent only once the server took it.
+"""Sending: draining the outbox, deliver each due message, mark it sent only once the server took it.
 
 Delivery is at least once: a message is marked sent in its own transaction right after the
 server accepted it, so a process killed in between sends that one message again, and no other.
@@ -16,12 +16,10 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
-from monitor.digests import MailContext
+from monitor.mail.compose import MailContext
 from monitor.settings import Settings
-from monitor.tables import OUTBOX, OUTBOX_ATTEMPT
-from notifiers.delivery import EmailNotifier, FileNotifier, Notifier, SmtpSettings
-from notifiers.errors import PermanentError, RecoverableError
-from notifiers.render import Templates
+from monitor.store import outbox
+from notifiers import EmailNotifier, FileNotifier, Notifier, PermanentError, RecoverableError, SmtpSettings, Templates
 
 FIRST_RETRY = dt.timedelta(minutes=1)
 LONGEST_WAIT = dt.timedelta(hours=1)
@@ -81,51 +79,25 @@ async def _drain(
     stop: Callable[[], bool],
 ) -> DrainReport:
     report = DrainReport()
-    due = (
-        sa.select(OUTBOX.c.id, OUTBOX.c.message_id, OUTBOX.c.address, OUTBOX.c.message, OUTBOX.c.attempts)
-        .where(OUTBOX.c.state == "queued", OUTBOX.c.next_attempt_at <= now())
-        .order_by(OUTBOX.c.id)
-    )
-    with engine.connect() as connection:
-        messages = connection.execute(due).all()
+    messages = outbox.due(engine, now())
     async with notifier:
         for row in messages:
             if stop():
                 break  # the rest stay queued for the next drain
+            attempts = row.attempts + 1
             try:
                 await notifier.deliver(row.message, sender, [row.address], row.message_id)
             except RecoverableError as exc:
-                _mark(engine, row.id, row.attempts + 1, "retry", str(exc), now(), wait=backoff(row.attempts + 1))
+                at = now()
+                outbox.mark(engine, row.id, attempts, "retry", str(exc), at, retry_at=at + backoff(attempts))
                 report.retrying.append((row.message_id, str(exc)))
                 continue
             except PermanentError as exc:
-                _mark(engine, row.id, row.attempts + 1, "failed", str(exc), now())
+                outbox.mark(engine, row.id, attempts, "failed", str(exc), now())
                 report.failed.append((row.message_id, str(exc)))
                 continue
             if after_send:
                 after_send(row.message_id)
-            _mark(engine, row.id, row.attempts + 1, "sent", None, now())
+            outbox.mark(engine, row.id, attempts, "sent", None, now())
             report.sent.append(row.message_id)
     return report
-
-
-def _mark(
-    engine: sa.Engine,
-    outbox_id: int,
-    attempts: int,
-    outcome: str,
-    error: str | None,
-    at: dt.datetime,
-    *,
-    wait: dt.timedelta | None = None,
-) -> None:
-    values: dict[str, object] = {"attempts": attempts, "last_error": error}
-    if outcome == "sent":
-        values |= {"state": "sent", "sent_at": at}
-    elif outcome == "failed":
-        values |= {"state": "failed"}
-    else:
-        values |= {"next_attempt_at": at + (wait or FIRST_RETRY)}
-    with engine.begin() as connection:
-        connection.execute(sa.update(OUTBOX).where(OUTBOX.c.id == outbox_id).values(**values))
-        connection.execute(sa.insert(OUTBOX_ATTEMPT).values(outbox_id=outbox_id, at=at, outcome=outcome, error=error))

@@ -6,13 +6,11 @@ import datetime as dt
 import getpass
 
 import click
-import sqlalchemy as sa
 from rich.table import Table
 
 from monitor.commands.common import DATE, console, database, fail, load, settings
-from monitor.tables import ACKNOWLEDGEMENT, SILENCE
-from rules import Plan
-from rules.periods import Period
+from monitor.store import muting
+from rules import Period, Plan, SeriesKey
 
 LONGEST_SILENCE = dt.timedelta(days=366)
 
@@ -55,33 +53,23 @@ def silence_add(target: str, until: dt.datetime, reason: str, breakdown: str | N
         fail(f"--until {last} is more than a year ahead; silences must expire", status=2)
     if not reason.strip():
         fail("--reason must say why", status=2)
-    with database().begin() as connection:
-        inserted = connection.execute(
-            sa.insert(SILENCE).values(
-                target_id=target, breakdown=breakdown, until=last, reason=reason.strip(), created_by=_who(by),
-                created_at=dt.datetime.now(dt.UTC),
-            )
-        )  # fmt: skip
-    click.echo(f"silence {inserted.inserted_primary_key[0]}: {target} muted until {last}")  # type: ignore[index]
+    silence_id = muting.add_silence(
+        database(), target, breakdown, last, reason.strip(), by=_who(by), now=dt.datetime.now(dt.UTC)
+    )
+    click.echo(f"silence {silence_id}: {target} muted until {last}")
 
 
 @silence_group.command(name="list")
 @click.option("--all", "everything", is_flag=True, help="Also expired and removed silences.")
 def silence_list(everything: bool) -> None:
     """List the silences in force (or all of them)."""
-    query = sa.select(SILENCE).order_by(SILENCE.c.id)
-    if not everything:
-        query = query.where(SILENCE.c.until >= settings().today(), SILENCE.c.removed_at.is_(None))
-    with database().connect() as connection:
-        rows = connection.execute(query).mappings().all()
+    rows = muting.silences(database(), in_force_on=None if everything else settings().today())
     table = Table(title="Silences")
     for column in ("id", "target", "part", "until", "reason", "by", "removed"):
         table.add_column(column, overflow="fold")
     for r in rows:
-        removed = f"{r['removed_by']} {r['removed_at']:%Y-%m-%d}" if r["removed_at"] else ""
-        table.add_row(
-            str(r["id"]), r["target_id"], r["breakdown"] or "", str(r["until"]), r["reason"], r["created_by"], removed
-        )
+        removed = f"{r.removed_by} {r.removed_at:%Y-%m-%d}" if r.removed_at else ""
+        table.add_row(str(r.id), r.target_id, r.breakdown or "", str(r.until), r.reason, r.created_by, removed)
     console().print(table)
 
 
@@ -90,13 +78,7 @@ def silence_list(everything: bool) -> None:
 @click.option("--by", help="Who removes it (default: the login name).")
 def silence_remove(silence_id: int, by: str | None) -> None:
     """End a silence before its date."""
-    with database().begin() as connection:
-        done = connection.execute(
-            sa.update(SILENCE)
-            .where(SILENCE.c.id == silence_id, SILENCE.c.removed_at.is_(None))
-            .values(removed_by=_who(by), removed_at=dt.datetime.now(dt.UTC))
-        )
-    if done.rowcount == 0:
+    if not muting.remove_silence(database(), silence_id, by=_who(by), now=dt.datetime.now(dt.UTC)):
         fail(f"no silence {silence_id} in force", status=2)
     click.echo(f"silence {silence_id} removed")
 
@@ -131,14 +113,10 @@ def ack_add(
         fail(str(exc), status=2)
     if not cause.strip() or not remedy.strip():
         fail("--cause and --remedy must say something", status=2)
-    with database().begin() as connection:
-        connection.execute(
-            sa.insert(ACKNOWLEDGEMENT).values(
-                target_id=target, breakdown=breakdown or "", period=label, cause=cause.strip(), remedy=remedy.strip(),
-                expected_date=expected.date() if expected else None, created_by=_who(by),
-                created_at=dt.datetime.now(dt.UTC),
-            )
-        )  # fmt: skip
+    muting.add_acknowledgement(
+        database(), SeriesKey(target, breakdown or ""), label, cause.strip(), remedy.strip(),
+        expected.date() if expected else None, by=_who(by), now=dt.datetime.now(dt.UTC),
+    )  # fmt: skip
     click.echo(f"acknowledged {target} for {label}")
 
 
@@ -146,16 +124,12 @@ def ack_add(
 @click.argument("target", required=False)
 def ack_list(target: str | None) -> None:
     """List the acknowledgements (of TARGET)."""
-    query = sa.select(ACKNOWLEDGEMENT).order_by(ACKNOWLEDGEMENT.c.id)
-    if target:
-        query = query.where(ACKNOWLEDGEMENT.c.target_id == target)
-    with database().connect() as connection:
-        rows = connection.execute(query).mappings().all()
+    rows = muting.acknowledgements(database(), target)
     table = Table(title="Giải trình")
     for column in ("target", "part", "period", "cause", "remedy", "expected", "by", "when"):
         table.add_column(column, overflow="fold")
     for r in rows:
-        expected = str(r["expected_date"]) if r["expected_date"] else ""
-        table.add_row(r["target_id"], r["breakdown"], r["period"], r["cause"], r["remedy"], expected, r["created_by"],
-                      f"{r['created_at']:%Y-%m-%d %H:%M}")  # fmt: skip
+        expected = str(r.expected_date) if r.expected_date else ""
+        table.add_row(r.target_id, r.breakdown, r.period, r.cause, r.remedy, expected, r.created_by,
+                      f"{r.created_at:%Y-%m-%d %H:%M}")  # fmt: skip
     console().print(table)

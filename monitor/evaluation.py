@@ -1,4 +1,5 @@
-"""Running an evaluation: on the real store, or replayed on a scratch one that sends nothing."""
+"""Running an evaluation of the plan on the store: judge every series, record the run, queue the
+digests; or replay the year on a scratch store that sends nothing."""
 
 from __future__ import annotations
 
@@ -8,12 +9,12 @@ from collections.abc import Iterator
 import sqlalchemy as sa
 from sqlalchemy.pool import StaticPool
 
-from monitor.alerts import RunResult, record_run
-from monitor.database import upgrade
-from monitor.digests import MailContext
-from monitor.observations import figures
-from monitor.series import evaluate_plan, observations
-from rules import Plan
+from monitor.mail.compose import MailContext
+from monitor.mail.queue import queue_digests
+from monitor.recording import RunResult, record_run
+from monitor.store.database import upgrade
+from monitor.store.figures import observations
+from rules import Evaluation, Plan, evaluate_plan, month_ends
 
 
 def run_evaluation(
@@ -24,14 +25,22 @@ def run_evaluation(
     trigger: str,
     repeat_every: dt.timedelta,
     mail: MailContext | None = None,
+    now: dt.datetime | None = None,
 ) -> RunResult:
     """Evaluate the plan on the stored figures as of `as_of`, and record the run and its alerts;
     with `mail`, the messages owed are rendered into the outbox in the same transaction."""
-    known = observations(figures(engine))
+    now = now or dt.datetime.now(dt.UTC)
+    known = observations(engine)
     evaluations = evaluate_plan(plan, known, as_of)
+    owed = queue_digests(plan, known, mail, now) if mail is not None else None
     return record_run(
-        engine, plan, evaluations, as_of, trigger=trigger, repeat_every=repeat_every, known=known, mail=mail
+        engine, plan, evaluations, as_of, trigger=trigger, repeat_every=repeat_every, now=now, on_owed=owed
     )
+
+
+def evaluate_stored(engine: sa.Engine, plan: Plan, as_of: dt.date) -> list[Evaluation]:
+    """Evaluate the plan on the figures currently stored; records nothing."""
+    return evaluate_plan(plan, observations(engine), as_of)
 
 
 def scratch_store() -> sa.Engine:
@@ -46,7 +55,7 @@ def replay(engine: sa.Engine, plan: Plan, dates: list[dt.date], *, repeat_every:
 
     The same code path as a real run; the real store is only read.
     """
-    known = observations(figures(engine))
+    known = observations(engine)
     scratch = scratch_store()
     for day in dates:
         yield record_run(
@@ -60,14 +69,4 @@ def steps(start: dt.date, end: dt.date, step: str) -> list[dt.date]:
         return [start + dt.timedelta(days=n) for n in range((end - start).days + 1)]
     if step == "week":
         return [start + dt.timedelta(weeks=n) for n in range((end - start).days // 7 + 1)]
-    dates = []
-    year, month = start.year, start.month
-    while True:
-        following = dt.date(year + month // 12, month % 12 + 1, 1)
-        last = following - dt.timedelta(days=1)
-        if last > end:
-            break
-        if last >= start:
-            dates.append(last)
-        year, month = following.year, following.month
-    return dates
+    return month_ends(start, end)

@@ -1,4 +1,4 @@
-"""Commands that run the daemon: run (or one cycle), config, and the demo a newcomer runs first."""
+"""The demo a newcomer runs first: the shipped plan, the example figures, one cycle, the emails."""
 
 from __future__ import annotations
 
@@ -11,49 +11,17 @@ from pathlib import Path
 import click
 
 import monitor
-from monitor.commands.alerts import stored_states, table
-from monitor.commands.common import DATE, database, fail, load, settings
-from monitor.cycle import Cycle
-from monitor.daemon import Daemon, ScheduleError, cron_triggers
-from monitor.database import open_database
-from monitor.logs import event, setup
-from monitor.series import evaluate_stored
+from monitor.commands.common import fail, load, settings
+from monitor.commands.evaluation import table
+from monitor.evaluation import evaluate_stored
+from monitor.jobs import Jobs
+from monitor.logs import setup
 from monitor.settings import Settings
+from monitor.store.alerts import alert_states
+from monitor.store.database import open_database
 from notifiers import formatting
 
 DEMO_DAY = dt.date(2022, 7, 31)
-
-
-@click.command()
-@click.option("--once", is_flag=True, help="Run one full cycle (inbox, evaluation, outbox) and exit.")
-@click.option("--as-of", type=DATE, help="With --once: evaluate as of this date (default: today).")
-def run(once: bool, as_of: dt.datetime | None) -> None:
-    """Run the daemon: poll the inbox, evaluate on schedule and after new data, send the emails."""
-    config = settings()
-    setup(config.log_level, config.timezone)
-    try:
-        cron_triggers(config)
-    except ScheduleError as exc:
-        fail(f"invalid settings: {exc}", status=2)
-    plan = load()
-    cycle = Cycle(database(), config, plan)
-    event("daemon.start", targets=len(plan.targets), database=config.shown()["database_url"], once=once)
-    if once:
-        cycle.once(as_of.date() if as_of else None)
-        return
-    raise SystemExit(Daemon(config, cycle).run())
-
-
-@click.command()
-def config() -> None:
-    """Print the effective settings (secrets masked), and check them."""
-    current = settings()
-    for name, value in current.shown().items():
-        click.echo(f"{name} = {value!r}" if isinstance(value, str) else f"{name} = {value}")
-    try:
-        cron_triggers(current)
-    except ScheduleError as exc:
-        fail(f"invalid settings: {exc}", status=2)
 
 
 def _examples() -> Path:
@@ -83,8 +51,8 @@ def demo() -> None:
     for path in sorted(_examples().iterdir()):
         shutil.copy2(path, inbox / path.name)
     engine = open_database(config.effective_database_url())
-    Cycle(engine, config, plan).once(DEMO_DAY)
-    table(plan, evaluate_stored(engine, plan, DEMO_DAY), stored_states(engine),
+    Jobs(engine, config, plan).once(DEMO_DAY)
+    table(plan, evaluate_stored(engine, plan, DEMO_DAY), alert_states(engine),
           f"Tình hình thực hiện kế hoạch đến ngày {formatting.day(DEMO_DAY)} (dữ liệu mẫu)")  # fmt: skip
     emails = sorted(config.effective_mail_dir().glob("*.eml"))
     click.echo(f"\n{len(emails)} emails written to {config.effective_mail_dir()}/ (open them with any mail program):")

@@ -1,11 +1,30 @@
-"""The database tables. Schema changes go through Alembic migrations (monitor/migrations)."""
+"""The store's tables, as SQLModel models. Schema changes go through Alembic migrations
+(monitor/migrations).
+
+The store modules query them as models: `sa.select(Alert)`, `sa.insert(ObservationRecord)`, and
+`col(Alert.state)` for a typed column. Decimals are kept as exact text: `decimal_text` writes it,
+`decimal_value` reads it back.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
+
+
+def decimal_text(value: Decimal) -> str:
+    """A Decimal as the store keeps it: exact text without exponent or trailing zeros
+    (36.400 -> "36.4", 1E+3 -> "1000", -0 -> "0")."""
+    text = format(value.normalize(), "f")
+    return "0" if text in ("-0", "0") else text
+
+
+def decimal_value(text: str) -> Decimal:
+    """A stored decimal text as a Decimal."""
+    return Decimal(text)
 
 
 class Ingestion(SQLModel, table=True):
@@ -22,7 +41,7 @@ class Ingestion(SQLModel, table=True):
     received_at: dt.datetime = Field(sa_type=sa.DateTime(timezone=True))
 
 
-class Observation(SQLModel, table=True):
+class ObservationRecord(SQLModel, table=True):
     """A figure for a target (and breakdown part) in a period. Revisions are kept: one row is current.
 
     `value` is kept as exact decimal text in the target's unit; `reported_value` and
@@ -171,7 +190,7 @@ class Silence(SQLModel, table=True):
     removed_at: dt.datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
 
 
-class Acknowledgement(SQLModel, table=True):
+class AcknowledgementRecord(SQLModel, table=True):
     """A department's explanation ("giải trình") of a shortfall in one period: cause, remedy, date."""
 
     __tablename__ = "acknowledgement"
@@ -230,18 +249,3 @@ class JobRun(SQLModel, table=True):
 
     job_id: str = Field(primary_key=True, max_length=32)
     last_run_at: dt.datetime = Field(sa_type=sa.DateTime(timezone=True))
-
-
-# The Core tables, for set-based statements (bulk ingestion, queries over many rows).
-INGESTION: sa.Table = Ingestion.__table__  # type: ignore[attr-defined]
-OBSERVATION: sa.Table = Observation.__table__  # type: ignore[attr-defined]
-EVALUATION_RUN: sa.Table = EvaluationRun.__table__  # type: ignore[attr-defined]
-EVALUATION: sa.Table = EvaluationRecord.__table__  # type: ignore[attr-defined]
-ALERT: sa.Table = Alert.__table__  # type: ignore[attr-defined]
-ALERT_TRANSITION: sa.Table = AlertTransition.__table__  # type: ignore[attr-defined]
-NOTIFICATION: sa.Table = Notification.__table__  # type: ignore[attr-defined]
-SILENCE: sa.Table = Silence.__table__  # type: ignore[attr-defined]
-ACKNOWLEDGEMENT: sa.Table = Acknowledgement.__table__  # type: ignore[attr-defined]
-OUTBOX: sa.Table = OutboxMessage.__table__  # type: ignore[attr-defined]
-OUTBOX_ATTEMPT: sa.Table = OutboxAttempt.__table__  # type: ignore[attr-defined]
-JOB_RUN: sa.Table = JobRun.__table__  # type: ignore[attr-defined]

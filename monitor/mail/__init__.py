@@ -1,0 +1,1 @@
+"""The messages the monitor owes: composing digests, queuing them in the outbox, and sending."""

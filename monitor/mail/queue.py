@@ -1,0 +1,49 @@
+"""Putting messages in the outbox: a run's digests, in the run's own transaction, and notices to
+the plan's admin."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+import sqlalchemy as sa
+
+from monitor.mail.compose import MailContext, compose
+from monitor.recording import OnOwed, RunResult
+from monitor.store import outbox
+from monitor.store.muting import latest_acknowledgements
+from notifiers import Explanation, render_notice
+from rules import Observation, Plan, SeriesKey
+
+
+def queue_digests(plan: Plan, known: dict[str, list[Observation]], mail: MailContext, now: dt.datetime) -> OnOwed:
+    """The recorder's callback that composes a run's digests and queues them in its transaction."""
+
+    def owed(connection: sa.Connection, result: RunResult) -> None:
+        evaluations = {SeriesKey(e.target_id, e.breakdown): e for e in result.evaluations}
+        explanations = {
+            key: Explanation(record.period, record.cause, record.remedy, record.expected_date, record.created_by)
+            for key, record in latest_acknowledgements(connection).items()
+        }
+        for message in compose(
+            plan, result.run_id, result.as_of, result.queued, evaluations, known, explanations, mail, now
+        ):
+            outbox.enqueue(connection, message, run_id=result.run_id, now=now)
+
+    return owed
+
+
+def queue_notice(
+    engine: sa.Engine, plan: Plan, mail: MailContext, *, subject: str, lines: list[str], now: dt.datetime
+) -> bool:
+    """Queue a notice to the plan's admin, once per distinct content; True if it was queued now."""
+    admin = plan.departments[plan.info.admin]
+    digest = hashlib.sha256("\n".join([subject, *lines]).encode()).hexdigest()[:16]
+    message_id = f"<notice.{digest}@{mail.domain}>"
+    message = render_notice(
+        subject=subject, lines=lines, name=admin.name, address=admin.email, sender=mail.sender,
+        message_id=message_id, at=now,
+    )  # fmt: skip
+    outgoing = outbox.Outgoing(message_id, admin.id, admin.email, str(message["Subject"]), message.as_bytes())
+    with engine.begin() as connection:
+        return outbox.enqueue(connection, outgoing, run_id=None, now=now)

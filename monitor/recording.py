@@ -1,0 +1,176 @@
+"""Recording an evaluation run: the verdicts, the alerts' new states, their transitions, and the
+notifications owed, all in one transaction, so a crash leaves the run whole or absent.
+
+The recorder renders nothing: what the run owes is handed, inside the same transaction, to the
+`on_owed` callback (monitor.mail.queue composes the digests and puts them in the outbox there).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+
+from monitor.lifecycle import (
+    AlertKey,
+    AlertKind,
+    AlertMemory,
+    AlertState,
+    MessageKind,
+    Muting,
+    Rules,
+    Transition,
+    advance,
+)
+from monitor.store import alerts as store
+from monitor.store.muting import latest_acknowledgements, silenced
+from rules import Evaluation, Plan, SeriesKey, Target
+
+DEFAULT_REPEAT = dt.timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class Recipient:
+    department: str
+    role: str  # owner, notify, escalation
+
+
+@dataclass(frozen=True)
+class Queued:
+    """A message owed, as decided by a run."""
+
+    key: AlertKey
+    message: MessageKind
+    recipient: Recipient
+    previous_status: str = ""
+
+    @property
+    def target_id(self) -> str:
+        return self.key.target_id
+
+    @property
+    def breakdown(self) -> str:
+        return self.key.breakdown
+
+    @property
+    def kind(self) -> AlertKind:
+        return self.key.kind
+
+    @property
+    def series(self) -> SeriesKey:
+        return SeriesKey(self.key.target_id, self.key.breakdown)
+
+
+@dataclass(frozen=True)
+class RunResult:
+    run_id: int
+    as_of: dt.date
+    evaluations: list[Evaluation] = field(default_factory=list)
+    alert_states: dict[AlertKey, AlertState] = field(default_factory=dict)
+    transitions: list[tuple[AlertKey, Transition]] = field(default_factory=list)
+    queued: list[Queued] = field(default_factory=list)
+
+
+OnOwed = Callable[[sa.Connection, RunResult], None]
+"""Called in the run's transaction once the run is recorded, when it owes messages."""
+
+
+def recipients(plan: Plan, target: Target, breakdown: str) -> tuple[list[Recipient], Recipient | None]:
+    """Who owns a series (and who else is told), and its escalation contact."""
+    owner = target.owner_of(breakdown)
+    told = [Recipient(owner, "owner")] + [Recipient(d, "notify") for d in target.notify if d != owner]
+    contact = plan.escalation_contact(target, breakdown)
+    return told, (Recipient(contact.id, "escalation") if contact else None)
+
+
+def who_is_told(
+    message: MessageKind, escalated: bool, owners: list[Recipient], contact: Recipient | None
+) -> list[Recipient]:
+    """Owners hear of everything; the escalation contact of what is escalated."""
+    if message == MessageKind.ESCALATED:
+        return [contact] if contact else []
+    return owners + ([contact] if contact and escalated else [])
+
+
+def record_run(
+    engine: sa.Engine,
+    plan: Plan,
+    evaluations: list[Evaluation],
+    as_of: dt.date,
+    *,
+    trigger: str,
+    repeat_every: dt.timedelta = DEFAULT_REPEAT,
+    now: dt.datetime | None = None,
+    on_owed: OnOwed | None = None,
+) -> RunResult:
+    """Store a run: verdicts, alert states and transitions, and the notifications owed; then hand
+    what is owed to `on_owed`, in the same transaction."""
+    now = now or dt.datetime.now(dt.UTC)
+    with engine.begin() as connection:
+        run_id = store.start_run(connection, as_of, trigger, now)
+        store.save_evaluations(connection, run_id, evaluations)
+        recorder = _Recorder(connection, plan, RunResult(run_id, as_of), now, repeat_every)
+        for evaluation in evaluations:
+            recorder.record(evaluation)
+        if on_owed is not None and recorder.result.queued:
+            on_owed(connection, recorder.result)
+        store.finish_run(connection, run_id, dt.datetime.now(dt.UTC))
+    return recorder.result
+
+
+class _Recorder:
+    """Advances each series' alerts within one run's transaction."""
+
+    def __init__(
+        self, connection: sa.Connection, plan: Plan, result: RunResult, now: dt.datetime, repeat: dt.timedelta
+    ) -> None:
+        self.connection, self.plan, self.result, self.now, self.repeat = connection, plan, result, now, repeat
+        self.memories = store.alert_memories(connection)
+        self.silenced = silenced(connection, result.as_of)
+        self.acknowledged = {key: record.period for key, record in latest_acknowledgements(connection).items()}
+
+    def record(self, evaluation: Evaluation) -> None:
+        target = self.plan.targets[evaluation.target_id]
+        self.result.evaluations.append(evaluation)
+        series = SeriesKey(target.id, evaluation.breakdown)
+        muting = Muting(
+            silenced=series in self.silenced or (target.id, None) in self.silenced,
+            acknowledged_period=self.acknowledged.get(series),
+        )
+        rules = Rules(target.for_periods, target.escalate_after, self.repeat)
+        for kind in AlertKind:
+            key = AlertKey(target.id, evaluation.breakdown, kind)
+            alert_id, memory = self.memories.get(key, (None, AlertMemory()))
+            step = advance(kind, memory, evaluation, self.result.as_of, rules, muting)
+            if alert_id is None and step.memory.state == AlertState.INACTIVE and step.transition is None:
+                continue  # nothing to remember about a series that never alerted
+            alert_id = store.save_alert(self.connection, alert_id, key, step.memory)
+            self.result.alert_states[key] = step.memory.state
+            transition_id = None
+            if step.transition is not None:
+                transition_id = store.save_transition(
+                    self.connection, alert_id, self.result.run_id, self.result.as_of, step.transition,
+                    escalated=step.memory.escalated, status=evaluation.status.value, now=self.now,
+                )  # fmt: skip
+                self.result.transitions.append((key, step.transition))
+            if step.message:
+                owners, contact = recipients(self.plan, target, evaluation.breakdown)
+                told = who_is_told(step.message, step.memory.escalated or step.escalated_now, owners, contact)
+                for recipient in _unique(told):
+                    store.save_notification(
+                        self.connection, alert_id, self.result.run_id, transition_id, self.result.as_of,
+                        recipient=recipient.department, role=recipient.role, kind=step.message.value, now=self.now,
+                    )  # fmt: skip
+                    self.result.queued.append(Queued(key, step.message, recipient, memory.status))
+
+
+def _unique(told: list[Recipient]) -> list[Recipient]:
+    seen: set[str] = set()
+    unique = []
+    for recipient in told:
+        if recipient.department not in seen:
+            seen.add(recipient.department)
+            unique.append(recipient)
+    return unique

@@ -1,0 +1,156 @@
+"""Evaluation runs and alerts in the store: the run and its verdicts, each alert's memory, its
+transitions and the notifications owed.
+
+The recorder (monitor.recording) calls the writing functions inside one transaction, so a run is
+stored whole or not at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import fields
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import col
+
+from monitor.lifecycle import AlertKey, AlertKind, AlertMemory, AlertState, Transition
+from monitor.store.database import as_utc
+from monitor.store.schema import (
+    Alert,
+    AlertTransition,
+    EvaluationRecord,
+    EvaluationRun,
+    Notification,
+    decimal_text,
+)
+from rules import Evaluation
+
+_MEMORY_FIELDS = [f.name for f in fields(AlertMemory)]
+
+
+def start_run(connection: sa.Connection, as_of: dt.date, trigger: str, now: dt.datetime) -> int:
+    """A new evaluation run; its id."""
+    inserted = connection.execute(sa.insert(EvaluationRun).values(as_of=as_of, trigger=trigger, started_at=now))
+    return _new_id(inserted)
+
+
+def finish_run(connection: sa.Connection, run_id: int, at: dt.datetime) -> None:
+    connection.execute(sa.update(EvaluationRun).where(col(EvaluationRun.id) == run_id).values(finished_at=at))
+
+
+def last_run_started(engine: sa.Engine) -> dt.datetime | None:
+    """When the latest evaluation run started, if any."""
+    with engine.connect() as connection:
+        started = connection.execute(sa.select(sa.func.max(col(EvaluationRun.started_at)))).scalar()
+    return None if started is None else as_utc(started)
+
+
+def save_evaluations(connection: sa.Connection, run_id: int, evaluations: list[Evaluation]) -> None:
+    """The run's verdicts, one row per series."""
+    if evaluations:
+        connection.execute(sa.insert(EvaluationRecord), [_evaluation_row(run_id, e) for e in evaluations])
+
+
+def alert_memories(connection: sa.Connection) -> dict[AlertKey, tuple[int, AlertMemory]]:
+    """Every alert's id and memory, by its key."""
+    found = {}
+    for row in connection.execute(sa.select(Alert)).mappings():
+        values = {name: row[name] for name in _MEMORY_FIELDS} | {"state": AlertState(row["state"])}
+        found[AlertKey(row["target_id"], row["breakdown"], AlertKind(row["kind"]))] = (row["id"], AlertMemory(**values))
+    return found
+
+
+def alert_states(engine: sa.Engine) -> dict[AlertKey, AlertState]:
+    """Every alert's current state, by its key."""
+    query = sa.select(col(Alert.target_id), col(Alert.breakdown), col(Alert.kind), col(Alert.state))
+    with engine.connect() as connection:
+        return {
+            AlertKey(r.target_id, r.breakdown, AlertKind(r.kind)): AlertState(r.state)
+            for r in connection.execute(query)
+        }
+
+
+def save_alert(connection: sa.Connection, alert_id: int | None, key: AlertKey, memory: AlertMemory) -> int:
+    """Store an alert's memory (a new alert when `alert_id` is None); its id."""
+    values = {name: getattr(memory, name) for name in _MEMORY_FIELDS} | {"state": memory.state.value}
+    if alert_id is None:
+        inserted = connection.execute(
+            sa.insert(Alert).values(target_id=key.target_id, breakdown=key.breakdown, kind=key.kind.value, **values)
+        )
+        return _new_id(inserted)
+    connection.execute(sa.update(Alert).where(col(Alert.id) == alert_id).values(**values))
+    return alert_id
+
+
+def save_transition(
+    connection: sa.Connection,
+    alert_id: int,
+    run_id: int,
+    as_of: dt.date,
+    transition: Transition,
+    *,
+    escalated: bool,
+    status: str,
+    now: dt.datetime,
+) -> int:
+    """Store a change of an alert's state; its id."""
+    inserted = connection.execute(
+        sa.insert(AlertTransition).values(
+            alert_id=alert_id, run_id=run_id, as_of=as_of, from_state=transition.before.value,
+            to_state=transition.after.value, escalated=escalated, status=status, reason=transition.reason,
+            created_at=now,
+        )
+    )  # fmt: skip
+    return _new_id(inserted)
+
+
+def save_notification(
+    connection: sa.Connection,
+    alert_id: int,
+    run_id: int,
+    transition_id: int | None,
+    as_of: dt.date,
+    *,
+    recipient: str,
+    role: str,
+    kind: str,
+    now: dt.datetime,
+) -> None:
+    """Record that a recipient is owed a message about an alert in this run."""
+    connection.execute(
+        sa.insert(Notification).values(
+            alert_id=alert_id, run_id=run_id, transition_id=transition_id, as_of=as_of, recipient=recipient,
+            role=role, kind=kind, created_at=now,
+        )
+    )  # fmt: skip
+
+
+def _new_id(inserted: sa.CursorResult[Any]) -> int:
+    key = inserted.inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else decimal_text(value)
+
+
+def _evaluation_row(run_id: int, e: Evaluation) -> dict[str, Any]:
+    return {
+        "run_id": run_id,
+        "target_id": e.target_id,
+        "breakdown": e.breakdown,
+        "status": e.status.value,
+        "reason": e.reason,
+        "actual": _text(e.actual),
+        "actual_period": e.actual_period.label if e.actual_period else None,
+        "actual_source": e.actual_source or None,
+        "required": _text(e.required),
+        "gap": _text(e.gap),
+        "gap_points": _text(e.gap_points),
+        "projected": _text(e.projected),
+        "projected_pct": _text(e.projected_pct),
+        "pace_per_month": _text(e.pace_per_month),
+        "overdue_period": e.overdue_period.label if e.overdue_period else None,
+    }

@@ -1,0 +1,102 @@
+"""Reading stored figures: the current one per target, breakdown and period, or the whole history;
+and the same figures as evaluation's observations."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, fields
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlmodel import col
+
+from monitor.store.database import as_utc
+from monitor.store.schema import Ingestion, ObservationRecord, decimal_value
+from rules import Basis, FigureStatus, Observation, Period
+
+
+@dataclass(frozen=True)
+class StoredFigure:
+    """A stored figure with where it came from."""
+
+    id: int
+    target_id: str
+    breakdown: str
+    period: str
+    period_start: dt.date
+    period_end: dt.date
+    basis: Basis
+    value: Decimal
+    unit: str
+    reported_value: Decimal
+    reported_unit: str
+    status: FigureStatus
+    note: str | None
+    file_name: str
+    source_row: int
+    submitter: str | None
+    received_at: dt.datetime
+    is_current: bool
+
+    @property
+    def source(self) -> str:
+        """Where it came from, for people: "giai-ngan.xlsx:14"."""
+        return f"{self.file_name}:{self.source_row}"
+
+
+def figures(engine: sa.Engine, target_id: str | None = None, *, history: bool = False) -> list[StoredFigure]:
+    """Current figures (or every revision with `history`), by target, breakdown, period, arrival."""
+    o = ObservationRecord
+    query = (
+        sa.select(o, col(Ingestion.file_name), col(Ingestion.submitter))
+        .join(Ingestion, col(Ingestion.id) == col(o.ingestion_id))
+        .order_by(col(o.target_id), col(o.breakdown), col(o.period_end), col(o.period), col(o.id))
+    )
+    if target_id is not None:
+        query = query.where(col(o.target_id) == target_id)
+    if not history:
+        query = query.where(col(o.is_current))
+    with engine.connect() as connection:
+        rows = connection.execute(query).mappings().all()
+    names = [f.name for f in fields(StoredFigure)]
+    return [
+        StoredFigure(
+            **{
+                **{name: row[name] for name in names},
+                "basis": Basis(row["basis"]),
+                "value": decimal_value(row["value"]),
+                "reported_value": decimal_value(row["reported_value"]),
+                "status": FigureStatus(row["status"]),
+                "is_current": bool(row["is_current"]),
+            }
+        )
+        for row in rows
+    ]
+
+
+def as_observations(stored: Iterable[StoredFigure]) -> dict[str, list[Observation]]:
+    """The stored figures as evaluation's observations, by target id."""
+    periods: dict[str, Period] = {}
+    by_target: dict[str, list[Observation]] = defaultdict(list)
+    for f in stored:
+        period = periods.get(f.period)
+        if period is None:
+            period = periods[f.period] = Period.parse(f.period)
+        by_target[f.target_id].append(
+            Observation(period, f.value, f.basis, f.breakdown, f.status, f.received_at, f.source)
+        )
+    return by_target
+
+
+def observations(engine: sa.Engine) -> dict[str, list[Observation]]:
+    """The current stored figures as evaluation's observations, by target id."""
+    return as_observations(figures(engine))
+
+
+def last_arrival(engine: sa.Engine) -> dt.datetime | None:
+    """When the latest data file was taken in, if any."""
+    with engine.connect() as connection:
+        arrived = connection.execute(sa.select(sa.func.max(col(Ingestion.received_at)))).scalar()
+    return None if arrived is None else as_utc(arrived)
