@@ -17,10 +17,7 @@ from decimal import Decimal
 
 import numpy as np
 
-from rules.evaluate import Status, evaluate
-from rules.observation import Observation
-from rules.periods import Period
-from rules.target import Basis, Target
+from rules import Basis, Observation, Period, Status, Target, evaluate
 
 YEAR = 2022
 AS_OF = dt.date(YEAR, 12, 15)

@@ -20,10 +20,7 @@ from decimal import Decimal
 
 import aiosmtplib
 
-from notifiers.chart import render_chart
-from notifiers.delivery import EmailNotifier, SmtpSettings
-from notifiers.digest import ChartData, Digest, Item
-from notifiers.render import Templates, render_digest
+from notifiers import ChartData, Digest, EmailNotifier, Item, SmtpSettings, Templates, render_chart, render_digest
 from tests.notifiers.smtp import free_port
 
 SENDER = "plan-monitor@bacgiang.example"

@@ -7,7 +7,7 @@ These are the names other packages use.
 from rules.base import RuleModel
 from rules.calendar import due_date, month_end, month_ends, reporting_periods
 from rules.errors import Problem, RuleError, RuleSetError
-from rules.evaluate import Evaluation, LatestFigure, Status, evaluate, shortfall_measure
+from rules.judging import Evaluation, LatestFigure, Status, evaluate, shortfall_measure
 from rules.loader import load_plan, read_yaml, rule_files, validation_problems
 from rules.observation import FigureStatus, Observation
 from rules.periods import Period, PeriodKind

@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple
 
-from rules.evaluate import Evaluation, evaluate
+from rules.judging import Evaluation, evaluate
 from rules.observation import Observation
 from rules.plan import Plan
 from rules.target import Target

@@ -17,8 +17,7 @@ from monitor.charts import chart_data
 from monitor.lifecycle import AlertKind, MessageKind
 from monitor.recording import Queued
 from monitor.store.outbox import Outgoing
-from notifiers import STATUS_NAMES, Digest, Explanation, Item, Templates, render_digest, subject
-from notifiers.formatting import rounded
+from notifiers import STATUS_NAMES, Digest, Explanation, Item, Templates, formatting, render_digest, subject
 from rules import Evaluation, Kind, Measure, Observation, Plan, SeriesKey, Status, Target, due_date, shortfall_measure
 
 
@@ -62,6 +61,7 @@ def explain(target: Target, evaluation: Evaluation, kind: AlertKind) -> str:
     if evaluation.required is None or evaluation.gap is None:
         return "Chỉ tiêu đánh giá vào cuối năm; số liệu mới nhất chưa đạt kế hoạch."
     tolerance = target.effective_tolerance()
+    rounded = formatting.rounded
     if tolerance.measure == Measure.RELATIVE and evaluation.required:
         short = f"{rounded(shortfall_measure(target, evaluation.gap, evaluation.required), 1)}% so với yêu cầu"
         bands = f"ngưỡng chậm {rounded(tolerance.behind, 1)}%, nghiêm trọng {rounded(tolerance.critical, 1)}%"

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from monitor.lifecycle import AlertKind, AlertMemory, AlertState, MessageKind, Muting, Rules, advance
-from rules.evaluate import Evaluation, Status
+from rules.judging import Evaluation, Status
 from rules.periods import Period
 
 RULES = Rules(for_periods=2, escalate_after=3, repeat_every=dt.timedelta(days=7))

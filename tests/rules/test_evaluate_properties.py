@@ -8,7 +8,7 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rules.evaluate import Status, evaluate
+from rules.judging import Status, evaluate
 from rules.required import required_value
 from tests.rules.factories import YEAR, figure, target
 
