@@ -21,7 +21,7 @@ _SPACE_GROUPED = re.compile(r"[+-]?\d{1,3}([ \u00a0\u202f]\d{3})+(,\d+)?")  # 1 
 
 
 @dataclass(frozen=True)
-class Figure:
+class CellNumber:
     """A number read from a cell, and whether it was written as a percentage."""
 
     value: Decimal
@@ -54,7 +54,7 @@ def plain_text(text: str) -> str | None:
     return "-" + shown if negative and shown != "0" else shown
 
 
-def read_figure(cell: object, *, excel_percent: bool = False) -> Figure:
+def read_figure(cell: object, *, excel_percent: bool = False) -> CellNumber:
     """The number in `cell`; `ValueError` saying what was expected otherwise.
 
     `excel_percent` says the cell is an Excel number formatted as a percentage, which Excel stores
@@ -63,7 +63,7 @@ def read_figure(cell: object, *, excel_percent: bool = False) -> Figure:
     if type(cell) is str:
         plain = plain_number(cell)
         if plain is not None:
-            return Figure(plain, False)  # the common case, first
+            return CellNumber(plain, False)  # the common case, first
     if isinstance(cell, bool):
         raise ValueError("expected a number, found a true/false cell")
     if isinstance(cell, int):
@@ -73,17 +73,17 @@ def read_figure(cell: object, *, excel_percent: bool = False) -> Figure:
             raise ValueError("expected a number")
         return _scaled(Decimal(repr(cell)), excel_percent)  # the shortest text that reads back the same
     if isinstance(cell, Decimal):
-        return Figure(cell, False)
+        return CellNumber(cell, False)
     if not isinstance(cell, str):
         raise ValueError(f"expected a number, found {type(cell).__name__}")
     return _read_text(cell)
 
 
-def _scaled(value: Decimal, excel_percent: bool) -> Figure:
-    return Figure(value * 100, True) if excel_percent else Figure(value, False)
+def _scaled(value: Decimal, excel_percent: bool) -> CellNumber:
+    return CellNumber(value * 100, True) if excel_percent else CellNumber(value, False)
 
 
-def _read_text(text: str) -> Figure:
+def _read_text(text: str) -> CellNumber:
     compact = text.strip()
     percent = compact.endswith("%")
     compact = compact.removesuffix("%").rstrip()
@@ -99,9 +99,9 @@ def _read_text(text: str) -> Figure:
         )
     try:
         if _PLAIN.fullmatch(compact):
-            return Figure(Decimal(compact), percent)
+            return CellNumber(Decimal(compact), percent)
         if _VIETNAMESE.fullmatch(compact):
-            return Figure(parse_decimal(compact, locale="vi_VN", strict=True), percent)
+            return CellNumber(parse_decimal(compact, locale="vi_VN", strict=True), percent)
     except (InvalidOperation, NumberFormatError):
         pass
     raise ValueError(f"'{text}' is not a number; expected e.g. 7088.973, 7.088,973 or 36,4%")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, NamedTuple
@@ -16,7 +17,7 @@ from typing import Any, NamedTuple
 from monitor.ingest.numbers import plain_text, read_figure
 from monitor.ingest.readers import Line, Row, as_row
 from monitor.store.schema import decimal_text
-from rules import UNITS, Basis, Kind, Period, PeriodKind, Plan, Target, Unit, find_unit
+from rules import UNITS, Basis, FigureStatus, Kind, Period, PeriodKind, Plan, Target, Unit, find_unit
 
 BASES: dict[str, str] = {
     "year_to_date": Basis.YEAR_TO_DATE,
@@ -28,7 +29,10 @@ BASES: dict[str, str] = {
     "level": Basis.LEVEL,
     "thời điểm": Basis.LEVEL,
 }
-STATUSES = {"official": "official", "chính thức": "official", "estimate": "estimate", "ước": "estimate"}
+STATUSES = {
+    "official": FigureStatus.OFFICIAL, "chính thức": FigureStatus.OFFICIAL,
+    "estimate": FigureStatus.ESTIMATE, "ước": FigureStatus.ESTIMATE,
+}  # fmt: skip
 PLAUSIBLE_MULTIPLE = 10  # a year-to-date flow beyond 10 times its year's target is a unit mistake
 
 
@@ -136,7 +140,7 @@ class RowChecker:
         period = self._remember("period", target, cells.get("period"), self._period, fail)
         breakdown = self._remember("breakdown", target, cells.get("breakdown"), self._breakdown, fail)
         basis = self._choice(cells.get("basis"), BASES, "basis", fail)
-        status = self._choice(cells.get("status"), STATUSES, "status", fail) or "official"
+        status = self._choice(cells.get("status"), STATUSES, "status", fail) or FigureStatus.OFFICIAL
         staged_value = self._value(row, target, fail) if target else None
         if target is None or period is None or breakdown is None or staged_value is None or errors:
             return errors
@@ -244,7 +248,7 @@ class RowChecker:
         return index
 
     @staticmethod
-    def _choice(cell: Any, choices: dict[str, str], column: str, fail: Any) -> str | None:
+    def _choice(cell: Any, choices: Mapping[str, str], column: str, fail: Any) -> str | None:
         if cell is None or cell == "":
             return None
         choice = choices.get(cell)
