@@ -21,12 +21,13 @@ import threading
 from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
+import sqlalchemy as sa
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from monitor.jobs import Jobs, rules_stamp
-from monitor.leadership import Leadership
+from monitor.leadership import Leadership, LeadershipUnavailableError
 from monitor.logs import event
 from monitor.settings import Settings
 from monitor.store.jobs import last_runs, remember_run
@@ -58,17 +59,24 @@ def missed(trigger: CronTrigger, last_run: dt.datetime | None, now: dt.datetime)
 
 
 class Daemon:
-    """Schedules the jobs (monitor.jobs) and keeps them running until told to stop."""
+    """Schedules the jobs (monitor.jobs) while it is the active daemon, until told to stop.
+
+    The jobs run independently, each in its own thread, so a slow one (an SMTP server that does
+    not answer) never holds the others back; the store keeps them apart (claims on outbox
+    messages, one evaluation run at a time). A daemon that loses its database or its leadership
+    stops its jobs and stands by until it can lead again; only a signal ends it.
+    """
 
     def __init__(self, settings: Settings, jobs: Jobs) -> None:
         self.settings = settings
         self.jobs = jobs
         self.zone = ZoneInfo(settings.timezone)
-        self.stop = threading.Event()
-        self.jobs.stopping = self.stop
+        self.stop = threading.Event()  # a signal: the daemon ends
+        self._halt = threading.Event()  # the jobs end: a signal, or the leadership lost
+        self.jobs.stopping = self._halt
         self.jobs.rules_seen = rules_stamp(settings)
         self.triggers = cron_triggers(settings)
-        self._lock = threading.Lock()  # one job touches the database at a time
+        self._scheduler: BackgroundScheduler | None = None
         self._cron_work: dict[str, Callable[[], None]] = {
             "evaluate": self._evaluate, "overdue": self._evaluate, "weekly": self._weekly,
         }  # fmt: skip
@@ -76,67 +84,92 @@ class Daemon:
     # -- the jobs ---------------------------------------------------------------------------
     def _job(self, job_id: str, work: Callable[[], object], *, remember: bool = False) -> Callable[[], None]:
         def run() -> None:
-            with self._lock:
-                if self.stop.is_set():
-                    return
-                try:
-                    work()
-                except Exception:
-                    event("job.failed", logging.ERROR, job=job_id, exc_info=True)
-                    return
-                if remember:
-                    self._remember(job_id)
+            if self._halt.is_set():
+                return
+            try:
+                work()
+            except sa.exc.DBAPIError as exc:  # the database went away, or refused: said in one line
+                event("job.failed", logging.ERROR, job=job_id, error=_first_line(exc))
+                return
+            except Exception:
+                event("job.failed", logging.ERROR, job=job_id, exc_info=True)
+                return
+            if remember:
+                self._remember(job_id)
 
         return run
 
     def _inbox(self) -> None:
         if self.jobs.poll_inbox() or self.jobs.stale():
             self.jobs.evaluate(trigger="new-data")  # right after new data
-            self.jobs.drain()
+            self._send_soon()
 
     def _evaluate(self) -> None:
         self.jobs.evaluate(trigger="schedule")
-        self.jobs.drain()
+        self._send_soon()
 
     def _weekly(self) -> None:
         self.jobs.evaluate(trigger="weekly", repeat_days=0)  # everything still firing, once more
-        self.jobs.drain()
+        self._send_soon()
+
+    def _send_soon(self) -> None:
+        """Run the outbox job now, in its own thread, rather than in the job that queued."""
+        scheduler = self._scheduler
+        if scheduler is not None and scheduler.running:
+            scheduler.modify_job("outbox", next_run_time=dt.datetime.now(self.zone))
 
     def _remember(self, job_id: str) -> None:
         remember_run(self.jobs.engine, job_id, dt.datetime.now(dt.UTC))
 
     # -- running --------------------------------------------------------------------------
     def run(self) -> int:
-        signal.signal(signal.SIGTERM, lambda *_: self.stop.set())
-        signal.signal(signal.SIGINT, lambda *_: self.stop.set())
+        def on_signal(*_: object) -> None:
+            self.stop.set()
+            self._halt.set()
+
+        signal.signal(signal.SIGTERM, on_signal)
+        signal.signal(signal.SIGINT, on_signal)
         leadership = Leadership(self.jobs.engine)
         try:
-            if not self._lead(leadership):
-                return 0
-            scheduler = self._scheduler(leadership)
-            self._catch_up()
-            scheduler.start()
-            event("daemon.active", jobs=len(scheduler.get_jobs()), timezone=self.settings.timezone)
-            self.stop.wait()
-            event("daemon.stopping")
-            scheduler.shutdown(wait=True)
+            while self._lead(leadership):
+                self._serve(leadership)
         finally:
-            leadership.release()
+            leadership.dispose()
         event("daemon.stopped")
         return 0
 
     def _lead(self, leadership: Leadership) -> bool:
-        """Wait until this daemon is the active one (at once on SQLite); False if stopped first."""
-        if leadership.acquire():
-            return True
-        event("daemon.standby", every=f"{self.settings.standby_seconds}s")
-        while not self.stop.wait(self.settings.standby_seconds):
-            if leadership.acquire():
-                event("daemon.takeover")
-                return True
+        """Wait until this daemon is the active one; False if stopped first."""
+        said = ""
+        while not self.stop.is_set():
+            try:
+                if leadership.acquire():
+                    if said:
+                        event("daemon.takeover")
+                    return True
+                why = f"another daemon is active ({leadership.holder or 'unknown'})"
+            except LeadershipUnavailableError as exc:
+                why = f"the database is unavailable ({exc})"
+            if why != said:
+                event("daemon.standby", logging.WARNING, reason=why, every=f"{self.settings.standby_seconds}s")
+                said = why
+            self.stop.wait(self.settings.standby_seconds)
         return False
 
-    def _scheduler(self, leadership: Leadership) -> BackgroundScheduler:
+    def _serve(self, leadership: Leadership) -> None:
+        """Run the jobs until a signal, or until the leadership is lost."""
+        self._halt.clear()
+        scheduler = self._scheduler = self._new_scheduler(leadership)
+        self._catch_up()
+        scheduler.start()
+        event("daemon.active", jobs=len(scheduler.get_jobs()), timezone=self.settings.timezone)
+        self._halt.wait()
+        event("daemon.stopping" if self.stop.is_set() else "daemon.pausing")
+        scheduler.shutdown(wait=True)
+        self._scheduler = None
+        leadership.release()
+
+    def _new_scheduler(self, leadership: Leadership) -> BackgroundScheduler:
         s = self.settings
         scheduler = BackgroundScheduler(
             timezone=self.zone,
@@ -162,16 +195,24 @@ class Daemon:
 
     def _check(self, leadership: Leadership) -> None:
         if not leadership.still_held():
-            event("daemon.lost-lock", logging.ERROR, action="stopping; a standby takes over")
-            self.stop.set()
+            event("daemon.lost-lock", logging.ERROR, action="stopping the jobs; standing by to lead again")
+            self._halt.set()
 
     def _catch_up(self) -> None:
         """Run once each cron job whose tick fell while the daemon was down."""
-        last = last_runs(self.jobs.engine)
+        try:
+            last = last_runs(self.jobs.engine)
+        except sa.exc.DBAPIError as exc:
+            event("job.failed", logging.ERROR, job="catch-up", error=_first_line(exc))
+            return
         now = dt.datetime.now(self.zone)
         for job_id, trigger in self.triggers.items():
             if missed(trigger, last.get(job_id), now):
                 event("job.catch-up", job=job_id, last_run=last[job_id].isoformat())
                 self._job(job_id, self._cron_work[job_id], remember=True)()
             elif job_id not in last:
-                self._remember(job_id)  # the schedule starts from now
+                self._job(job_id, lambda: None, remember=True)()  # the schedule starts from now
+
+
+def _first_line(exc: sa.exc.DBAPIError) -> str:
+    return (str(exc.orig).strip().splitlines() or [type(exc.orig).__name__])[0]

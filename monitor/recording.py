@@ -25,6 +25,7 @@ from monitor.lifecycle import (
     advance,
 )
 from monitor.store import alerts as store
+from monitor.store.database import writing
 from monitor.store.muting import latest_acknowledgements, silenced
 from rules import Evaluation, Plan, SeriesKey, Target
 
@@ -108,7 +109,7 @@ def record_run(
     """Store a run: verdicts, alert states and transitions, and the notifications owed; then hand
     what is owed to `on_owed`, in the same transaction."""
     now = now or dt.datetime.now(dt.UTC)
-    with engine.begin() as connection:
+    with writing(engine) as connection:
         run_id = store.start_run(connection, as_of, trigger, now)
         store.save_evaluations(connection, run_id, evaluations)
         recorder = _Recorder(connection, plan, RunResult(run_id, as_of), now, repeat_every)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from notifiers import formatting
 from notifiers.delivery import EmailNotifier, FileNotifier, Notifier, SmtpSettings
 from notifiers.digest import STATUS_NAMES, ChartData, Digest, Explanation, Item
-from notifiers.errors import DeliveryError, PermanentError, RecoverableError
+from notifiers.errors import DeliveryError, PermanentError, RecoverableError, ServerUnavailableError
 from notifiers.render import Templates, render_digest, render_notice, render_test, subject
 
 if TYPE_CHECKING:
@@ -39,6 +39,7 @@ __all__ = [
     "Notifier",
     "PermanentError",
     "RecoverableError",
+    "ServerUnavailableError",
     "SmtpSettings",
     "Templates",
     "formatting",

@@ -11,7 +11,7 @@ from typing import Protocol
 
 import aiosmtplib
 
-from notifiers.errors import PermanentError, RecoverableError
+from notifiers.errors import PermanentError, RecoverableError, ServerUnavailableError
 
 
 class Notifier(Protocol):
@@ -94,7 +94,7 @@ class EmailNotifier:
             raise kind(f"server replied {exc.code} {exc.message}") from exc
         except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
             await self._close()
-            raise RecoverableError(f"cannot reach {s.host}:{s.port}: {exc}") from exc
+            raise ServerUnavailableError(f"cannot reach {s.host}:{s.port}: {exc}") from exc
 
 
 def _unverified() -> ssl.SSLContext:

@@ -3,8 +3,10 @@
 Hierarchy::
 
     DeliveryError (Exception)
-    ├── RecoverableError   timeouts, 4xx replies, dropped connections: retried with backoff
-    └── PermanentError     5xx replies, refused authentication: kept for an operator
+    ├── RecoverableError            4xx replies: retried with backoff
+    │   └── ServerUnavailableError  no connection, a timeout, a dropped connection: the rest
+    │                               of the batch would wait as long; it waits for the next pass
+    └── PermanentError              5xx replies, refused authentication: kept for an operator
 """
 
 from __future__ import annotations
@@ -16,6 +18,10 @@ class DeliveryError(Exception):
 
 class RecoverableError(DeliveryError):
     """Worth trying again later."""
+
+
+class ServerUnavailableError(RecoverableError):
+    """The server cannot be reached or does not answer in time: no other message will get through now."""
 
 
 class PermanentError(DeliveryError):

@@ -26,6 +26,7 @@ from sqlmodel import col
 from monitor.ingest.checking import checked_chunks
 from monitor.ingest.readers import FileError, file_format
 from monitor.ingest.rows import STAGED_FIELDS, RowError, Shape, Staged
+from monitor.store.database import connect_writer
 from monitor.store.schema import Ingestion, ObservationRecord
 from rules import FigureStatus, Plan
 
@@ -117,8 +118,10 @@ def ingest_file(
     except (FileError, OSError) as exc:
         return Report(path, Outcome.REJECTED, errors=[str(exc)])
     received = now or dt.datetime.now(dt.UTC)
-    with engine.connect() as connection:
+    with connect_writer(engine) as connection:
         with connection.begin() as transaction:
+            if connection.dialect.name == "postgresql":  # the same file sent twice at once: one waits
+                connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": int(sha256[:15], 16)})
             if connection.execute(sa.select(col(Ingestion.id)).where(col(Ingestion.sha256) == sha256)).first():
                 return Report(path, Outcome.ALREADY_INGESTED)
             report = _load(connection, plan, path)

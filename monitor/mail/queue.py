@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from monitor.mail.compose import MailContext, compose
 from monitor.recording import OnOwed, RunResult
 from monitor.store import outbox
+from monitor.store.database import writing
 from monitor.store.muting import latest_acknowledgements
 from notifiers import Explanation, render_notice
 from rules import Observation, Plan, SeriesKey
@@ -45,5 +46,5 @@ def queue_notice(
         message_id=message_id, at=now,
     )  # fmt: skip
     outgoing = outbox.Outgoing(message_id, admin.id, admin.email, str(message["Subject"]), message.as_bytes())
-    with engine.begin() as connection:
+    with writing(engine) as connection:
         return outbox.enqueue(connection, outgoing, run_id=None, now=now)

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import os
+import socket
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -19,9 +22,19 @@ import sqlalchemy as sa
 from monitor.mail.compose import MailContext
 from monitor.settings import Settings
 from monitor.store import outbox
-from notifiers import EmailNotifier, FileNotifier, Notifier, PermanentError, RecoverableError, SmtpSettings, Templates
+from notifiers import (
+    EmailNotifier,
+    FileNotifier,
+    Notifier,
+    PermanentError,
+    RecoverableError,
+    ServerUnavailableError,
+    SmtpSettings,
+    Templates,
+)
 
 FIRST_RETRY = dt.timedelta(minutes=1)
+CLAIM_LEASE = dt.timedelta(minutes=15)  # longer than one delivery at the longest SMTP timeout
 LONGEST_WAIT = dt.timedelta(hours=1)
 
 
@@ -54,6 +67,7 @@ class DrainReport:
     sent: list[str] = field(default_factory=list)
     retrying: list[tuple[str, str]] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
+    deferred: bool = False  # the server was unavailable: the rest of the pass waits for the next
 
 
 def drain(
@@ -64,10 +78,20 @@ def drain(
     now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
     after_send: Callable[[str], None] | None = None,
     stop: Callable[[], bool] = lambda: False,
+    claimant: str | None = None,
+    lease: dt.timedelta = CLAIM_LEASE,
 ) -> DrainReport:
     """Deliver every message due now, until `stop()` says so between two messages;
-    `after_send` is called between the server's acceptance and the mark."""
-    return asyncio.run(_drain(engine, notifier, sender, now, after_send, stop))
+    `after_send` is called between the server's acceptance and the mark.
+
+    Each message is claimed before it is delivered, so that two senders (the daemon and an
+    operator's `outbox send`, or a daemon that lost its leadership and the one that took over)
+    never deliver it both. A claim lasts `lease`: a sender killed while holding one leaves the
+    message to be taken again once it expires, the one repeat a crash may cause. When the
+    server cannot be reached or does not answer in time, the rest of the pass waits for the next.
+    """
+    who = claimant or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+    return asyncio.run(_drain(engine, notifier, sender, now, after_send, stop, who, lease))
 
 
 async def _drain(
@@ -77,20 +101,27 @@ async def _drain(
     now: Callable[[], dt.datetime],
     after_send: Callable[[str], None] | None,
     stop: Callable[[], bool],
+    claimant: str,
+    lease: dt.timedelta,
 ) -> DrainReport:
     report = DrainReport()
-    messages = outbox.due(engine, now())
     async with notifier:
-        for row in messages:
+        for row in outbox.due(engine, now()):
             if stop():
                 break  # the rest stay queued for the next drain
+            body = outbox.claim(engine, row.id, claimant, now(), lease)
+            if body is None:
+                continue  # sent meanwhile, or another sender holds it
             attempts = row.attempts + 1
             try:
-                await notifier.deliver(row.message, sender, [row.address], row.message_id)
+                await notifier.deliver(body, sender, [row.address], row.message_id)
             except RecoverableError as exc:
                 at = now()
                 outbox.mark(engine, row.id, attempts, "retry", str(exc), at, retry_at=at + backoff(attempts))
                 report.retrying.append((row.message_id, str(exc)))
+                if isinstance(exc, ServerUnavailableError):
+                    report.deferred = True
+                    break  # the others would wait as long: they go in the next pass
                 continue
             except PermanentError as exc:
                 outbox.mark(engine, row.id, attempts, "failed", str(exc), now())

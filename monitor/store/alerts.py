@@ -29,8 +29,16 @@ from rules import Evaluation
 _MEMORY_FIELDS = [f.name for f in fields(AlertMemory)]
 
 
+RUN_LOCK_KEY = 0x706C616F  # PostgreSQL's advisory lock that serialises evaluation runs
+
+
 def start_run(connection: sa.Connection, as_of: dt.date, trigger: str, now: dt.datetime) -> int:
-    """A new evaluation run; its id."""
+    """A new evaluation run; its id. Runs are recorded one at a time: a second run waits for the
+    first to commit, then finds the alerts it left (so the same date twice changes nothing). On
+    SQLite the transaction's write lock does this (store.database.writing); on PostgreSQL an
+    advisory lock held until the transaction ends."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": RUN_LOCK_KEY})
     inserted = connection.execute(sa.insert(EvaluationRun).values(as_of=as_of, trigger=trigger, started_at=now))
     return _new_id(inserted)
 

@@ -8,6 +8,8 @@ a message saying what to run.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +20,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 MIGRATIONS = Path(__file__).parent.parent / "migrations"
+BUSY_TIMEOUT_MS = 120_000  # how long a SQLite writer waits for another: longer than the longest commit
+_WRITING = "plan_monitor_writing"  # the execution option of a connection opened by `writing`
 
 
 class SchemaError(RuntimeError):
@@ -48,19 +52,47 @@ def create_engine(url: str) -> sa.Engine:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = sa.create_engine(url)
         sa.event.listen(engine, "connect", _sqlite_pragmas)
+        sa.event.listen(engine, "begin", _sqlite_begin)
         return engine
     return sa.create_engine(url, pool_pre_ping=True)
 
 
+@contextmanager
+def writing(engine: sa.Engine) -> Iterator[sa.Connection]:
+    """A transaction that will write: on SQLite it takes the write lock at its start (BEGIN
+    IMMEDIATE), so a second writer waits its turn instead of failing when it first writes after
+    a read."""
+    with connect_writer(engine) as connection, connection.begin():
+        yield connection
+
+
+def connect_writer(engine: sa.Engine) -> sa.Connection:
+    """A connection whose transactions take SQLite's write lock at their start (see `writing`)."""
+    return engine.connect().execution_options(**{_WRITING: True})
+
+
+def is_locked(exc: BaseException) -> bool:
+    """Whether `exc` says another writer held the SQLite store for longer than the busy timeout."""
+    return isinstance(exc, sa.exc.OperationalError) and "database is locked" in str(exc.orig)
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # Transactions are begun by `_sqlite_begin`, not by the driver, so that a writer can take
+    # the write lock at once (SQLAlchemy's recipe for pysqlite).
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA cache_size=-32768")  # 32 MB of page cache: bulk ingestion builds indexes
     cursor.execute("PRAGMA temp.cache_size=-32768")  # and reads its staging table in key order
     cursor.close()
+
+
+def _sqlite_begin(connection: sa.Connection) -> None:
+    immediate = connection.get_execution_options().get(_WRITING, False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def _config(connection: sa.Connection | None = None) -> Config:
@@ -83,7 +115,7 @@ def current_revision(engine: sa.Engine) -> str | None:
 
 def upgrade(engine: sa.Engine, revision: str = "head") -> None:
     """Run the migrations up to `revision` (head by default)."""
-    with engine.begin() as connection:
+    with writing(engine) as connection:
         command.upgrade(_config(connection), revision)
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlmodel import col
 
-from monitor.store.database import as_utc
+from monitor.store.database import as_utc, writing
 from monitor.store.schema import JobRun
 
 
@@ -20,7 +20,7 @@ def last_runs(engine: sa.Engine) -> dict[str, dt.datetime]:
 
 def remember_run(engine: sa.Engine, job_id: str, at: dt.datetime) -> None:
     """Record that a job completed at `at`."""
-    with engine.begin() as connection:
+    with writing(engine) as connection:
         done = connection.execute(sa.update(JobRun).where(col(JobRun.job_id) == job_id).values(last_run_at=at))
         if done.rowcount == 0:
             connection.execute(sa.insert(JobRun).values(job_id=job_id, last_run_at=at))

@@ -8,6 +8,7 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from monitor.store.database import writing
 from monitor.store.schema import AcknowledgementRecord, Silence
 from rules import SeriesKey
 
@@ -43,7 +44,7 @@ def silences(engine: sa.Engine, *, in_force_on: dt.date | None = None) -> list[S
 
 def remove_silence(engine: sa.Engine, silence_id: int, *, by: str, now: dt.datetime) -> bool:
     """End a silence before its date; False if no such silence is in force."""
-    with engine.begin() as connection:
+    with writing(engine) as connection:
         done = connection.execute(
             sa.update(Silence)
             .where(col(Silence.id) == silence_id, col(Silence.removed_at).is_(None))

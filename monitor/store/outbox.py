@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
+from monitor.store.database import writing
 from monitor.store.schema import OutboxAttempt, OutboxMessage
 
 
@@ -27,12 +28,11 @@ class Outgoing:
 
 @dataclass(frozen=True)
 class Due:
-    """A queued message whose time has come."""
+    """A queued message whose time has come (its body is read when a sender claims it)."""
 
     id: int
     message_id: str
     address: str
-    message: bytes
     attempts: int
 
 
@@ -51,18 +51,36 @@ def enqueue(connection: sa.Connection, outgoing: Outgoing, *, run_id: int | None
     return True
 
 
+def _unclaimed(now: dt.datetime) -> sa.ColumnElement[bool]:
+    """Not held by a sender: never claimed, released, or claimed by one whose claim has expired."""
+    return sa.or_(col(OutboxMessage.claimed_until).is_(None), col(OutboxMessage.claimed_until) <= now)
+
+
 def due(engine: sa.Engine, now: dt.datetime) -> list[Due]:
-    """The queued messages due by `now`, oldest first."""
+    """The queued messages due by `now` and held by no sender, oldest first."""
     o = OutboxMessage
     query = (
-        sa.select(col(o.id), col(o.message_id), col(o.address), col(o.message), col(o.attempts))
-        .where(col(o.state) == "queued", col(o.next_attempt_at) <= now)
+        sa.select(col(o.id), col(o.message_id), col(o.address), col(o.attempts))
+        .where(col(o.state) == "queued", col(o.next_attempt_at) <= now, _unclaimed(now))
         .order_by(col(o.id))
     )
     with engine.connect() as connection:
-        return [
-            Due(row.id, row.message_id, row.address, row.message, row.attempts) for row in connection.execute(query)
-        ]
+        return [Due(row.id, row.message_id, row.address, row.attempts) for row in connection.execute(query)]
+
+
+def claim(engine: sa.Engine, outbox_id: int, sender: str, now: dt.datetime, lease: dt.timedelta) -> bytes | None:
+    """Take a queued message for `sender` until `now + lease`, and return its body; None if it is
+    sent, failed, or held by another sender. One statement decides: of two senders, one wins."""
+    with writing(engine) as connection:
+        taken = connection.execute(
+            sa.update(OutboxMessage)
+            .where(col(OutboxMessage.id) == outbox_id, col(OutboxMessage.state) == "queued", _unclaimed(now))
+            .values(claimed_by=sender, claimed_until=now + lease)
+        )
+        if taken.rowcount != 1:
+            return None
+        body = sa.select(col(OutboxMessage.message)).where(col(OutboxMessage.id) == outbox_id)
+        return bytes(connection.execute(body).scalar_one())
 
 
 def mark(
@@ -75,8 +93,9 @@ def mark(
     *,
     retry_at: dt.datetime | None = None,
 ) -> None:
-    """Record a try at delivering a message: sent, failed for good, or to retry at `retry_at`."""
-    values: dict[str, object] = {"attempts": attempts, "last_error": error}
+    """Record a try at delivering a message: sent, failed for good, or to retry at `retry_at`;
+    the sender's claim ends."""
+    values: dict[str, object] = {"attempts": attempts, "last_error": error, "claimed_by": None, "claimed_until": None}
     if outcome == "sent":
         values |= {"state": "sent", "sent_at": at}
     elif outcome == "failed":
@@ -84,7 +103,7 @@ def mark(
     else:
         assert retry_at is not None
         values |= {"next_attempt_at": retry_at}
-    with engine.begin() as connection:
+    with writing(engine) as connection:
         connection.execute(sa.update(OutboxMessage).where(col(OutboxMessage.id) == outbox_id).values(**values))
         connection.execute(sa.insert(OutboxAttempt).values(outbox_id=outbox_id, at=at, outcome=outcome, error=error))
 
@@ -103,7 +122,7 @@ def requeue_failed(engine: sa.Engine, ids: Sequence[int] = (), *, now: dt.dateti
     query = sa.update(OutboxMessage).where(col(OutboxMessage.state) == "failed")
     if ids:
         query = query.where(col(OutboxMessage.id).in_(ids))
-    with engine.begin() as connection:
+    with writing(engine) as connection:
         return connection.execute(query.values(state="queued", next_attempt_at=now)).rowcount
 
 
@@ -112,6 +131,6 @@ def purge_sent(engine: sa.Engine, *, sent_before: dt.datetime) -> int:
     old = sa.select(col(OutboxMessage.id)).where(
         col(OutboxMessage.state) == "sent", col(OutboxMessage.sent_at) <= sent_before
     )
-    with engine.begin() as connection:
+    with writing(engine) as connection:
         connection.execute(sa.delete(OutboxAttempt).where(col(OutboxAttempt.outbox_id).in_(old)))
         return connection.execute(sa.delete(OutboxMessage).where(col(OutboxMessage.id).in_(old))).rowcount

@@ -209,7 +209,9 @@ class AcknowledgementRecord(SQLModel, table=True):
 class OutboxMessage(SQLModel, table=True):
     """A rendered email owed to one recipient, written in the run that decided it.
 
-    A sender drains the outbox; a message is marked sent only after the server accepted it.
+    A sender drains the outbox; a message is marked sent only after the server accepted it. A
+    sender claims a message before delivering it, so that two senders never deliver it both; a
+    claim left by a sender that died expires, and the message is taken again.
     """
 
     __tablename__ = "outbox"
@@ -227,6 +229,8 @@ class OutboxMessage(SQLModel, table=True):
     last_error: str | None = None
     created_at: dt.datetime = Field(sa_type=sa.DateTime(timezone=True))
     sent_at: dt.datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    claimed_by: str | None = Field(default=None, max_length=128)  # the sender delivering it now
+    claimed_until: dt.datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
 
 
 class OutboxAttempt(SQLModel, table=True):

@@ -14,7 +14,7 @@ from sqlmodel import col
 from monitor.evaluation import run_evaluation
 from monitor.ingest.batch import ingest_file
 from monitor.mail.compose import MailContext
-from monitor.mail.sending import drain
+from monitor.mail.sending import CLAIM_LEASE, drain
 from monitor.store.schema import AlertTransition, EvaluationRun, OutboxAttempt, OutboxMessage
 from notifiers.delivery import EmailNotifier, SmtpSettings
 from notifiers.render import Templates
@@ -143,7 +143,9 @@ def test_a_crash_between_send_and_mark_repeats_only_that_message(engine: sa.Engi
     with smtp_server() as (mailbox, port):
         with pytest.raises(KeyboardInterrupt):
             drain(engine, _smtp(port), SENDER, now=lambda: T0, after_send=crash)
-        drain(engine, _smtp(port), SENDER, now=lambda: T0)
+        drain(engine, _smtp(port), SENDER, now=lambda: T0)  # the dead sender's claim still holds it
+        assert [m["Message-ID"] for m in mailbox.messages()].count(crashing) == 1
+        drain(engine, _smtp(port), SENDER, now=lambda: T0 + CLAIM_LEASE)  # the claim has expired
     received = [m["Message-ID"] for m in mailbox.messages()]
     assert received.count(crashing) == 2  # at most one repeat: the message in flight
     assert all(received.count(r.message_id) == 1 for r in rows if r.message_id != crashing)

@@ -1,0 +1,202 @@
+"""Exactly one sender and one recorder at a time, on every store: claims on outbox messages, runs
+recorded one after the other, writers that wait for each other, and a server that hangs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import socket
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlmodel import col
+
+from monitor.evaluation import run_evaluation
+from monitor.ingest.batch import Outcome, ingest_file
+from monitor.mail.compose import MailContext
+from monitor.mail.sending import drain
+from monitor.store.database import writing
+from monitor.store.schema import AlertTransition, EvaluationRun, Notification, OutboxMessage
+from notifiers import EmailNotifier, SmtpSettings, Templates
+from rules import Plan
+from tests.conftest import ROOT
+from tests.notifiers.smtp import smtp_server
+
+EXAMPLES = sorted((ROOT / "examples" / "2022").iterdir())
+SENDER = "plan-monitor@bacgiang.example"
+DAY = dt.date(2022, 7, 31)
+QUEUED_AT = dt.datetime(2022, 8, 1, 0, 0, tzinfo=dt.UTC)  # the runs' clock: messages are due from then
+LATER = QUEUED_AT + dt.timedelta(minutes=1)
+
+
+def _ingest_examples(engine: sa.Engine, plan: Plan) -> None:
+    for path in EXAMPLES:
+        assert ingest_file(engine, plan, path).outcome == Outcome.INGESTED
+
+
+def _evaluate(engine: sa.Engine, plan: Plan) -> None:
+    run_evaluation(engine, plan, DAY, trigger="test", repeat_every=dt.timedelta(days=7),
+                   mail=MailContext(SENDER, Templates()), now=QUEUED_AT)  # fmt: skip
+
+
+def _smtp(port: int, timeout: float = 5) -> EmailNotifier:
+    return EmailNotifier(SmtpSettings(host="127.0.0.1", port=port, security="none", timeout=timeout))
+
+
+def _count(engine: sa.Engine, table: type) -> int:
+    with engine.connect() as connection:
+        return int(connection.execute(sa.select(sa.func.count()).select_from(table)).scalar_one())
+
+
+def test_two_senders_at_once_deliver_each_message_once(engine: sa.Engine, shipped_plan: Plan) -> None:
+    """The daemon drains while an operator runs `outbox send`: the second sender starts while the
+    first holds a message the server has accepted but the store does not yet know is sent."""
+    _ingest_examples(engine, shipped_plan)
+    _evaluate(engine, shipped_plan)
+    queued = _count(engine, OutboxMessage)
+    assert queued > 5
+    with smtp_server() as (mailbox, port):
+        second: list[list[str]] = []
+
+        def other_sender() -> None:
+            second.append(drain(engine, _smtp(port), SENDER, now=lambda: LATER).sent)
+
+        def meanwhile(message_id: str) -> None:
+            if not second:  # the first message is in flight: the other sender runs now, whole
+                other = threading.Thread(target=other_sender)
+                other.start()
+                other.join()
+
+        first = drain(engine, _smtp(port), SENDER, now=lambda: LATER, after_send=meanwhile).sent
+        received = [str(m["Message-ID"]) for m in mailbox.messages()]
+    assert len(second) == 1
+    assert second[0]  # the other sender did send, while the first was busy
+    assert sorted(received) == sorted(set(received))  # none twice
+    assert len(received) == queued == len(first) + len(second[0])
+    with engine.connect() as connection:
+        assert set(connection.execute(sa.select(col(OutboxMessage.state))).scalars()) == {"sent"}
+
+
+def test_two_evaluations_of_one_date_at_once_record_it_once(engine: sa.Engine, shipped_plan: Plan) -> None:
+    """The daemon's evaluation and an operator's, started together: the second waits for the first
+    and finds its alerts, so the transitions and digests are those of one run."""
+    _ingest_examples(engine, shipped_plan)
+    start = threading.Barrier(2)
+    failures: list[BaseException] = []
+
+    def evaluate() -> None:
+        start.wait()
+        try:
+            _evaluate(engine, shipped_plan)
+        except BaseException as exc:  # reported below, with the thread's cause
+            failures.append(exc)
+
+    threads = [threading.Thread(target=evaluate) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    assert _count(engine, EvaluationRun) == 2
+    together = (_count(engine, AlertTransition), _count(engine, Notification), _count(engine, OutboxMessage))
+
+    with writing(engine) as connection:  # the same plan evaluated once, on an emptied store
+        for table in ("outbox_attempt", "outbox", "notification", "alert_transition", "alert", "evaluation"):
+            connection.execute(sa.text(f"DELETE FROM {table}"))
+        connection.execute(sa.text("DELETE FROM evaluation_run"))
+    _evaluate(engine, shipped_plan)
+    once = (_count(engine, AlertTransition), _count(engine, Notification), _count(engine, OutboxMessage))
+    assert once[0] > 0
+    assert once[2] > 0
+    assert together == once
+
+
+def test_a_second_writer_waits_for_the_first(tmp_path: Path, shipped_plan: Plan) -> None:
+    """SQLite: a file ingested while another process holds the store for writing waits its turn,
+    instead of failing with "database is locked" when it first writes after reading."""
+    from monitor.store.database import open_database
+
+    engine = open_database(f"sqlite:///{tmp_path / 'store.db'}")
+    holding, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with writing(engine) as connection:
+            connection.execute(sa.text("UPDATE job_run SET job_id = job_id"))
+            holding.set()
+            release.wait(timeout=120)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    holding.wait(timeout=120)
+    outcome: list[Outcome] = []
+    ingesting = threading.Thread(target=lambda: outcome.append(ingest_file(engine, shipped_plan, EXAMPLES[0]).outcome))
+    ingesting.start()
+    ingesting.join(timeout=0.5)  # it waits for the holder, however long it takes
+    release.set()
+    holder.join()
+    ingesting.join()
+    assert outcome == [Outcome.INGESTED]
+
+
+def test_the_same_file_ingested_twice_at_once_is_stored_once(engine: sa.Engine, shipped_plan: Plan) -> None:
+    start = threading.Barrier(2)
+    outcomes: list[Outcome] = []
+    failures: list[BaseException] = []
+
+    def ingest() -> None:
+        start.wait()
+        try:
+            outcomes.append(ingest_file(engine, shipped_plan, EXAMPLES[0]).outcome)
+        except BaseException as exc:
+            failures.append(exc)
+
+    threads = [threading.Thread(target=ingest) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    assert sorted(outcomes) == sorted([Outcome.INGESTED, Outcome.ALREADY_INGESTED])
+
+
+@pytest.fixture
+def silent_server() -> Iterator[int]:
+    """A server that accepts connections and never says a word: a hung SMTP server."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+    accepted: list[socket.socket] = []
+    done = threading.Event()
+
+    def accept() -> None:
+        listener.settimeout(0.2)
+        while not done.is_set():
+            try:
+                accepted.append(listener.accept()[0])
+            except TimeoutError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield int(listener.getsockname()[1])
+    done.set()
+    thread.join()
+    for connection in accepted:
+        connection.close()
+    listener.close()
+
+
+def test_a_hung_server_costs_one_timeout_a_pass(engine: sa.Engine, shipped_plan: Plan, silent_server: int) -> None:
+    """After one timeout the rest of the pass waits for the next one, untouched (no attempt,
+    no backoff): 41 messages do not wait 41 timeouts in turn."""
+    _ingest_examples(engine, shipped_plan)
+    _evaluate(engine, shipped_plan)
+    queued = _count(engine, OutboxMessage)
+    report = drain(engine, _smtp(silent_server, timeout=0.5), SENDER, now=lambda: LATER)
+    assert report.deferred
+    assert (len(report.sent), len(report.retrying), len(report.failed)) == (0, 1, 0)
+    with engine.connect() as connection:
+        attempts = connection.execute(sa.select(col(OutboxMessage.attempts))).scalars().all()
+    assert sorted(attempts) == [0] * (queued - 1) + [1]
