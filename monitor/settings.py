@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import os
+import urllib.parse
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -11,8 +13,29 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
 
+PREFIX = "PLAN_MONITOR_"
 CONFIG_ENV = "PLAN_MONITOR_CONFIG"
+RESERVED = "PLAN_MONITOR_TEST_"  # the test suite's own variables (PLAN_MONITOR_TEST_PG_URL)
 SECRET = "**********"
+
+
+class SettingsError(ValueError):
+    """The environment names a setting wrongly: the message says which variable, and why."""
+
+
+def check_environment(environ: dict[str, str] | None = None) -> None:
+    """Refuse what pydantic-settings would silently ignore: a misspelt ``PLAN_MONITOR_…`` variable,
+    or a ``PLAN_MONITOR_CONFIG`` naming no file (which would run on defaults)."""
+    environ = dict(os.environ if environ is None else environ)
+    known = {f"{PREFIX}{name.upper()}" for name in Settings.model_fields} | {CONFIG_ENV}
+    for name in sorted(environ):
+        if name.upper().startswith(PREFIX) and name.upper() not in known and not name.upper().startswith(RESERVED):
+            close = difflib.get_close_matches(name.upper(), sorted(known), n=1)
+            hint = f"; did you mean {close[0]}?" if close else f"; expected one of {', '.join(sorted(known))}"
+            raise SettingsError(f"{name} is not a setting{hint}")
+    config = environ.get(CONFIG_ENV)
+    if config is not None and not Path(config).is_file():
+        raise SettingsError(f"{CONFIG_ENV} names {config}, which is not a file; expected a TOML settings file")
 
 
 class Settings(BaseSettings):
@@ -105,14 +128,23 @@ class Settings(BaseSettings):
                 value = str(value)
             values[name] = value
         values["database_url"] = _masked_url(self.effective_database_url())
+        values["inbox"] = str(self.effective_inbox())
+        values["mail_dir"] = str(self.effective_mail_dir())
         return values
 
 
 def _masked_url(url: str) -> str:
-    """A database URL with its password masked."""
+    """A database URL with its password masked, in the credentials or in the query."""
     head, sep, tail = url.partition("://")
-    if not sep or "@" not in tail:
+    if not sep:
         return url
-    credentials, _, host = tail.rpartition("@")
-    user = credentials.split(":", 1)[0]
-    return f"{head}://{user}:{SECRET}@{host}" if ":" in credentials else url
+    location, mark, query = tail.partition("?")
+    if "@" in location:
+        credentials, _, host = location.rpartition("@")
+        user, colon, _ = credentials.partition(":")
+        location = f"{user}:{SECRET}@{host}" if colon else location
+    if mark:
+        pairs = urllib.parse.parse_qsl(query, keep_blank_values=True)
+        shown = [(k, SECRET if k.lower() in ("password", "passwd") else v) for k, v in pairs]
+        query = urllib.parse.urlencode(shown, safe="*")
+    return f"{head}://{location}{mark}{query}"

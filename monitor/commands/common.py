@@ -14,7 +14,7 @@ from jinja2 import TemplateError
 from pydantic import ValidationError
 from rich.console import Console
 
-from monitor.settings import Settings
+from monitor.settings import Settings, SettingsError, check_environment
 from monitor.store.database import DatabaseURLError, SchemaError, open_database
 from rules import Plan, RuleSetError, load_plan
 
@@ -23,7 +23,10 @@ DATE = click.DateTime(formats=["%Y-%m-%d"])  # dates on the command line: 2022-0
 
 def settings() -> Settings:
     try:
+        check_environment()
         return Settings()
+    except SettingsError as exc:
+        fail(f"invalid settings: {exc}", status=2)
     except ValidationError as exc:
         messages = [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()]
         fail("invalid settings: " + "; ".join(messages), status=2)

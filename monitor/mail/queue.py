@@ -8,6 +8,7 @@ import hashlib
 
 import sqlalchemy as sa
 
+from monitor.lifecycle import MessageKind
 from monitor.mail.compose import MailContext, compose
 from monitor.recording import OnOwed, RunResult
 from monitor.store import outbox
@@ -21,14 +22,18 @@ def queue_digests(plan: Plan, known: dict[str, list[Observation]], mail: MailCon
     """The recorder's callback that composes a run's digests and queues them in its transaction."""
 
     def owed(connection: sa.Connection, result: RunResult) -> None:
+        # A reminder is not worth a second digest the same day (the weekly digest and the daily
+        # evaluation fire in the same minute on Mondays): news still goes out.
+        told = outbox.recipients_told_on(connection, result.as_of)
+        queued = [q for q in result.queued if q.message != MessageKind.REPEAT or q.recipient.department not in told]
+        if not queued:
+            return
         evaluations = {SeriesKey(e.target_id, e.breakdown): e for e in result.evaluations}
         explanations = {
             key: Explanation(record.period, record.cause, record.remedy, record.expected_date, record.created_by)
             for key, record in latest_acknowledgements(connection).items()
         }
-        for message in compose(
-            plan, result.run_id, result.as_of, result.queued, evaluations, known, explanations, mail, now
-        ):
+        for message in compose(plan, result.run_id, result.as_of, queued, evaluations, known, explanations, mail, now):
             outbox.enqueue(connection, message, run_id=result.run_id, now=now)
 
     return owed

@@ -12,7 +12,7 @@ from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
 from monitor.store.database import writing
-from monitor.store.schema import OutboxAttempt, OutboxMessage
+from monitor.store.schema import EvaluationRun, OutboxAttempt, OutboxMessage
 
 
 @dataclass(frozen=True)
@@ -54,6 +54,16 @@ def enqueue(connection: sa.Connection, outgoing: Outgoing, *, run_id: int | None
 def _unclaimed(now: dt.datetime) -> sa.ColumnElement[bool]:
     """Not held by a sender: never claimed, released, or claimed by one whose claim has expired."""
     return sa.or_(col(OutboxMessage.claimed_until).is_(None), col(OutboxMessage.claimed_until) <= now)
+
+
+def recipients_told_on(connection: sa.Connection, as_of: dt.date) -> set[str]:
+    """The recipients already owed a digest by a run as of `as_of`."""
+    query = (
+        sa.select(col(OutboxMessage.recipient))
+        .join(EvaluationRun, col(EvaluationRun.id) == col(OutboxMessage.run_id))
+        .where(col(EvaluationRun.as_of) == as_of)
+    )
+    return set(connection.execute(query).scalars())
 
 
 def due(engine: sa.Engine, now: dt.datetime) -> list[Due]:

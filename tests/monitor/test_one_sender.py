@@ -200,3 +200,17 @@ def test_a_hung_server_costs_one_timeout_a_pass(engine: sa.Engine, shipped_plan:
     with engine.connect() as connection:
         attempts = connection.execute(sa.select(col(OutboxMessage.attempts))).scalars().all()
     assert sorted(attempts) == [0] * (queued - 1) + [1]
+
+
+def test_one_digest_a_day_when_the_weekly_and_the_daily_fire_together(engine: sa.Engine, shipped_plan: Plan) -> None:
+    """Mondays at 07:00: the daily evaluation, then the weekly digest of everything still firing."""
+    _ingest_examples(engine, shipped_plan)
+    _evaluate(engine, shipped_plan)
+    daily = _count(engine, OutboxMessage)
+    assert daily > 5
+    run_evaluation(engine, shipped_plan, DAY, trigger="weekly", repeat_every=dt.timedelta(0),
+                   mail=MailContext(SENDER, Templates()), now=QUEUED_AT)  # fmt: skip
+    with engine.connect() as connection:
+        recipients = list(connection.execute(sa.select(col(OutboxMessage.recipient))).scalars())
+    assert len(recipients) == daily
+    assert sorted(recipients) == sorted(set(recipients))

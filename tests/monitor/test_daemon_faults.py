@@ -1,0 +1,168 @@
+"""The real daemon, as subprocesses, when operators and servers misbehave: a second daemon on the
+same SQLite store, a PostgreSQL server restarted under two daemons, an SMTP server that hangs."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import socket
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlmodel import col
+
+from monitor.store.database import create_engine, upgrade
+from monitor.store.schema import OutboxMessage
+from tests.conftest import TARGETS
+from tests.monitor.test_daemon import DISBURSEMENT, EXAMPLES, RUNNING, Daemon, _drop, _wait_until, environment
+from tests.notifiers.smtp import Mailbox, smtp_server
+from tests.pg_server import PostgresServer
+
+
+@pytest.fixture(autouse=True)
+def _no_daemon_outlives_its_test() -> Iterator[None]:
+    yield
+    while RUNNING:
+        process = RUNNING.pop()
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=60)
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    shutil.copytree(TARGETS, tmp_path / "targets")
+    (tmp_path / "var" / "inbox").mkdir(parents=True)
+    return tmp_path
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[Mailbox, int]]:
+    with smtp_server() as server:
+        yield server
+
+
+def _outbox_states(url: str) -> list[str]:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            return list(connection.execute(sa.select(col(OutboxMessage.state))).scalars())
+    finally:
+        engine.dispose()
+
+
+def _all_sent(url: str) -> bool:
+    states = _outbox_states(url)
+    return bool(states) and set(states) == {"sent"}
+
+
+def _received_once(mailbox: Mailbox) -> list[str]:
+    ids = [str(m["Message-ID"]) for m in mailbox.messages()]
+    assert sorted(ids) == sorted(set(ids)), "a message was delivered twice"
+    return ids
+
+
+def test_a_second_daemon_on_one_sqlite_store_stands_by_and_names_the_first(
+    home: Path, smtp: tuple[Mailbox, int]
+) -> None:
+    mailbox, port = smtp
+    env = environment(home, port)
+    first = Daemon(env, home / "a.log")
+    first.wait_for("event=daemon.active")
+    second = Daemon(env, home / "b.log")
+    standby = second.wait_for(r"event=daemon.standby [^\n]*")
+    assert f"pid {first.process.pid}" in standby
+    assert socket.gethostname() in standby
+    for path in sorted(EXAMPLES.iterdir()):
+        _drop(home, path)
+    url = f"sqlite:///{home / 'var' / 'plan-monitor.db'}"
+    _wait_until(lambda: not list((home / "var" / "inbox").glob("*.*")) and _all_sent(url), timeout=120)
+    assert len(_received_once(mailbox)) == len(_outbox_states(url))
+    assert "event=file.ingested" not in second.text()  # the standby did nothing
+    assert first.stop() == 0
+    second.wait_for("event=daemon.takeover", timeout=60)  # and it leads once the first has gone
+    assert second.stop() == 0
+
+
+@pytest.fixture
+def own_server() -> Iterator[PostgresServer]:
+    server = PostgresServer()
+    try:
+        upgrade(create_engine(server.url))
+        yield server
+    finally:
+        server.remove()
+
+
+def test_two_daemons_live_through_a_postgresql_restart(
+    home: Path, smtp: tuple[Mailbox, int], own_server: PostgresServer
+) -> None:
+    mailbox, port = smtp
+    env = environment(home, port, database_url=own_server.url)
+    first = Daemon(env, home / "a.log")
+    first.wait_for("event=daemon.active")
+    second = Daemon(env, home / "b.log")
+    second.wait_for("event=daemon.standby")
+    _drop(home, DISBURSEMENT)
+    _wait_until(lambda: _all_sent(own_server.url), timeout=120)
+    before = len(_received_once(mailbox))
+    own_server.restart()
+    grain = home / "grain.csv"  # the missing grain report at last: its overdue alert resolves, an email goes
+    grain.write_text("target,period,value\ngrain-output,2022-12,700\n", encoding="utf-8")
+    _drop(home, grain)
+    _wait_until(lambda: not list((home / "var" / "inbox").glob("*.*")), timeout=120)
+    _wait_until(lambda: len(mailbox.received) > before and _all_sent(own_server.url), timeout=120)
+    assert first.process.poll() is None  # both still running
+    assert second.process.poll() is None
+    assert len(_received_once(mailbox)) == len(_outbox_states(own_server.url))
+    logs = first.text() + second.text()
+    assert "Traceback" not in logs
+    assert len(re.findall(r"event=daemon\.(?:active|takeover)", logs)) >= 2  # leadership taken again
+    assert first.stop() == 0
+    assert second.stop() == 0
+
+
+@pytest.fixture
+def hung_smtp() -> Iterator[int]:
+    """An SMTP server that accepts connections and never answers."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(64)
+    listener.settimeout(0.2)
+    accepted: list[socket.socket] = []
+    done = threading.Event()
+
+    def accept() -> None:
+        while not done.is_set():
+            try:
+                accepted.append(listener.accept()[0])
+            except TimeoutError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield int(listener.getsockname()[1])
+    done.set()
+    thread.join()
+    for connection in accepted:
+        connection.close()
+    listener.close()
+
+
+def test_the_inbox_goes_on_while_the_outbox_waits_on_a_hung_server(home: Path, hung_smtp: int) -> None:
+    """The outbox waits out its SMTP timeout; the inbox is polled every second meanwhile."""
+    env = environment(home, hung_smtp, smtp_timeout="60")
+    daemon = Daemon(env, home / "daemon.log")
+    daemon.wait_for("event=daemon.active")
+    _drop(home, DISBURSEMENT)
+    daemon.wait_for("event=evaluation.run")  # messages are queued: the outbox job now hangs on the server
+    grain = home / "grain.csv"
+    grain.write_text("target,period,value\ngrain-output,2022-12,700\n", encoding="utf-8")
+    _drop(home, grain)
+    daemon.wait_for(r"event=file.ingested file=\S*grain\.csv", timeout=60)
+    log = daemon.text()
+    assert "event=email.retry" not in log  # the second file was taken while the first delivery still waited
+    assert daemon.stop(timeout=120) == 0
