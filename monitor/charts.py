@@ -28,7 +28,11 @@ def chart_data(target: Target, breakdown: str, known: list[Observation], as_of: 
             actual[verdict.actual_period.end] = verdict.actual
     required: list[tuple[dt.date, Decimal]] = []
     start = month_end(dt.date(year - 1, 12, 1))  # the trajectory's start: 31 December before the year
-    for day in month_ends(start, target.effective_deadline(year)):
+    deadline = target.effective_deadline(year)
+    days = month_ends(start, deadline)
+    if days[-1] != deadline:
+        days.append(deadline)  # a deadline within a month ends the line, at the target
+    for day in days:
         value = required_value(target, year, day, breakdown)
         if value is not None:
             required.append((day, value))

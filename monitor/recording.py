@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import sqlalchemy as sa
 
@@ -21,7 +22,6 @@ from monitor.lifecycle import (
     MessageKind,
     Muting,
     Rules,
-    Transition,
     advance,
 )
 from monitor.store import alerts as store
@@ -64,13 +64,28 @@ class Queued:
         return SeriesKey(self.key.target_id, self.key.breakdown)
 
 
+class AlertChange(NamedTuple):
+    """A transition a run recorded: which alert, and how its state changed."""
+
+    target_id: str
+    breakdown: str
+    kind: AlertKind
+    before: AlertState
+    after: AlertState
+    reason: str
+
+    @property
+    def key(self) -> AlertKey:
+        return AlertKey(self.target_id, self.breakdown, self.kind)
+
+
 @dataclass(frozen=True)
 class RunResult:
     run_id: int
     as_of: dt.date
     evaluations: list[Evaluation] = field(default_factory=list)
     alert_states: dict[AlertKey, AlertState] = field(default_factory=dict)
-    transitions: list[tuple[AlertKey, Transition]] = field(default_factory=list)
+    transitions: list[AlertChange] = field(default_factory=list)
     queued: list[Queued] = field(default_factory=list)
 
 
@@ -155,7 +170,7 @@ class _Recorder:
                     self.connection, alert_id, self.result.run_id, self.result.as_of, step.transition,
                     escalated=step.memory.escalated, status=evaluation.status.value, now=self.now,
                 )  # fmt: skip
-                self.result.transitions.append((key, step.transition))
+                self.result.transitions.append(AlertChange(*key, *step.transition))
             if step.message:
                 owners, contact = recipients(self.plan, target, evaluation.breakdown)
                 told = who_is_told(step.message, step.memory.escalated or step.escalated_now, owners, contact)

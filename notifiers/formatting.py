@@ -28,7 +28,8 @@ def rounded(value: Decimal | None, places: int = 2, *, missing: str = "") -> str
     """`value` rounded to `places` decimals, trailing zeros dropped, in Vietnamese format."""
     if value is None:
         return missing
-    return number(value.quantize(Decimal(1).scaleb(-places)).normalize())
+    shown = value.quantize(Decimal(1).scaleb(-places)).normalize()
+    return number(shown if shown else abs(shown))  # a hair below zero is "0", not "-0"
 
 
 def day(value: dt.date) -> str:

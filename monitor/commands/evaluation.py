@@ -133,10 +133,10 @@ def backtest(start: dt.datetime, end: dt.datetime, step: str) -> None:
             counts[e.status.value] = counts.get(e.status.value, 0) + 1
         shown = ", ".join(f"{n} {s}" for s, n in sorted(counts.items(), key=lambda kv: -Status(kv[0]).severity))
         click.echo(f"{result.as_of}: {shown}")
-        for key, change in result.transitions:
-            part = f" [{key.breakdown}]" if key.breakdown else ""
+        for change in result.transitions:
+            part = f" [{change.breakdown}]" if change.breakdown else ""
             moved = f"{change.before.value} -> {change.after.value}"
-            click.echo(f"  {key.target_id}{part} {key.kind.value}: {moved}: {change.reason}")
+            click.echo(f"  {change.target_id}{part} {change.kind.value}: {moved}: {change.reason}")
         for q in result.queued:
             part = f" [{q.breakdown}]" if q.breakdown else ""
             who = f"{q.recipient.department} ({q.recipient.role})"

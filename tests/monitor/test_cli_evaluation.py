@@ -6,10 +6,13 @@ import json
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from click.testing import CliRunner
 
 from monitor.cli import cli
 from monitor.settings import Settings
+from monitor.store.database import create_engine
+from monitor.store.schema import Alert, AlertTransition, EvaluationRun, Notification, OutboxMessage
 from tests.conftest import ROOT, TARGETS
 
 EXAMPLES = sorted((ROOT / "examples" / "2022").iterdir())
@@ -74,6 +77,11 @@ def test_backtest_shows_the_alerts_that_would_have_gone_out_and_records_nothing(
     assert result.output.splitlines()[0].startswith("2022-01-31:")
     assert "public-investment-disbursement performance: inactive -> firing" in result.output
     assert "would send firing (performance) about public-investment-disbursement to so-khdt (owner)" in result.output
+    engine = create_engine(Settings().effective_database_url())
+    with engine.connect() as connection:
+        for table in (EvaluationRun, Alert, AlertTransition, Notification, OutboxMessage):
+            assert connection.execute(sa.select(sa.func.count()).select_from(table)).scalar_one() == 0, table.__name__
+    engine.dispose()
     evaluated = loaded.invoke(cli, ["evaluate", "--as-of", "2022-07-31", "--format", "json"])
     records = {(r["id"], r["breakdown"]): r for r in json.loads(evaluated.output)}
     assert records[("public-investment-disbursement", None)]["alert_state"] == "firing"  # fired now, by the real run

@@ -58,10 +58,13 @@ def test_a_critical_shortfall_fires_and_tells_owner_notified_and_escalation(
 
 def test_the_same_date_twice_changes_nothing(engine: sa.Engine, shipped_plan: Plan, tmp_path: Path) -> None:
     _send(engine, shipped_plan, tmp_path, "june.csv", f"{DISBURSEMENT},2022-06,1500,,\n")
-    _run(engine, shipped_plan, "2022-07-10")
+    first = _run(engine, shipped_plan, "2022-07-10")
+    assert first.alert_states[AlertKey(DISBURSEMENT, "", AlertKind.PERFORMANCE)] == AlertState.FIRING
     with engine.connect() as connection:
         before = connection.execute(sa.select(Alert).order_by(col(Alert.id))).all()
     counts = (_count(engine, AlertTransition), _count(engine, Notification))
+    assert counts == (len(first.transitions), len(first.queued))
+    assert all(counts)  # the first run changed something for the second to leave alone
     again = _run(engine, shipped_plan, "2022-07-10")
     assert (again.transitions, again.queued) == ([], [])
     assert (_count(engine, AlertTransition), _count(engine, Notification)) == counts

@@ -47,6 +47,7 @@ def test_pending_then_firing_after_for_periods_counted_by_data_period() -> None:
 
 def test_evaluating_the_same_date_twice_changes_nothing() -> None:
     fired = run(AlertMemory(), verdict(Status.BEHIND), "2022-07-10", rules=Rules(1, 3, dt.timedelta(days=7)))
+    assert (fired.memory.state, fired.memory.periods_held, fired.message) == (AlertState.FIRING, 1, MessageKind.FIRING)
     twice = run(fired.memory, verdict(Status.BEHIND), "2022-07-10", rules=Rules(1, 3, dt.timedelta(days=7)))
     assert twice.memory == fired.memory
     assert (twice.transition, twice.message) == (None, None)

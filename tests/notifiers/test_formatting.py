@@ -1,0 +1,78 @@
+"""Numbers and dates as Vietnamese officials write them: dots between thousands, a comma before decimals."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from notifiers.formatting import day, number, rounded
+
+
+@pytest.mark.parametrize(
+    ("value", "written"),
+    [
+        (Decimal("7088.973"), "7.088,973"),
+        (Decimal("1234567890.5"), "1.234.567.890,5"),
+        (Decimal("123456789012345678.5"), "123.456.789.012.345.678,5"),  # large: every digit, no exponent
+        (Decimal("1E+6"), "1.000.000"),
+        (Decimal("3.14159265358979"), "3,14159265358979"),  # every decimal given
+        (Decimal("1E-7"), "0,0000001"),
+        (Decimal("-1234567.891"), "-1.234.567,891"),
+        (999, "999"),
+        (25000, "25.000"),
+        (-25000, "-25.000"),
+        (0.1, "0,1"),  # a float as Python writes it, not its binary expansion
+        (7088.973, "7.088,973"),
+    ],
+)
+def test_number(value: Decimal | int | float, written: str) -> None:
+    assert number(value) == written
+
+
+@pytest.mark.parametrize(
+    ("value", "places", "written"),
+    [
+        (Decimal("7088.9736"), 2, "7.088,97"),
+        (Decimal("24.849"), 1, "24,8"),
+        (Decimal("24.851"), 1, "24,9"),
+        (Decimal("7088.973"), 0, "7.089"),
+        (Decimal("99.96"), 1, "100"),
+        (Decimal("5.10"), 2, "5,1"),  # trailing zeros dropped
+        (Decimal("7000.00"), 2, "7.000"),  # ... but not the zeros of the whole number
+        (Decimal("100"), 2, "100"),
+        (Decimal("0.004"), 2, "0"),
+        (Decimal("-12.3456"), 2, "-12,35"),
+        (Decimal("-1234.5678"), 1, "-1.234,6"),
+        (Decimal("1234567890123.456"), 2, "1.234.567.890.123,46"),
+    ],
+)
+def test_rounded(value: Decimal, places: int, written: str) -> None:
+    assert rounded(value, places) == written
+
+
+def test_rounded_rounds_to_two_places_by_default() -> None:
+    assert rounded(Decimal("0.125001")) == "0,13"
+
+
+def test_a_missing_value_is_the_missing_text_and_zero_is_not_missing() -> None:
+    assert rounded(None) == ""
+    assert rounded(None, 1, missing="chưa có số liệu") == "chưa có số liệu"
+    assert rounded(Decimal(0), missing="—") == "0"
+
+
+def test_a_negative_value_rounded_to_zero_is_written_zero() -> None:
+    assert rounded(Decimal("-0.004"), 2) == "0"  # e.g. a gap a hair ahead of the requirement
+
+
+@pytest.mark.parametrize(
+    ("value", "written"),
+    [
+        (dt.date(2022, 7, 31), "31/07/2022"),
+        (dt.date(2023, 1, 5), "05/01/2023"),  # day and month on two digits
+        (dt.date(2022, 12, 1), "01/12/2022"),
+    ],
+)
+def test_day(value: dt.date, written: str) -> None:
+    assert day(value) == written
