@@ -36,11 +36,11 @@ def render_chart(data: ChartData, title: str) -> bytes:
     if data.actual:
         days, values = zip(*data.actual, strict=True)
         axes.plot(days, [float(v) for v in values], marker="o", color="#c0392b", label="Thực hiện")
-    axes.set_title(title, fontsize=9)
+    axes.set_title(title, fontsize=9, parse_math=False)  # a name is plain text, never a formula
     axes.xaxis.set_major_formatter(DateFormatter("%m/%Y"))  # type: ignore[no-untyped-call]
     axes.tick_params(labelsize=7)
     axes.tick_params(axis="x", labelrotation=30)
-    axes.set_ylabel(data.unit, fontsize=7)
+    axes.set_ylabel(data.unit, fontsize=7, parse_math=False)
     axes.grid(alpha=0.3)
     axes.legend(fontsize=7, loc="upper left")
     buffer = io.BytesIO()

@@ -159,6 +159,7 @@ def _message(error: ErrorDetails) -> str:
     if kind == "missing":
         return "required field is missing"
     text = error["msg"].replace("Input should be", "expected").replace("input should be", "expected")
+    text = text.removeprefix("Value error, ")  # a validator's own words need no prefix
     found = error.get("input")
     if found is not None and not isinstance(found, dict | list):
         text += f"; found {found!r}"

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from rules.base import RuleModel
 from rules.target import Id, Target
@@ -44,6 +45,13 @@ class Department(RuleModel):
     email: str = Field(pattern=r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+$")
     role: Role = Role.DEPARTMENT
     escalation: Id | None = Field(None, description="leader told when this department's targets stay behind")
+
+    @field_validator("name", "email")
+    @classmethod
+    def _printable(cls, text: str) -> str:
+        if any(unicodedata.category(c) == "Cc" for c in text):
+            raise ValueError("expected printable text, without control characters")
+        return text
 
 
 class RuleFile(RuleModel):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated
@@ -174,6 +175,8 @@ class Target(RuleModel):
     def _single_line(cls, name: str) -> str:
         if re.search(r"[\r\n]", name):
             raise ValueError("a name must be a single line")
+        if any(unicodedata.category(c) == "Cc" for c in name):
+            raise ValueError("a name must be printable text, without control characters")
         return name
 
     def effective_trajectory(self) -> Trajectory:

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 from collections import defaultdict
 from dataclasses import dataclass
 
 import notifiers
 from monitor.charts import chart_data
 from monitor.lifecycle import AlertKind, MessageKind
+from monitor.logs import event
 from monitor.recording import Queued
 from monitor.store.outbox import Outgoing
 from notifiers import STATUS_NAMES, Digest, Explanation, Item, Templates, formatting, render_digest, subject
@@ -110,8 +112,12 @@ def compose(
                 cid = f"chart.{run_id}.{_slug(q.target_id, q.breakdown)}@{mail.domain}"
                 data = chart_data(target, q.breakdown, known.get(q.target_id, []), as_of, plan.info.year)
                 if data.actual:
-                    charts[cid] = notifiers.render_chart(data, target.name[:60])
-                    chart_of[series] = cid
+                    try:
+                        charts[cid] = notifiers.render_chart(data, target.name[:60])
+                        chart_of[series] = cid
+                    except Exception as exc:  # a chart is an aid: the digest goes without it
+                        event("chart.failed", logging.WARNING, target=target.id, breakdown=series.breakdown,
+                              error=f"{type(exc).__name__}: {exc}"[:200])  # fmt: skip
         by_recipient[q.recipient.department].append(
             Item(
                 target_id=target.id, number=target.label, name=target.name,
