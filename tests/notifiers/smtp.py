@@ -38,9 +38,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def smtp_server(*, password: str | None = None) -> Iterator[tuple[Mailbox, int]]:
+def smtp_server(*, password: str | None = None, mailbox: Mailbox | None = None) -> Iterator[tuple[Mailbox, int]]:
     """Run a server on 127.0.0.1; with `password`, it requires AUTH (user 'plan-monitor')."""
-    mailbox = Mailbox()
+    mailbox = mailbox or Mailbox()
     options: dict[str, Any] = {}
     if password is not None:
 
