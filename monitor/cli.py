@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import click
+import sqlalchemy as sa
 
+from monitor.commands.common import database_problem, fail, settings
 from monitor.commands.db import db_group
 from monitor.commands.demo import demo
 from monitor.commands.evaluation import backtest, evaluate, status
@@ -45,4 +47,7 @@ cli.add_command(db_group, name="db")
 
 
 def main() -> None:
-    cli(prog_name="plan-monitor")
+    try:
+        cli(prog_name="plan-monitor")
+    except sa.exc.DBAPIError as exc:  # the store failed under a command: a message, not a traceback
+        fail(database_problem(settings().effective_database_url(), exc))

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from rich.console import Console
 
 from monitor.settings import Settings, SettingsError, check_environment
-from monitor.store.database import DatabaseURLError, SchemaError, open_database
+from monitor.store.database import DatabaseURLError, SchemaError, is_locked, open_database
 from rules import Plan, RuleSetError, load_plan
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])  # dates on the command line: 2022-07-31
@@ -70,7 +70,7 @@ def database() -> sa.Engine:
         return open_database(url)
     except SchemaError as exc:
         fail(str(exc), status=2)
-    except (sa.exc.OperationalError, sa.exc.ArgumentError, DatabaseURLError) as exc:
+    except (sa.exc.DBAPIError, sa.exc.ArgumentError, DatabaseURLError) as exc:
         fail(database_problem(url, exc), status=2)
 
 
@@ -80,8 +80,19 @@ def database_problem(url: str, exc: Exception) -> str:
         return str(exc)
     if isinstance(exc, sa.exc.ArgumentError):
         return f"invalid database URL: {exc}"
-    cause = getattr(exc, "orig", None) or exc
-    return f"cannot open the database {sa.make_url(url).render_as_string()}: {cause}"
+    shown = _shown_url(url)
+    if is_locked(exc):
+        return f"the database {shown} is busy: another process has held it for writing for too long; try again"
+    cause = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+    if isinstance(exc, sa.exc.DatabaseError) and not isinstance(exc, sa.exc.OperationalError):
+        return (
+            f"the database {shown} cannot be read ({cause}); restore it from a backup, or move it aside to start anew"
+        )
+    return f"cannot open the database {shown}: {cause}"
+
+
+def _shown_url(url: str) -> str:
+    return str(Settings(database_url=url).shown()["database_url"])
 
 
 def console() -> Console:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from monitor.cli import cli
-from tests.conftest import TARGETS
+from tests.conftest import ROOT, TARGETS
 
 
 @pytest.fixture
@@ -49,3 +52,21 @@ def test_config_shows_the_real_folders_and_hides_every_password(
     assert "s3cret" not in result.output
     assert "password=**********" in result.output
     assert "sslmode=require" in result.output
+
+
+def test_a_damaged_sqlite_file_is_a_message_for_every_command(tmp_path: Path) -> None:
+    store = tmp_path / "var" / "plan-monitor.db"
+    store.parent.mkdir(parents=True)
+    store.write_bytes(b"this is no SQLite database, but the disk says it is\n" * 200)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PLAN_MONITOR_")}
+    env |= {
+        "PYTHONPATH": str(ROOT),
+        "PLAN_MONITOR_DATA_DIR": str(tmp_path / "var"),
+        "PLAN_MONITOR_TARGETS": str(TARGETS),
+    }
+    for command in (["status"], ["data"], ["outbox", "list"], ["run", "--once"]):
+        done = subprocess.run([sys.executable, "-m", "monitor", *command], env=env, capture_output=True, text=True,
+                              timeout=120, check=False)  # fmt: skip
+        assert done.returncode == 2, (command, done.stderr)
+        assert "cannot be read (file is not a database)" in done.stderr, command
+        assert "Traceback" not in done.stderr
