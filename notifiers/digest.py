@@ -88,6 +88,11 @@ class Item:
         return self.rank + (10 if self.message != "resolved" else 0)
 
     @property
+    def order(self) -> tuple[int, str, str]:
+        """Worst first, then in the plan's numbering."""
+        return -self.severity, self.number, self.part
+
+    @property
     def status_name(self) -> str:
         return STATUS_NAMES.get(self.status, self.status)
 
@@ -120,4 +125,4 @@ class Digest:
 
     @property
     def ordered(self) -> list[Item]:
-        return sorted(self.items, key=lambda i: (-i.severity, i.number, i.part))
+        return sorted(self.items, key=lambda i: i.order)

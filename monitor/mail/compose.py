@@ -11,7 +11,7 @@ import datetime as dt
 import hashlib
 import logging
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import notifiers
 from monitor.charts import chart_data
@@ -22,13 +22,13 @@ from monitor.store.outbox import Outgoing
 from notifiers import STATUS_NAMES, Digest, Explanation, Item, Templates, formatting, render_digest, subject
 from rules import Evaluation, Kind, Measure, Observation, Plan, SeriesKey, Status, Target, due_date, shortfall_measure
 
-
 @dataclass(frozen=True)
 class MailContext:
     """What composing needs besides the run: the sender's address and the templates."""
 
     sender: str
     templates: Templates
+    max_charts: int = 6  # charts in one digest: those of its worst items; the others are told in words
 
     @property
     def domain(self) -> str:
@@ -98,43 +98,59 @@ def compose(
     mail: MailContext,
     now: dt.datetime,
 ) -> list[Outgoing]:
-    """One rendered message per recipient of the run's queued notifications."""
-    by_recipient: dict[str, list[Item]] = defaultdict(list)
+    """One rendered message per recipient of the run's queued notifications.
+
+    A digest carries the charts of its worst items only (`mail.max_charts`); each chart is drawn once,
+    whoever receives it."""
     charts: dict[str, bytes] = {}
-    chart_of: dict[SeriesKey, str | None] = {}
+    drawn: dict[SeriesKey, str | None] = {}
+
+    def chart_of(target: Target, series: SeriesKey) -> str | None:
+        if series not in drawn:
+            drawn[series] = None
+            data = chart_data(target, series.breakdown, known.get(target.id, []), as_of, plan.info.year)
+            if data.actual:
+                cid = f"chart.{run_id}.{_slug(target.id, series.breakdown)}@{mail.domain}"
+                try:
+                    charts[cid] = notifiers.render_chart(data, target.name[:60])
+                    drawn[series] = cid
+                except Exception as exc:  # a chart is an aid: the digest goes without it
+                    event("chart.failed", logging.WARNING, target=target.id, breakdown=series.breakdown,
+                          error=f"{type(exc).__name__}: {exc}"[:200])  # fmt: skip
+        return drawn[series]
+
+    entries: dict[str, list[tuple[Item, SeriesKey, bool]]] = defaultdict(list)
     for q in queued:
         target = plan.targets[q.target_id]
         series = q.series
         evaluation = evaluations[series]
-        if series not in chart_of:
-            chart_of[series] = None
-            if q.kind == AlertKind.PERFORMANCE and target.kind != Kind.SHARE:
-                cid = f"chart.{run_id}.{_slug(q.target_id, q.breakdown)}@{mail.domain}"
-                data = chart_data(target, q.breakdown, known.get(q.target_id, []), as_of, plan.info.year)
-                if data.actual:
-                    try:
-                        charts[cid] = notifiers.render_chart(data, target.name[:60])
-                        chart_of[series] = cid
-                    except Exception as exc:  # a chart is an aid: the digest goes without it
-                        event("chart.failed", logging.WARNING, target=target.id, breakdown=series.breakdown,
-                              error=f"{type(exc).__name__}: {exc}"[:200])  # fmt: skip
-        by_recipient[q.recipient.department].append(
-            Item(
-                target_id=target.id, number=target.label, name=target.name,
-                part=part_name(target, q.breakdown) if q.breakdown else "", unit=target.unit,
-                status=evaluation.status.value, message=q.message.value, alert=q.kind.value, role=q.recipient.role,
-                reason=explain(target, evaluation, q.kind), rank=evaluation.status.severity, actual=evaluation.actual,
-                period=evaluation.actual_period.label if evaluation.actual_period else None,
-                period_end=evaluation.actual_period.end if evaluation.actual_period else None,
-                estimate=evaluation.actual_estimate, source=evaluation.actual_source or None,
-                required=evaluation.required, gap=evaluation.gap, gap_points=evaluation.gap_points,
-                projected=evaluation.projected, projected_pct=evaluation.projected_pct,
-                pace_per_month=evaluation.pace_per_month,
-                overdue_period=evaluation.overdue_period.label if evaluation.overdue_period else None,
-                changed=changed(q.message, q.previous_status, evaluation.status.value),
-                acknowledgement=explanations.get(series), chart_id=chart_of[series],
-            )
+        item = Item(
+            target_id=target.id, number=target.label, name=target.name,
+            part=part_name(target, q.breakdown) if q.breakdown else "", unit=target.unit,
+            status=evaluation.status.value, message=q.message.value, alert=q.kind.value, role=q.recipient.role,
+            reason=explain(target, evaluation, q.kind), rank=evaluation.status.severity, actual=evaluation.actual,
+            period=evaluation.actual_period.label if evaluation.actual_period else None,
+            period_end=evaluation.actual_period.end if evaluation.actual_period else None,
+            estimate=evaluation.actual_estimate, source=evaluation.actual_source or None,
+            required=evaluation.required, gap=evaluation.gap, gap_points=evaluation.gap_points,
+            projected=evaluation.projected, projected_pct=evaluation.projected_pct,
+            pace_per_month=evaluation.pace_per_month,
+            overdue_period=evaluation.overdue_period.label if evaluation.overdue_period else None,
+            changed=changed(q.message, q.previous_status, evaluation.status.value),
+            acknowledgement=explanations.get(series),
         )  # fmt: skip
+        chartable = q.kind == AlertKind.PERFORMANCE and target.kind != Kind.SHARE
+        entries[q.recipient.department].append((item, series, chartable))
+    by_recipient: dict[str, list[Item]] = {}
+    for recipient, listed in entries.items():
+        items, shown = [], 0
+        for item, series, chartable in sorted(listed, key=lambda entry: entry[0].order):
+            if chartable and shown < mail.max_charts:
+                cid = chart_of(plan.targets[series.target_id], series)
+                if cid is not None:
+                    item, shown = replace(item, chart_id=cid), shown + 1
+            items.append(item)
+        by_recipient[recipient] = items
     composed = []
     for recipient, items in sorted(by_recipient.items()):
         department = plan.departments[recipient]

@@ -7,6 +7,7 @@ import datetime as dt
 import socket
 import threading
 from collections.abc import Iterator
+from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
@@ -214,3 +215,19 @@ def test_one_digest_a_day_when_the_weekly_and_the_daily_fire_together(engine: sa
         recipients = list(connection.execute(sa.select(col(OutboxMessage.recipient))).scalars())
     assert len(recipients) == daily
     assert sorted(recipients) == sorted(set(recipients))
+
+
+def test_a_digest_carries_the_charts_of_its_worst_items_only(engine: sa.Engine, shipped_plan: Plan) -> None:
+    _ingest_examples(engine, shipped_plan)
+    run_evaluation(engine, shipped_plan, DAY, trigger="test", repeat_every=dt.timedelta(days=7),
+                   mail=MailContext(SENDER, Templates(), max_charts=1), now=QUEUED_AT)  # fmt: skip
+    with engine.connect() as connection:
+        body = connection.execute(
+            sa.select(col(OutboxMessage.message)).where(col(OutboxMessage.recipient) == "so-khdt")
+        ).scalar_one()
+    message = message_from_bytes(body, policy=policy.default)
+    images = [part["Content-ID"] for part in message.walk() if part.get_content_type() == "image/png"]
+    text = message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert text.count("V.4 Giải ngân") == 3  # three items behind: the total and two capital sources
+    assert len(images) == 1
+    assert "public-investment-disbursement" in images[0]  # the worst of them: the total, critical
