@@ -1,53 +1,69 @@
-"""The `plan-monitor` command line."""
+"""The `plan-monitor` command line.
+
+Each subcommand's module is imported only when that subcommand runs, so `plan-monitor --version`
+or `validate` do not pay for the database, the scheduler or the mail.
+"""
 
 from __future__ import annotations
 
+import importlib
+
 import click
-import sqlalchemy as sa
 
-from monitor.commands.common import database_problem, fail, settings
-from monitor.commands.db import db_group
-from monitor.commands.demo import demo
-from monitor.commands.evaluation import backtest, evaluate, status
-from monitor.commands.figures import data, ingest
-from monitor.commands.muting import ack_group, silence_group
-from monitor.commands.outbox import notify, outbox_group
-from monitor.commands.plan import schema, schema_text, targets, test_rules, validate
-from monitor.commands.run import config, run
+# name -> "module:attribute", in the order `--help` lists them
+COMMANDS = {
+    "validate": "monitor.commands.plan:validate",
+    "targets": "monitor.commands.plan:targets",
+    "schema": "monitor.commands.plan:schema",
+    "test": "monitor.commands.plan:test_rules",
+    "ingest": "monitor.commands.figures:ingest",
+    "data": "monitor.commands.figures:data",
+    "evaluate": "monitor.commands.evaluation:evaluate",
+    "status": "monitor.commands.evaluation:status",
+    "backtest": "monitor.commands.evaluation:backtest",
+    "silence": "monitor.commands.muting:silence_group",
+    "ack": "monitor.commands.muting:ack_group",
+    "outbox": "monitor.commands.outbox:outbox_group",
+    "notify": "monitor.commands.outbox:notify",
+    "run": "monitor.commands.run:run",
+    "config": "monitor.commands.run:config",
+    "demo": "monitor.commands.demo:demo",
+    "db": "monitor.commands.db:db_group",
+}
 
-__all__ = ["cli", "main", "schema_text"]
+
+class LazyGroup(click.Group):
+    """A group whose subcommands are imported when they are asked for."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module, _, attribute = target.partition(":")
+        command = getattr(importlib.import_module(module), attribute)
+        assert isinstance(command, click.Command)
+        return command
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="plan-monitor")
 def cli() -> None:
     """Watch a province's yearly plan targets and tell departments when they fall behind."""
 
 
-for command in (
-    validate,
-    targets,
-    schema,
-    test_rules,
-    ingest,
-    data,
-    evaluate,
-    status,
-    backtest,
-    silence_group,
-    ack_group,
-    outbox_group,
-    notify,
-    run,
-    config,
-    demo,
-):
-    cli.add_command(command)
-cli.add_command(db_group, name="db")
-
-
 def main() -> None:
     try:
         cli(prog_name="plan-monitor")
-    except sa.exc.DBAPIError as exc:  # the store failed under a command: a message, not a traceback
+    except Exception as exc:
+        import sqlalchemy as sa
+
+        if not isinstance(exc, sa.exc.DBAPIError):
+            raise
+        from monitor.commands.common import fail, settings
+        from monitor.commands.store import database_problem
+
+        # The store failed under a command: a message, not a traceback.
         fail(database_problem(settings().effective_database_url(), exc))

@@ -4,11 +4,13 @@ stable interface, only ever added to; the command line and the web give the same
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from monitor.lifecycle import AlertKey, AlertKind, AlertState
-from monitor.store.figures import StoredFigure
 from rules import Evaluation, Plan, Target
+
+if TYPE_CHECKING:
+    from monitor.store.figures import StoredFigure
 
 
 def number(value: Decimal | None) -> int | float | None:

@@ -11,7 +11,7 @@ from rules.judging import Evaluation, LatestFigure, Status, evaluate, shortfall_
 from rules.loader import load_plan, read_yaml, rule_files, validation_problems
 from rules.observation import FigureStatus, Observation
 from rules.periods import Period, PeriodKind
-from rules.plan import Department, Plan, PlanInfo, Role, RuleFile
+from rules.plan import Department, Plan, PlanInfo, Role, RuleFile, rule_file_schema
 from rules.required import required_value
 from rules.series import SeriesKey, evaluate_plan, series_of
 from rules.target import Basis, Comparator, Frequency, Kind, Measure, Target
@@ -56,6 +56,7 @@ __all__ = [
     "read_yaml",
     "reporting_periods",
     "required_value",
+    "rule_file_schema",
     "rule_files",
     "series_of",
     "shortfall_measure",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import unicodedata
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -79,3 +80,14 @@ class Plan:
 
     def children(self, target_id: str) -> list[Target]:
         return [t for t in self.targets.values() if t.parent == target_id]
+
+
+def rule_file_schema() -> str:
+    """The JSON Schema of a rule file, for editors and checkers."""
+    document = RuleFile.model_json_schema()
+    document = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "plan-monitor rule file",
+        **{k: v for k, v in document.items() if k != "title"},
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2)

@@ -1,4 +1,4 @@
-"""What the subcommands share: settings, loading the plan, opening the database, failing cleanly."""
+"""What the subcommands share: settings, loading the plan, failing cleanly, printing tables."""
 
 from __future__ import annotations
 
@@ -9,13 +9,10 @@ from pathlib import Path
 from typing import NoReturn
 
 import click
-import sqlalchemy as sa
-from jinja2 import TemplateError
 from pydantic import ValidationError
 from rich.console import Console
 
 from monitor.settings import Settings, SettingsError, check_environment
-from monitor.store.database import DatabaseURLError, SchemaError, is_locked, open_database
 from rules import Plan, RuleSetError, load_plan
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])  # dates on the command line: 2022-07-31
@@ -40,6 +37,8 @@ def fail(message: str, *, status: int = 1) -> NoReturn:
 @contextmanager
 def templates_used(config: Settings) -> Iterator[None]:
     """Turn a broken template (an override with an unknown name, a syntax error) into a message."""
+    from jinja2 import TemplateError
+
     try:
         yield
     except TemplateError as exc:
@@ -61,38 +60,6 @@ def load(paths: Sequence[Path] = ()) -> Plan:
         return load_plan(list(paths) or [settings().targets])
     except RuleSetError as problems:
         report_rule_problems(problems)
-
-
-def database() -> sa.Engine:
-    """The configured database, its schema checked (a new SQLite file is created)."""
-    url = settings().effective_database_url()
-    try:
-        return open_database(url)
-    except SchemaError as exc:
-        fail(str(exc), status=2)
-    except (sa.exc.DBAPIError, sa.exc.ArgumentError, DatabaseURLError) as exc:
-        fail(database_problem(url, exc), status=2)
-
-
-def database_problem(url: str, exc: Exception) -> str:
-    """What to tell a person whose database cannot be opened."""
-    if isinstance(exc, DatabaseURLError):
-        return str(exc)
-    if isinstance(exc, sa.exc.ArgumentError):
-        return f"invalid database URL: {exc}"
-    shown = _shown_url(url)
-    if is_locked(exc):
-        return f"the database {shown} is busy: another process has held it for writing for too long; try again"
-    cause = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
-    if isinstance(exc, sa.exc.DatabaseError) and not isinstance(exc, sa.exc.OperationalError):
-        return (
-            f"the database {shown} cannot be read ({cause}); restore it from a backup, or move it aside to start anew"
-        )
-    return f"cannot open the database {shown}: {cause}"
-
-
-def _shown_url(url: str) -> str:
-    return str(Settings(database_url=url).shown()["database_url"])
 
 
 def console() -> Console:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import click
 import sqlalchemy as sa
 
-from monitor.commands.common import database_problem, fail, settings
+from monitor.commands.common import fail, settings
+from monitor.commands.store import database_problem
 from monitor.store import database as db
 
 

@@ -8,7 +8,8 @@ import json
 import click
 from rich.table import Table
 
-from monitor.commands.common import DATE, console, database, fail, load, settings, templates_used
+from monitor.commands.common import DATE, console, fail, load, settings, templates_used
+from monitor.commands.store import database
 from monitor.evaluation import evaluate_stored, replay, run_evaluation, steps
 from monitor.lifecycle import AlertKey, AlertKind, AlertState
 from monitor.mail.sending import mail_context

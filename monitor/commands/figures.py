@@ -9,7 +9,8 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from monitor.commands.common import console, database, fail, load, settings
+from monitor.commands.common import console, fail, load, settings
+from monitor.commands.store import database
 from monitor.ingest.batch import Outcome, Report, ingest_file
 from monitor.ingest.checking import CheckingError
 from monitor.ingest.inbox import process_inbox

@@ -8,7 +8,8 @@ import getpass
 import click
 from rich.table import Table
 
-from monitor.commands.common import DATE, console, database, fail, load, settings
+from monitor.commands.common import DATE, console, fail, load, settings
+from monitor.commands.store import database
 from monitor.store import muting
 from rules import Period, Plan, SeriesKey
 

@@ -9,7 +9,8 @@ import uuid
 import click
 from rich.table import Table
 
-from monitor.commands.common import console, database, fail, load, settings, templates_used
+from monitor.commands.common import console, fail, load, settings, templates_used
+from monitor.commands.store import database
 from monitor.mail.sending import drain, mail_context, notifier_from
 from monitor.store import outbox
 from notifiers import DeliveryError, render_test

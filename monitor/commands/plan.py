@@ -11,7 +11,7 @@ from rich.table import Table
 
 from monitor.commands.common import console, load, report_rule_problems
 from monitor.records import required_text, target_record
-from rules import RuleFile
+from rules import rule_file_schema
 
 
 @click.command()
@@ -47,17 +47,7 @@ def targets(paths: tuple[Path, ...], fmt: str) -> None:
 @click.command()
 def schema() -> None:
     """Print the JSON Schema of rule files (for editor completion and checking)."""
-    click.echo(schema_text())
-
-
-def schema_text() -> str:
-    document = RuleFile.model_json_schema()
-    document = {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "title": "plan-monitor rule file",
-        **{k: v for k, v in document.items() if k != "title"},
-    }
-    return json.dumps(document, ensure_ascii=False, indent=2)
+    click.echo(rule_file_schema())
 
 
 @click.command(name="test")

@@ -6,7 +6,8 @@ import datetime as dt
 
 import click
 
-from monitor.commands.common import DATE, database, fail, load, settings
+from monitor.commands.common import DATE, fail, load, settings
+from monitor.commands.store import database
 from monitor.daemon import Daemon, ScheduleError, cron_triggers
 from monitor.jobs import Jobs
 from monitor.logs import event, setup

@@ -22,6 +22,7 @@ from monitor.store.outbox import Outgoing
 from notifiers import STATUS_NAMES, Digest, Explanation, Item, Templates, formatting, render_digest, subject
 from rules import Evaluation, Kind, Measure, Observation, Plan, SeriesKey, Status, Target, due_date, shortfall_measure
 
+
 @dataclass(frozen=True)
 class MailContext:
     """What composing needs besides the run: the sender's address and the templates."""

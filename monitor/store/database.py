@@ -11,13 +11,12 @@ import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).parent.parent / "migrations"
 BUSY_TIMEOUT_MS = 120_000  # how long a SQLite writer waits for another: longer than the longest commit
@@ -96,6 +95,8 @@ def _sqlite_begin(connection: sa.Connection) -> None:
 
 
 def _config(connection: sa.Connection | None = None) -> Config:
+    from alembic.config import Config  # Alembic is imported by the commands that need it only
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = connection
@@ -103,18 +104,24 @@ def _config(connection: sa.Connection | None = None) -> Config:
 
 
 def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(_config()).get_current_head()
     assert head is not None
     return head
 
 
 def current_revision(engine: sa.Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
 
 
 def upgrade(engine: sa.Engine, revision: str = "head") -> None:
     """Run the migrations up to `revision` (head by default)."""
+    from alembic import command
+
     with writing(engine) as connection:
         command.upgrade(_config(connection), revision)
 
@@ -131,6 +138,8 @@ def check_schema(engine: sa.Engine) -> None:
     where = engine.url.render_as_string(hide_password=True)
     if current is None:
         raise SchemaError(f"the database {where} has no plan-monitor schema; run: plan-monitor db upgrade")
+    from alembic.script import ScriptDirectory
+
     known = {rev.revision for rev in ScriptDirectory.from_config(_config()).walk_revisions()}
     if current not in known:
         raise SchemaError(

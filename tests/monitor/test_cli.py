@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from monitor.cli import cli, schema_text
+from monitor.cli import cli
+from rules import rule_file_schema
 from tests.conftest import ROOT, TARGETS
 
 BAD = ROOT / "tests" / "rules" / "bad"
@@ -96,5 +97,5 @@ def test_schema_prints_json_schema() -> None:
     assert result.exit_code == 0
     document = json.loads(result.output)
     assert document["$schema"].endswith("2020-12/schema")
-    assert result.output.strip() == schema_text().strip()
+    assert result.output.strip() == rule_file_schema().strip()
     assert "targets" in document["properties"]

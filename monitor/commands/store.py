@@ -1,0 +1,41 @@
+"""Opening the configured store for a command, or saying plainly why it cannot be opened."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from monitor.commands.common import fail, settings
+from monitor.settings import Settings
+from monitor.store.database import DatabaseURLError, SchemaError, is_locked, open_database
+
+
+def database() -> sa.Engine:
+    """The configured database, its schema checked (a new SQLite file is created)."""
+    url = settings().effective_database_url()
+    try:
+        return open_database(url)
+    except SchemaError as exc:
+        fail(str(exc), status=2)
+    except (sa.exc.DBAPIError, sa.exc.ArgumentError, DatabaseURLError) as exc:
+        fail(database_problem(url, exc), status=2)
+
+
+def database_problem(url: str, exc: Exception) -> str:
+    """What to tell a person whose database cannot be opened."""
+    if isinstance(exc, DatabaseURLError):
+        return str(exc)
+    if isinstance(exc, sa.exc.ArgumentError):
+        return f"invalid database URL: {exc}"
+    shown = _shown_url(url)
+    if is_locked(exc):
+        return f"the database {shown} is busy: another process has held it for writing for too long; try again"
+    cause = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+    if isinstance(exc, sa.exc.DatabaseError) and not isinstance(exc, sa.exc.OperationalError):
+        return (
+            f"the database {shown} cannot be read ({cause}); restore it from a backup, or move it aside to start anew"
+        )
+    return f"cannot open the database {shown}: {cause}"
+
+
+def _shown_url(url: str) -> str:
+    return str(Settings(database_url=url).shown()["database_url"])
