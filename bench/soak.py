@@ -92,7 +92,7 @@ def _sample(pid: int) -> tuple[float, int]:
 
 
 def _drop(inbox: Path, n: int) -> None:
-    value = "2000" if n % 2 else "6000"  # critical, then on track, and so on
+    value = "2000" if n % 2 else "9000"  # critical, then on track (72.6 % of 10.788 by June), and so on
     partial = inbox / f"thu-ngan-sach-{n:05d}.csv.part"
     partial.write_text(f"target,period,value,note\nbudget-revenue,2022-06,{value},revision {n}\n", encoding="utf-8")
     partial.rename(partial.with_suffix(""))

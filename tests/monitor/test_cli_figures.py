@@ -89,7 +89,9 @@ def test_a_bad_database_url_is_a_message_not_a_traceback(home: Path, monkeypatch
     monkeypatch.setenv("PLAN_MONITOR_DATABASE_URL", "postgresql://nobody:x@127.0.0.1:1/none")
     result = CliRunner().invoke(cli, ["data"])
     assert result.exit_code == 2
-    assert result.stderr.startswith("plan-monitor: cannot open the database postgresql://nobody:**********@127.0.0.1:1/none")
+    assert result.stderr.startswith(
+        "plan-monitor: cannot open the database postgresql://nobody:**********@127.0.0.1:1/none"
+    )
     assert "Traceback" not in result.output
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 import shutil
 import socket
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,7 +17,7 @@ from monitor.store.database import create_engine, upgrade
 from monitor.store.schema import OutboxMessage
 from tests.conftest import TARGETS
 from tests.monitor.test_daemon import DISBURSEMENT, EXAMPLES, RUNNING, Daemon, _drop, _wait_until, environment
-from tests.notifiers.smtp import Mailbox, smtp_server
+from tests.notifiers.smtp import Mailbox, hung_server, smtp_server
 from tests.pg_server import PostgresServer
 
 
@@ -127,29 +126,8 @@ def test_two_daemons_live_through_a_postgresql_restart(
 
 @pytest.fixture
 def hung_smtp() -> Iterator[int]:
-    """An SMTP server that accepts connections and never answers."""
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(64)
-    listener.settimeout(0.2)
-    accepted: list[socket.socket] = []
-    done = threading.Event()
-
-    def accept() -> None:
-        while not done.is_set():
-            try:
-                accepted.append(listener.accept()[0])
-            except TimeoutError:
-                continue
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    yield int(listener.getsockname()[1])
-    done.set()
-    thread.join()
-    for connection in accepted:
-        connection.close()
-    listener.close()
+    with hung_server() as port:
+        yield port
 
 
 def test_the_inbox_goes_on_while_the_outbox_waits_on_a_hung_server(home: Path, hung_smtp: int) -> None:

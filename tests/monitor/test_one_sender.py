@@ -4,7 +4,6 @@ recorded one after the other, writers that wait for each other, and a server tha
 from __future__ import annotations
 
 import datetime as dt
-import socket
 import threading
 from collections.abc import Iterator
 from email import message_from_bytes, policy
@@ -23,7 +22,7 @@ from monitor.store.schema import AlertTransition, EvaluationRun, Notification, O
 from notifiers import EmailNotifier, SmtpSettings, Templates
 from rules import Plan
 from tests.conftest import ROOT
-from tests.notifiers.smtp import smtp_server
+from tests.notifiers.smtp import hung_server, smtp_server
 
 EXAMPLES = sorted((ROOT / "examples" / "2022").iterdir())
 SENDER = "plan-monitor@bacgiang.example"
@@ -164,29 +163,8 @@ def test_the_same_file_ingested_twice_at_once_is_stored_once(engine: sa.Engine, 
 
 @pytest.fixture
 def silent_server() -> Iterator[int]:
-    """A server that accepts connections and never says a word: a hung SMTP server."""
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(16)
-    accepted: list[socket.socket] = []
-    done = threading.Event()
-
-    def accept() -> None:
-        listener.settimeout(0.2)
-        while not done.is_set():
-            try:
-                accepted.append(listener.accept()[0])
-            except TimeoutError:
-                continue
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    yield int(listener.getsockname()[1])
-    done.set()
-    thread.join()
-    for connection in accepted:
-        connection.close()
-    listener.close()
+    with hung_server() as port:
+        yield port
 
 
 def test_a_hung_server_costs_one_timeout_a_pass(engine: sa.Engine, shipped_plan: Plan, silent_server: int) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -58,3 +59,33 @@ def smtp_server(*, password: str | None = None, mailbox: Mailbox | None = None) 
         yield mailbox, port
     finally:
         controller.stop()
+
+
+@contextmanager
+def hung_server() -> Iterator[int]:
+    """A server on 127.0.0.1 that accepts connections and never says a word: a hung SMTP server.
+    Yields its port."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(64)
+    listener.settimeout(0.2)
+    accepted: list[socket.socket] = []
+    done = threading.Event()
+
+    def accept() -> None:
+        while not done.is_set():
+            try:
+                accepted.append(listener.accept()[0])
+            except TimeoutError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        yield int(listener.getsockname()[1])
+    finally:
+        done.set()
+        thread.join()
+        for connection in accepted:
+            connection.close()
+        listener.close()
