@@ -24,13 +24,15 @@ def run_evaluation(
     trigger: str,
     repeat_every: dt.timedelta,
     mail: MailContext | None = None,
+    now: dt.datetime | None = None,
 ) -> RunResult:
     """Evaluate the plan on the stored figures as of `as_of`, and record the run and its alerts;
-    with `mail`, the messages owed are rendered into the outbox in the same transaction."""
+    with `mail`, the messages owed are rendered into the outbox in the same transaction.
+    `now` is the moment the run is recorded at (default: the clock's)."""
     known = observations(figures(engine))
     evaluations = evaluate_plan(plan, known, as_of)
     return record_run(
-        engine, plan, evaluations, as_of, trigger=trigger, repeat_every=repeat_every, known=known, mail=mail
+        engine, plan, evaluations, as_of, trigger=trigger, repeat_every=repeat_every, now=now, known=known, mail=mail
     )
 
 

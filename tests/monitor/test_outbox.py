@@ -23,14 +23,15 @@ from tests.notifiers.smtp import free_port, smtp_server
 
 EXAMPLES = sorted((ROOT / "examples" / "2022").iterdir())
 SENDER = "plan-monitor@bacgiang.example"
-T0 = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=5)  # after the runs that queue the messages
+RUN_AT = dt.datetime(2022, 7, 31, 1, 0, tzinfo=dt.UTC)  # the clock of the run that queues the messages
+T0 = RUN_AT + dt.timedelta(minutes=5)  # the clock of the first drain, five minutes later
 
 
 def _loaded(engine: sa.Engine, plan: Plan, templates: Templates | None = None) -> None:
     for path in EXAMPLES:
         ingest_file(engine, plan, path)
     run_evaluation(engine, plan, dt.date(2022, 7, 31), trigger="test", repeat_every=dt.timedelta(days=7),
-                   mail=MailContext(SENDER, templates or Templates()))  # fmt: skip
+                   mail=MailContext(SENDER, templates or Templates()), now=RUN_AT)  # fmt: skip
 
 
 def _rows(engine: sa.Engine) -> list[sa.Row]:  # type: ignore[type-arg]
