@@ -19,7 +19,7 @@ from notifiers.delivery import EmailNotifier, SmtpSettings
 from notifiers.render import Templates
 from rules import Plan
 from tests.conftest import ROOT
-from tests.notifiers.smtp import free_port, smtp_server
+from tests.notifiers.smtp import PATIENCE, free_port, smtp_server
 
 EXAMPLES = sorted((ROOT / "examples" / "2022").iterdir())
 SENDER = "plan-monitor@bacgiang.example"
@@ -40,7 +40,7 @@ def _rows(engine: sa.Engine) -> list[sa.Row]:  # type: ignore[type-arg]
 
 
 def _smtp(port: int) -> EmailNotifier:
-    return EmailNotifier(SmtpSettings(host="127.0.0.1", port=port, security="none", timeout=5))
+    return EmailNotifier(SmtpSettings(host="127.0.0.1", port=port, security="none", timeout=PATIENCE))
 
 
 def test_one_digest_per_recipient_with_shared_charts(engine: sa.Engine, shipped_plan: Plan) -> None:
