@@ -11,20 +11,21 @@ from click.testing import CliRunner
 
 from monitor.cli import cli
 from monitor.settings import Settings
-from tests.conftest import ROOT, TARGETS
-
-EXAMPLES = sorted((ROOT / "examples" / "2022").iterdir())
+from tests.monitor.conftest import copy_data_dir, use_data_dir
 
 
 @pytest.fixture
-def loaded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
-    """A data folder holding the example figures."""
-    monkeypatch.setenv("PLAN_MONITOR_DATA_DIR", str(tmp_path / "var"))
-    monkeypatch.setenv("PLAN_MONITOR_TARGETS", str(TARGETS))
-    monkeypatch.delenv("PLAN_MONITOR_DATABASE_URL", raising=False)
-    runner = CliRunner()
-    assert runner.invoke(cli, ["ingest", *map(str, EXAMPLES)]).exit_code == 0
-    return runner
+def loaded(ingested_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    """A data folder of the test's own, holding the example figures."""
+    use_data_dir(monkeypatch, copy_data_dir(ingested_data, tmp_path / "var"))
+    return CliRunner()
+
+
+@pytest.fixture
+def evaluated(evaluated_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    """`loaded`, after `evaluate --as-of 2022-07-31` recorded a run."""
+    use_data_dir(monkeypatch, copy_data_dir(evaluated_data, tmp_path / "var"))
+    return CliRunner()
 
 
 def test_evaluate_json_has_the_stable_keys(loaded: CliRunner) -> None:
@@ -55,9 +56,8 @@ def test_evaluate_json_has_the_stable_keys(loaded: CliRunner) -> None:
     assert (grain["status"], grain["overdue_period"], grain["report_alert_state"]) == ("overdue", "2022-06", "firing")
 
 
-def test_status_is_worst_first_and_filters_by_owner(loaded: CliRunner) -> None:
-    loaded.invoke(cli, ["evaluate", "--as-of", "2022-07-31"])
-    result = loaded.invoke(cli, ["status", "--as-of", "2022-07-31", "--owner", "so-tai-chinh"])
+def test_status_is_worst_first_and_filters_by_owner(evaluated: CliRunner) -> None:
+    result = evaluated.invoke(cli, ["status", "--as-of", "2022-07-31", "--owner", "so-tai-chinh"])
     assert result.exit_code == 0, result.output
     statuses = [line.split("│")[1].strip() for line in result.output.splitlines() if line.startswith("│ ")]
     statuses = [s for s in statuses if s]
