@@ -67,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     options = parser.parse_args(argv)
     limit = options.limit if options.limit is not None else (IDLE_LIMIT if options.burners == 0 else None)
-    print(f"{' '.join(COMMAND[1:])}: {options.runs} runs, {options.burners} CPU burners, "
+    print(f"python {' '.join(COMMAND[1:])}: {options.runs} runs, {options.burners} CPU burners, "
           f"{os.cpu_count()} cores, limit {f'{limit:.0f} s' if limit else 'none (durations reported)'}")  # fmt: skip
     burners = start_burners(options.burners)
     failed = False
