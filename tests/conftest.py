@@ -8,8 +8,14 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import HealthCheck, settings
 
 from rules import Plan, load_plan
+
+# Hypothesis times each example (200 ms by default) and the generation of its data: on a machine
+# whose cores are busy either fails a correct test, so neither is timed. What is checked stays the same.
+settings.register_profile("suite", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("suite")
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGETS = ROOT / "targets"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -13,20 +14,21 @@ from monitor.cli import cli
 from monitor.settings import Settings
 from monitor.store.database import create_engine
 from monitor.store.schema import Alert, AlertTransition, EvaluationRun, Notification, OutboxMessage
-from tests.conftest import ROOT, TARGETS
-
-EXAMPLES = sorted((ROOT / "examples" / "2022").iterdir())
+from tests.monitor.conftest import copy_data_dir, use_data_dir
 
 
 @pytest.fixture
-def loaded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
-    """A data folder holding the example figures."""
-    monkeypatch.setenv("PLAN_MONITOR_DATA_DIR", str(tmp_path / "var"))
-    monkeypatch.setenv("PLAN_MONITOR_TARGETS", str(TARGETS))
-    monkeypatch.delenv("PLAN_MONITOR_DATABASE_URL", raising=False)
-    runner = CliRunner()
-    assert runner.invoke(cli, ["ingest", *map(str, EXAMPLES)]).exit_code == 0
-    return runner
+def loaded(ingested_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    """A data folder of the test's own, holding the example figures."""
+    use_data_dir(monkeypatch, copy_data_dir(ingested_data, tmp_path / "var"))
+    return CliRunner()
+
+
+@pytest.fixture
+def evaluated(evaluated_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    """`loaded`, after `evaluate --as-of 2022-07-31` recorded a run."""
+    use_data_dir(monkeypatch, copy_data_dir(evaluated_data, tmp_path / "var"))
+    return CliRunner()
 
 
 def test_evaluate_json_has_the_stable_keys(loaded: CliRunner) -> None:
@@ -57,9 +59,8 @@ def test_evaluate_json_has_the_stable_keys(loaded: CliRunner) -> None:
     assert (grain["status"], grain["overdue_period"], grain["report_alert_state"]) == ("overdue", "2022-06", "firing")
 
 
-def test_status_is_worst_first_and_filters_by_owner(loaded: CliRunner) -> None:
-    loaded.invoke(cli, ["evaluate", "--as-of", "2022-07-31"])
-    result = loaded.invoke(cli, ["status", "--as-of", "2022-07-31", "--owner", "so-tai-chinh"])
+def test_status_is_worst_first_and_filters_by_owner(evaluated: CliRunner) -> None:
+    result = evaluated.invoke(cli, ["status", "--as-of", "2022-07-31", "--owner", "so-tai-chinh"])
     assert result.exit_code == 0, result.output
     statuses = [line.split("│")[1].strip() for line in result.output.splitlines() if line.startswith("│ ")]
     statuses = [s for s in statuses if s]
@@ -87,7 +88,9 @@ def test_backtest_shows_the_alerts_that_would_have_gone_out_and_records_nothing(
     assert records[("public-investment-disbursement", None)]["alert_state"] == "firing"  # fired now, by the real run
 
 
-def test_silence_add_list_remove(loaded: CliRunner) -> None:
+def test_silence_add_list_remove(loaded: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    today = dt.date(2022, 7, 31)
+    monkeypatch.setattr(Settings, "today", lambda self: today)  # the commands' clock, whatever the real date
     added = loaded.invoke(cli, ["silence", "add", "grain-output", "--until", "2999-01-01", "--reason", "mùa vụ"])
     assert added.exit_code == 2
     assert "more than a year ahead; silences must expire" in added.stderr
@@ -95,7 +98,7 @@ def test_silence_add_list_remove(loaded: CliRunner) -> None:
     assert "is in the past" in past.stderr
     unknown = loaded.invoke(cli, ["silence", "add", "grain", "--until", "2000-01-01", "--reason", "x"])
     assert "unknown target 'grain'" in unknown.stderr
-    until = Settings().today().isoformat()  # the last day of a silence may be today
+    until = today.isoformat()  # the last day of a silence may be today
     ok = loaded.invoke(cli, ["silence", "add", "grain-output", "--until", until, "--reason", "mùa vụ", "--by", "an"])
     assert ok.exit_code == 0, ok.output
     assert ok.output.startswith("silence 1: grain-output muted until")

@@ -14,23 +14,15 @@ from monitor.cli import cli
 from monitor.settings import Settings
 from monitor.store.database import create_engine
 from monitor.store.schema import OutboxMessage
-from tests.conftest import ROOT, TARGETS
+from tests.monitor.conftest import copy_data_dir, use_data_dir
 from tests.notifiers.smtp import free_port, smtp_server
-
-EXAMPLES = sorted((ROOT / "examples" / "2022").iterdir())
 
 
 @pytest.fixture
-def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
-    monkeypatch.setenv("PLAN_MONITOR_DATA_DIR", str(tmp_path / "var"))
-    monkeypatch.setenv("PLAN_MONITOR_TARGETS", str(TARGETS))
-    for name in ("PLAN_MONITOR_DATABASE_URL", "PLAN_MONITOR_SMTP_HOST"):
-        monkeypatch.delenv(name, raising=False)
-    runner = CliRunner()
-    assert runner.invoke(cli, ["ingest", *map(str, EXAMPLES)]).exit_code == 0
-    evaluated = runner.invoke(cli, ["evaluate", "--as-of", "2022-07-31"])
-    assert "digests in the outbox" in evaluated.output
-    return runner
+def runner(evaluated_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    """A data folder of the test's own, holding the example figures and the digests of a run as of 31 July."""
+    use_data_dir(monkeypatch, copy_data_dir(evaluated_data, tmp_path / "var"))
+    return CliRunner()
 
 
 def _outbox(state: str) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -13,6 +14,7 @@ import sqlalchemy as sa
 
 from bench.synthetic import write_plan, write_rows
 from monitor.ingest.batch import Outcome
+from monitor.ingest.checking import ASIDE_FROM_BYTES
 from monitor.ingest.inbox import process_inbox
 from monitor.store.figures import figures
 from monitor.store.schema import ObservationRecord
@@ -76,12 +78,14 @@ def test_killed_in_the_middle_of_a_file_stores_nothing_then_recovers(tmp_path: P
     env = {**os.environ, "PYTHONPATH": str(ROOT), "PLAN_MONITOR_DATA_DIR": str(data_dir),
            "PLAN_MONITOR_TARGETS": str(rules)}  # fmt: skip
     command = [sys.executable, "-m", "monitor", "ingest", "--inbox"]
+    size = big.stat().st_size
+    assert size >= ASIDE_FROM_BYTES  # checked by a worker process: how far it has read is known
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    database = data_dir / "plan-monitor.db"
-    deadline = time.monotonic() + 30
-    while not database.exists() and time.monotonic() < deadline:  # the database opens just before the file is read
-        time.sleep(0.05)
-    time.sleep(0.5)  # well into the rows: the whole file takes seconds
+    deadline = time.monotonic() + 120  # only a broken test waits that long
+    while (_read_by_worker(process.pid, big) or 0) < size // 3:  # well into the rows, however fast the machine
+        assert process.poll() is None, "the ingest ended before its worker was seen reading the file"
+        assert time.monotonic() < deadline, "the worker was never seen reading the file"
+        time.sleep(0.01)
     process.send_signal(signal.SIGKILL)
     process.wait()
     assert process.returncode == -signal.SIGKILL, "the ingest finished before it could be killed"
@@ -94,6 +98,22 @@ def test_killed_in_the_middle_of_a_file_stores_nothing_then_recovers(tmp_path: P
     assert f"ingested {rows} rows: {rows} new" in done.stdout
     assert (inbox / "processed" / "big.csv").exists()
     assert _stored(engine) == rows
+
+
+def _read_by_worker(pid: int, path: Path) -> int | None:
+    """How far a child of process `pid` has read `path` (None while none has it open), from Linux's
+    /proc, which lists each process's children, its open files and their positions."""
+    children = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        with contextlib.suppress(OSError):
+            children += [int(child) for child in (task / "children").read_text().split()]
+    for child in children:
+        for descriptor in Path(f"/proc/{child}/fd").glob("*"):
+            with contextlib.suppress(OSError, ValueError, IndexError):
+                if os.readlink(descriptor) == str(path):
+                    info = Path(f"/proc/{child}/fdinfo/{descriptor.name}").read_text()
+                    return int(info.split("pos:", 1)[1].split()[0])
+    return None
 
 
 def _stored(engine: sa.Engine) -> int:

@@ -14,6 +14,10 @@ from typing import Any
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
+# How long, in seconds, a client waits on this server, and the server on its own start: only a
+# broken test waits that long, and a machine whose cores are all busy must not make one look broken.
+PATIENCE = 60.0
+
 
 @dataclass
 class Mailbox:
@@ -53,7 +57,7 @@ def smtp_server(*, password: str | None = None, mailbox: Mailbox | None = None) 
 
         options = {"authenticator": authenticate, "auth_require_tls": False, "auth_required": True}
     port = free_port()
-    controller = Controller(mailbox, hostname="127.0.0.1", port=port, **options)
+    controller = Controller(mailbox, hostname="127.0.0.1", port=port, ready_timeout=PATIENCE, **options)
     controller.start()
     try:
         yield mailbox, port

@@ -9,7 +9,7 @@ import pytest
 
 from notifiers.delivery import EmailNotifier, FileNotifier, SmtpSettings
 from notifiers.errors import PermanentError, RecoverableError
-from tests.notifiers.smtp import free_port, smtp_server
+from tests.notifiers.smtp import PATIENCE, free_port, smtp_server
 
 MESSAGE = b"Subject: test\r\nMessage-ID: <a@b>\r\n\r\nhello\r\n"
 
@@ -23,7 +23,7 @@ def _deliver(notifier: EmailNotifier | FileNotifier, message: bytes = MESSAGE) -
 
 
 def _plain(port: int, **extra: object) -> EmailNotifier:
-    return EmailNotifier(SmtpSettings(host="127.0.0.1", port=port, security="none", timeout=5, **extra))  # type: ignore[arg-type]
+    return EmailNotifier(SmtpSettings(host="127.0.0.1", port=port, security="none", timeout=PATIENCE, **extra))  # type: ignore[arg-type]
 
 
 def test_a_message_is_delivered_as_given() -> None:
