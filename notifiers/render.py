@@ -22,7 +22,7 @@ import css_inline
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined, select_autoescape
 
 from notifiers import formatting
-from notifiers.digest import Digest
+from notifiers.digest import Digest, Item
 
 
 def _number(value: Decimal | None, places: int = 2) -> str:
@@ -109,13 +109,46 @@ def render_digest(
     sender: str,
     message_id: str,
     composed_at: dt.datetime,
+    size_budget: int | None = None,
 ) -> Message:
     """The email for `digest`: plain text, HTML with CSS inlined, each item's chart inline by Content-ID.
 
     `charts` maps Content-IDs to PNG bytes, rendered once per target and shared by every digest.
+    A message over `size_budget` bytes keeps as many of its worst items as fit, and says how many
+    more there are: a digest is trimmed, never refused by a mail server for its size.
     """
     title = subject(digest)
-    context = {"digest": digest, "items": digest.ordered, "subject": title}
+    items = digest.ordered
+
+    def rendered(kept: int) -> Message:
+        return _digest_message(digest, items[:kept], len(items) - kept, title, templates, charts, sender,
+                               message_id, composed_at)  # fmt: skip
+
+    message = rendered(len(items))
+    if size_budget is None or len(message.as_bytes()) <= size_budget:
+        return message
+    fits, over = 1, len(items)  # one item always goes, whatever its size
+    while over - fits > 1:
+        middle = (fits + over) // 2
+        if len(rendered(middle).as_bytes()) <= size_budget:
+            fits = middle
+        else:
+            over = middle
+    return rendered(fits)
+
+
+def _digest_message(
+    digest: Digest,
+    items: list[Item],
+    omitted: int,
+    title: str,
+    templates: Templates,
+    charts: dict[str, bytes],
+    sender: str,
+    message_id: str,
+    composed_at: dt.datetime,
+) -> Message:
+    context = {"digest": digest, "items": items, "subject": title, "omitted": omitted}
     text = templates.render("digest.txt", **context)
     html = css_inline.inline(templates.render("digest.html", **context))
     message = _envelope(
@@ -126,7 +159,7 @@ def render_digest(
     related = MIMEMultipart("related")
     del related["MIME-Version"]
     related.attach(_part(html, "html"))
-    for cid in dict.fromkeys(i.chart_id for i in digest.ordered if i.chart_id):
+    for cid in dict.fromkeys(i.chart_id for i in items if i.chart_id):
         if cid in charts:
             image = MIMEImage(charts[cid], "png")
             del image["MIME-Version"]  # said once, by the outer message

@@ -30,6 +30,7 @@ class MailContext:
     sender: str
     templates: Templates
     max_charts: int = 6  # charts in one digest: those of its worst items; the others are told in words
+    size_budget: int = 5_000_000  # bytes: a bigger digest keeps its worst items and counts the others
 
     @property
     def domain(self) -> str:
@@ -161,8 +162,9 @@ def compose(
         )  # fmt: skip
         message_id = f"<{as_of:%Y%m%d}.run{run_id}.{recipient}@{mail.domain}>"
         message = render_digest(
-            digest, mail.templates, charts, sender=mail.sender, message_id=message_id, composed_at=now
-        )
+            digest, mail.templates, charts, sender=mail.sender, message_id=message_id, composed_at=now,
+            size_budget=mail.size_budget,
+        )  # fmt: skip
         composed.append(Outgoing(message_id, recipient, department.email, subject(digest), message.as_bytes()))
     return composed
 

@@ -1,0 +1,48 @@
+"""A digest bigger than its size budget keeps its worst items and counts the others: it is
+trimmed, never refused by a mail server for its size."""
+
+from __future__ import annotations
+
+from email import message_from_bytes, policy
+from email.message import Message
+
+from notifiers import Templates, render_digest, subject
+from tests.notifiers.test_render import AT, PNG, _item, digest
+
+SENDER = "plan-monitor@bacgiang.example"
+
+
+def test_a_digest_over_its_budget_keeps_the_worst_items_and_says_how_many_more() -> None:
+    items = [
+        _item(target_id=f"t{n}", number=f"({n:03d})", name=f"Chỉ tiêu {n}", status="critical" if n < 5 else "behind",
+              chart_id=f"chart.{n}@bacgiang.example")
+        for n in range(300)
+    ]  # fmt: skip
+    whole = digest(*items)
+    charts = {f"chart.{n}@bacgiang.example": PNG for n in range(300)}
+    full = render_digest(whole, Templates(), charts, sender=SENDER, message_id="<1@x>", composed_at=AT).as_bytes()
+    budget = len(full) // 4
+    trimmed = render_digest(whole, Templates(), charts, sender=SENDER, message_id="<1@x>", composed_at=AT,
+                            size_budget=budget).as_bytes()  # fmt: skip
+    assert len(trimmed) <= budget
+    message = message_from_bytes(trimmed, policy=policy.default)
+    text = message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    kept = sum(1 for n in range(300) if f"Chỉ tiêu {n}\n" in text or f"Chỉ tiêu {n} " in text)
+    assert 5 <= kept < 300
+    assert all(f"Chỉ tiêu {n}" in text for n in range(5))  # the critical ones first
+    assert f"Còn {300 - kept} mục nữa" in text
+    assert message["Subject"] == subject(whole)  # the subject still counts every target behind
+    assert "300 chỉ tiêu chậm tiến độ" in subject(whole)
+
+
+def test_a_digest_within_its_budget_is_whole() -> None:
+    whole = digest(_item(), _item(target_id="other", number="(7)"))
+    plain = render_digest(whole, Templates(), {}, sender=SENDER, message_id="<1@x>", composed_at=AT)
+    budgeted = render_digest(whole, Templates(), {}, sender=SENDER, message_id="<1@x>", composed_at=AT,
+                             size_budget=10_000_000)  # fmt: skip
+
+    def text(message: Message) -> str:
+        return message_from_bytes(message.as_bytes(), policy=policy.default).get_body(("plain",)).get_content()  # type: ignore[union-attr,no-any-return]
+
+    assert text(plain) == text(budgeted)
+    assert "mục nữa" not in text(plain)
