@@ -91,7 +91,30 @@ def drain(
     server cannot be reached or does not answer in time, the rest of the pass waits for the next.
     """
     who = claimant or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+    _release_the_dead(engine, now())
     return asyncio.run(_drain(engine, notifier, sender, now, after_send, stop, who, lease))
+
+
+def _release_the_dead(engine: sa.Engine, now: dt.datetime) -> None:
+    """A sender of this host that has died (killed in the middle of a delivery) holds its claim no
+    longer: its message is taken again now, not when the claim expires. Senders on other hosts
+    cannot be asked; their claims expire."""
+    host = socket.gethostname()
+    for claimant in outbox.claimants(engine, now):
+        claimed_on, _, rest = claimant.partition(":")
+        pid = rest.partition(":")[0]
+        if claimed_on == host and pid.isdigit() and not _alive(int(pid)):
+            outbox.release_claims(engine, claimant)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process: alive
+    return True
 
 
 async def _drain(

@@ -93,6 +93,26 @@ def claim(engine: sa.Engine, outbox_id: int, sender: str, now: dt.datetime, leas
         return bytes(connection.execute(body).scalar_one())
 
 
+def claimants(engine: sa.Engine, now: dt.datetime) -> set[str]:
+    """The senders holding claims now."""
+    query = sa.select(col(OutboxMessage.claimed_by)).where(
+        col(OutboxMessage.state) == "queued", col(OutboxMessage.claimed_until) > now
+    )
+    with engine.connect() as connection:
+        return {claimant for claimant in connection.execute(query).scalars() if claimant}
+
+
+def release_claims(engine: sa.Engine, claimant: str) -> int:
+    """End the claims of a sender known to be dead; how many."""
+    with writing(engine) as connection:
+        released = connection.execute(
+            sa.update(OutboxMessage)
+            .where(col(OutboxMessage.claimed_by) == claimant, col(OutboxMessage.state) == "queued")
+            .values(claimed_by=None, claimed_until=None)
+        )
+    return released.rowcount
+
+
 def mark(
     engine: sa.Engine,
     outbox_id: int,

@@ -4,6 +4,8 @@ recorded one after the other, writers that wait for each other, and a server tha
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from email import message_from_bytes, policy
@@ -209,3 +211,32 @@ def test_a_digest_carries_the_charts_of_its_worst_items_only(engine: sa.Engine, 
     assert text.count("V.4 Giải ngân") == 3  # three items behind: the total and two capital sources
     assert len(images) == 1
     assert "public-investment-disbursement" in images[0]  # the worst of them: the total, critical
+
+
+KILLED_SENDER = """
+import datetime as dt, os, sys
+from monitor.mail.sending import drain
+from monitor.store.database import create_engine
+from notifiers import EmailNotifier, SmtpSettings
+later = dt.datetime.fromisoformat(sys.argv[3])
+notifier = EmailNotifier(SmtpSettings(host="127.0.0.1", port=int(sys.argv[2]), security="none", timeout=60))
+drain(create_engine(sys.argv[1]), notifier, "plan-monitor@bacgiang.example", now=lambda: later,
+      after_send=lambda message_id: os._exit(9))  # killed once the server has the first message
+"""
+
+
+def test_a_sender_killed_mid_delivery_leaves_one_repeat_and_no_wait(engine: sa.Engine, shipped_plan: Plan) -> None:
+    """Its claim is released as soon as another sender on the host sees it is dead."""
+    _ingest_examples(engine, shipped_plan)
+    _evaluate(engine, shipped_plan)
+    queued = _count(engine, OutboxMessage)
+    url = engine.url.render_as_string(hide_password=False)
+    with smtp_server() as (mailbox, port):
+        killed = subprocess.run([sys.executable, "-c", KILLED_SENDER, url, str(port), LATER.isoformat()],
+                                cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)  # fmt: skip
+        assert killed.returncode == 9, killed.stderr
+        assert len(mailbox.received) == 1
+        drain(engine, _smtp(port), SENDER, now=lambda: LATER)  # at once: not after the claim's 15 minutes
+        received = [str(m["Message-ID"]) for m in mailbox.messages()]
+    assert len(received) == queued + 1  # every message, and the one in flight a second time
+    assert len(set(received)) == queued
