@@ -59,6 +59,9 @@ class Settings(BaseSettings):
     overdue_cron: str = Field("0 9 * * *", description="when the daemon checks for overdue reports")
     weekly_cron: str = Field("0 7 * * mon", description="when the weekly digest of everything still behind goes out")
     inbox_seconds: int = Field(60, ge=1, description="how often the inbox is polled")
+    inbox_settle_seconds: float = Field(
+        5, ge=0, le=3600, description="a file is taken once its size and time stayed the same this long"
+    )
     outbox_seconds: int = Field(60, ge=1, description="how often the outbox is drained")
     reload_seconds: int = Field(10, ge=1, description="how often the rule files are checked for edits")
     standby_seconds: int = Field(5, ge=1, description="how often a standby daemon tries to become the active one")

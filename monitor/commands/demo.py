@@ -43,6 +43,7 @@ def demo() -> None:
     config = Settings(
         data_dir=folder, database_url=f"sqlite:///{folder / 'plan-monitor.db'}", smtp_host=None,
         mail_dir=folder / "mail", inbox=folder / "inbox", targets=base.targets,
+        inbox_settle_seconds=0,  # the demo copies the files in itself: they are complete
     )  # fmt: skip
     setup("WARNING")
     plan = load([config.targets])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -10,9 +11,10 @@ import click
 from rich.table import Table
 
 from monitor.commands.common import console, database, fail, load, settings
+from monitor.ingest.arrivals import Looks, arrivals
 from monitor.ingest.batch import Outcome, Report, ingest_file
 from monitor.ingest.checking import CheckingError
-from monitor.ingest.inbox import process_inbox
+from monitor.ingest.inbox import process_inbox, wait_to_settle
 from monitor.records import figure_record
 from monitor.store.figures import figures
 from notifiers import formatting
@@ -29,16 +31,23 @@ def ingest(files: tuple[Path, ...], use_inbox: bool, submitter: str | None) -> N
     plan = load()
     if submitter is not None and submitter not in plan.departments:
         fail(f"unknown submitter '{submitter}'; expected a department id from the departments file", status=2)
+    config, looks = settings(), Looks()
+    inbox, settle = config.effective_inbox(), config.inbox_settle_seconds
+    now = dt.datetime.now(dt.UTC)
+    if use_inbox:  # look, and look again after the settle time: a file still being copied is left
+        now = wait_to_settle(inbox, looks, settle, now=now)
     engine = database()
     rejected = False
     try:
         for path in files:
             rejected |= _print(ingest_file(engine, plan, path, submitter=submitter))
         if use_inbox:
-            inbox = settings().effective_inbox()
-            reports = process_inbox(engine, plan, inbox, on_report=_print)
+            reports = process_inbox(engine, plan, inbox, now=now, settle=settle, looks=looks, on_report=_print)
             rejected |= any(r.outcome == Outcome.REJECTED for r in reports)
-            if not reports:
+            left = len(arrivals(inbox))
+            if left:
+                click.echo(f"{left} file(s) left in the inbox: still being written (changed in the last {settle:g} s)")
+            elif not reports:
                 click.echo(f"the inbox {inbox} is empty")
     except CheckingError as exc:
         fail(f"{exc}; nothing of that file was stored")

@@ -1,48 +1,24 @@
 """The inbox folder: files dropped there are ingested, then moved to processed/ or rejected/.
 
-A file in a sub-folder is taken as sent by the department of that name (``inbox/so-khdt/…``).
-The database commit comes first and the move after, so a process killed in between finds the
-file again and the stored hash makes the second pass a no-op: nothing is lost or stored twice.
+A file in a sub-folder is taken as sent by the department of that name (``inbox/so-khdt/…``),
+once it is complete (see `arrivals`). The database commit comes first and the move after, so a
+process killed in between finds the file again and the stored hash makes the second pass a
+no-op: nothing is lost or stored twice.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable, Iterator
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import sqlalchemy as sa
 
+from monitor.ingest.arrivals import ERRORS_SUFFIX, PROCESSED, REJECTED, Looks, arrivals
 from monitor.ingest.batch import Outcome, Report, ingest_file
-from monitor.ingest.readers import FORMATS
 from rules import Plan
-
-PROCESSED, REJECTED = "processed", "rejected"
-ERRORS_SUFFIX = ".errors.txt"
-
-
-def pending_files(inbox: Path) -> Iterator[tuple[Path, str | None]]:
-    """The files waiting in `inbox`, oldest first, each with the sub-folder it came in (the submitter)."""
-    found: list[tuple[float, Path, str | None]] = []
-    for entry in inbox.iterdir() if inbox.is_dir() else []:
-        if entry.is_dir() and entry.name not in (PROCESSED, REJECTED) and not entry.name.startswith("."):
-            found += [(f.stat().st_mtime, f, entry.name) for f in entry.iterdir() if _waiting(f)]
-        elif _waiting(entry):
-            found.append((entry.stat().st_mtime, entry, None))
-    for _, path, submitter in sorted(found, key=lambda item: (item[0], str(item[1]))):
-        yield path, submitter
-
-
-def _waiting(path: Path) -> bool:
-    """A finished data file: not hidden, not an Excel lock file, not a partial upload, not a report."""
-    name = path.name
-    return (
-        path.is_file()
-        and not name.startswith((".", "~$"))
-        and not name.endswith((".tmp", ".part", ERRORS_SUFFIX))
-        and path.suffix.lower() in FORMATS
-    )
 
 
 def process_inbox(
@@ -51,17 +27,26 @@ def process_inbox(
     inbox: Path,
     *,
     now: dt.datetime | None = None,
+    settle: float = 0,
+    looks: Looks | None = None,
     on_report: Callable[[Report], object] | None = None,
 ) -> list[Report]:
-    """Ingest every waiting file in `inbox` and move it; return what happened to each."""
+    """Ingest every complete file in `inbox` and move it; return what happened to each.
+
+    A file is complete when it is unchanged since a look (in `looks`) at least `settle` seconds
+    before `now`; this look is remembered in `looks` for the next.
+    """
+    now = now or dt.datetime.now(dt.UTC)
+    looks = Looks() if looks is None else looks
     reports = []
-    for path, submitter in list(pending_files(inbox)):
-        report = ingest_file(engine, plan, path, submitter=submitter, now=now)
+    for arrival in looks.settled(arrivals(inbox), now, settle):
+        path = arrival.path
+        report = ingest_file(engine, plan, path, submitter=arrival.folder, now=now)
         if report.outcome == Outcome.REJECTED:
-            destination = _free_name(inbox / REJECTED / path.name)
+            destination = _free_name(inbox / REJECTED / path.name, now)
             _write_atomically(destination.with_name(destination.name + ERRORS_SUFFIX), report)
         else:
-            destination = _free_name(inbox / PROCESSED / path.name)
+            destination = _free_name(inbox / PROCESSED / path.name, now)
         os.replace(path, destination)
         reports.append(report)
         if on_report:
@@ -69,13 +54,29 @@ def process_inbox(
     return reports
 
 
-def _free_name(path: Path) -> Path:
+def wait_to_settle(
+    inbox: Path, looks: Looks, settle: float, *, now: dt.datetime, sleep: Callable[[float], object] = time.sleep
+) -> dt.datetime:
+    """For a one-shot command: a first look at `inbox` at `now`, then, if any file waits, a wait
+    of `settle` seconds. Returns the time of the second look, which takes what stayed the same."""
+    found = arrivals(inbox)
+    looks.settled(found, now, settle)
+    if not found or settle <= 0:
+        return now
+    sleep(settle)
+    return now + dt.timedelta(seconds=settle)
+
+
+def _free_name(path: Path, now: dt.datetime) -> Path:
     """`path`, or the same name with a timestamp when a file of that name was already moved there."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    if not path.exists():
-        return path
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")
-    return path.with_name(f"{path.stem}.{stamp}{path.suffix}")
+    stamp = now.strftime("%Y%m%dT%H%M%S%f")
+    candidate, tries = path, 0
+    while candidate.exists():
+        tries += 1
+        suffix = f"-{tries}" if tries > 1 else ""
+        candidate = path.with_name(f"{path.stem}.{stamp}{suffix}{path.suffix}")
+    return candidate
 
 
 def _write_atomically(path: Path, report: Report) -> None:
