@@ -59,6 +59,9 @@ class Jobs:
             else:
                 stored += 1
                 event("file.ingested", file=report.file, rows=report.rows, new=report.new, revised=report.revised)
+            if report.move_problem:
+                event("file.not-moved", logging.ERROR, file=report.file, problem=report.move_problem,
+                      moved_to=report.moved_to or "")  # fmt: skip
         return stored
 
     def stale(self) -> bool:

@@ -1,4 +1,8 @@
-"""Logging: one line per event, ``time level event key=value …``, so a log can be read and grepped."""
+"""Logging: one line per event, ``time level event key=value …``, so a log can be read and grepped.
+
+Every value is escaped here, whatever it holds (a file name may hold a line break or a terminal's
+escape sequence): one event is always one line.
+"""
 
 from __future__ import annotations
 
@@ -39,10 +43,16 @@ def setup(level: str = "INFO", timezone: str | None = None) -> None:
 
 
 def _value(value: Any) -> str:
+    """`value` as one token of the line: quoted when it holds a space, '=' or a quote, and with
+    every character that is not printable (line breaks, escape sequences, a name's
+    undecodable bytes) escaped as Python writes it, so that no value can break or forge a line."""
     text = str(value)
-    if not text or any(c in text for c in ' ="\n'):
-        return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
-    return text
+    if text and text.isprintable() and not any(c in text for c in ' ="'):
+        return text
+    return '"' + "".join(_ESCAPED.get(c) or (c if c.isprintable() else repr(c)[1:-1]) for c in text) + '"'
+
+
+_ESCAPED = {"\\": "\\\\", '"': '\\"'}
 
 
 def event(name: str, level: int = logging.INFO, *, exc_info: bool = False, **fields: Any) -> None:

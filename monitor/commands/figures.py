@@ -43,8 +43,8 @@ def ingest(files: tuple[Path, ...], use_inbox: bool, submitter: str | None) -> N
             rejected |= _print(ingest_file(engine, plan, path, submitter=submitter))
         if use_inbox:
             reports = process_inbox(engine, plan, inbox, now=now, settle=settle, looks=looks, on_report=_print)
-            rejected |= any(r.outcome == Outcome.REJECTED for r in reports)
-            left = len(arrivals(inbox))
+            rejected |= any(r.outcome == Outcome.REJECTED or r.move_problem for r in reports)
+            left = len(arrivals(inbox, ())) - len(looks.unmovable)
             if left:
                 click.echo(f"{left} file(s) left in the inbox: still being written (changed in the last {settle:g} s)")
             elif not reports:
@@ -56,12 +56,15 @@ def ingest(files: tuple[Path, ...], use_inbox: bool, submitter: str | None) -> N
 
 
 def _print(report: Report) -> bool:
-    """Print what happened to a file; True if it was rejected."""
+    """Print what happened to a file; True if it was rejected or could not be moved where it belongs."""
     rejected = report.outcome == Outcome.REJECTED
     click.echo(report.summary(), err=rejected)
     for line in report.details():
         click.echo(line, err=True)
-    return rejected
+    if report.move_problem:
+        where = f"; moved to {report.moved_to}" if report.moved_to else ""
+        click.echo(f"{report.file}: {report.move_problem}{where}", err=True)
+    return rejected or report.move_problem is not None
 
 
 @click.command()

@@ -1,21 +1,29 @@
-"""What has arrived in the inbox, and whether it is complete.
+"""What has arrived in the inbox, whether it is complete, and whether the inbox may take it.
 
 A department's file may still be being copied in when the inbox is looked at. Names that say so
-(``.part``, ``.filepart``, ``.tmp``, a trailing ``~``, a leading ``.``, Excel's ``~$`` lock files) are never
-taken; any other file is taken only once its size and modification time have stayed the same
-across two looks at least `settle` seconds apart. The looks are remembered in memory by the
-process that makes them (`Looks`): a process that starts looks twice before it takes anything.
+(``.part``, ``.filepart``, ``.tmp``, a trailing ``~``, a leading ``.``, Excel's ``~$`` lock
+files) are never taken; any other file is taken only once its size and modification time have
+stayed the same across two looks at least `settle` seconds apart. The looks are remembered in
+memory by the process that makes them (`Looks`): a process that starts looks twice before it
+takes anything.
+
+A file is taken only from a folder named after a department: ``inbox/<department-id>/``. A file
+elsewhere (at the top of the inbox, in a folder that is no department's) is refused without
+being read, with a reason.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from monitor.ingest.batch import Report
 from monitor.ingest.readers import FORMATS
+from monitor.ingest.shown import quoted
 
-PROCESSED, REJECTED = "processed", "rejected"
+PROCESSED, REJECTED, QUARANTINE = "processed", "rejected", "quarantine"
 ERRORS_SUFFIX = ".errors.txt"
 STILL_WRITTEN_SUFFIXES = (".part", ".filepart", ".tmp", "~")  # .filepart: WinSCP
 
@@ -24,18 +32,22 @@ Stamp = tuple[int, int]  # a file's size and modification time (ns): what change
 
 @dataclass(frozen=True)
 class Arrival:
-    """A file in the inbox, the sub-folder it came in (its sender), and its stamp when seen."""
+    """A file in the inbox, the department whose folder it came in, its stamp when seen, and why
+    the inbox refuses it without reading it (None: it is read)."""
 
     path: Path
-    folder: str | None
+    department: str | None
     stamp: Stamp
+    refusal: str | None = None
 
 
 @dataclass
 class Looks:
-    """The stamps seen at earlier looks at the inbox, each with the time it was first seen so."""
+    """The stamps seen at earlier looks at the inbox, each with the time it was first seen so; and
+    the files that could be moved nowhere, each with its stamp then and what became of it."""
 
     seen: dict[Path, tuple[Stamp, dt.datetime]] = field(default_factory=dict)
+    unmovable: dict[Path, tuple[Stamp, Report]] = field(default_factory=dict)
 
     def settled(self, found: list[Arrival], now: dt.datetime, settle: float) -> list[Arrival]:
         """Those of `found` unchanged since a look at least `settle` seconds before `now`.
@@ -51,6 +63,7 @@ class Looks:
             if (now - since).total_seconds() >= settle:
                 ready.append(arrival)
         self.seen = seen
+        self.unmovable = {path: held for path, held in self.unmovable.items() if path in seen}
         return ready
 
 
@@ -59,21 +72,33 @@ def still_written(name: str) -> bool:
     return name.startswith((".", "~$")) or name.endswith(STILL_WRITTEN_SUFFIXES)
 
 
-def arrivals(inbox: Path) -> list[Arrival]:
-    """The files waiting in `inbox`, oldest first, each with the sub-folder it came in."""
+def arrivals(inbox: Path, departments: Collection[str]) -> list[Arrival]:
+    """The files waiting in `inbox`, oldest first, each with its department or why it is refused."""
+    where = f"put the file in inbox/<department-id>/, where <department-id> is one of: {', '.join(sorted(departments))}"
     found: list[tuple[int, Arrival]] = []
-    for entry in inbox.iterdir() if inbox.is_dir() else []:
-        if entry.is_dir() and entry.name not in (PROCESSED, REJECTED) and not entry.name.startswith("."):
-            found += [(mtime, Arrival(f, entry.name, stamp)) for f in entry.iterdir() for mtime, stamp in _waiting(f)]
+    for entry in _entries(inbox):
+        if entry.name in (PROCESSED, REJECTED, QUARANTINE) or entry.name.startswith("."):
+            continue
+        if not entry.is_dir():
+            found += _waiting(entry, None, f"a file at the top of the inbox has no sender; {where}")
+        elif entry.name in departments:
+            for path in _entries(entry):
+                found += _waiting(path, entry.name, None)
         else:
-            found += [(mtime, Arrival(entry, None, stamp)) for mtime, stamp in _waiting(entry)]
+            refusal = f"the folder {quoted(entry.name)} is not a department's folder; {where}"
+            for path in _entries(entry):
+                found += _waiting(path, None, refusal)
     found.sort(key=lambda item: (item[0], str(item[1].path)))
     return [arrival for _, arrival in found]
 
 
-def _waiting(path: Path) -> list[tuple[int, Stamp]]:
-    """A data file's modification time and stamp (none for anything else)."""
+def _entries(folder: Path) -> list[Path]:
+    return list(folder.iterdir()) if folder.is_dir() else []
+
+
+def _waiting(path: Path, department: str | None, refusal: str | None) -> list[tuple[int, Arrival]]:
+    """A data file's modification time and arrival, if it is one and is not still being written."""
     if still_written(path.name) or path.suffix.lower() not in FORMATS or not path.is_file():
         return []
     info = path.stat()
-    return [(info.st_mtime_ns, (info.st_size, info.st_mtime_ns))]
+    return [(info.st_mtime_ns, Arrival(path, department, (info.st_size, info.st_mtime_ns), refusal))]

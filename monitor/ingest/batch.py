@@ -80,6 +80,8 @@ class Report:
     kept_as_history: int = 0  # estimates that arrived after an official figure
     errors: list[str] = field(default_factory=list)
     more_errors: int = 0
+    moved_to: Path | None = None  # where the inbox moved the file
+    move_problem: str | None = None  # why the inbox could not move it where it belongs
 
     def summary(self) -> str:
         if self.outcome == Outcome.ALREADY_INGESTED:

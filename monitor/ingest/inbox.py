@@ -1,9 +1,13 @@
 """The inbox folder: files dropped there are ingested, then moved to processed/ or rejected/.
 
-A file in a sub-folder is taken as sent by the department of that name (``inbox/so-khdt/…``),
-once it is complete (see `arrivals`). The database commit comes first and the move after, so a
+A file in a department's folder is taken as sent by that department (``inbox/so-khdt/…``), once
+it is complete (see `arrivals`). The database commit comes first and the move after, so a
 process killed in between finds the file again and the stored hash makes the second pass a
 no-op: nothing is lost or stored twice.
+
+A file that cannot be moved where it belongs goes to quarantine/, with why; one that can be
+moved nowhere is reported once, left where it is, and not read again while it stays the same
+(its move is tried again, quietly, at each look).
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from monitor.ingest.arrivals import ERRORS_SUFFIX, PROCESSED, REJECTED, Looks, arrivals
+from monitor.ingest.arrivals import ERRORS_SUFFIX, PROCESSED, QUARANTINE, REJECTED, Arrival, Looks, arrivals
 from monitor.ingest.batch import Outcome, Report, ingest_file
 from rules import Plan
 
@@ -39,15 +43,16 @@ def process_inbox(
     now = now or dt.datetime.now(dt.UTC)
     looks = Looks() if looks is None else looks
     reports = []
-    for arrival in looks.settled(arrivals(inbox), now, settle):
-        path = arrival.path
-        report = ingest_file(engine, plan, path, submitter=arrival.folder, now=now)
-        if report.outcome == Outcome.REJECTED:
-            destination = _free_name(inbox / REJECTED / path.name, now)
-            _write_atomically(destination.with_name(destination.name + ERRORS_SUFFIX), report)
-        else:
-            destination = _free_name(inbox / PROCESSED / path.name, now)
-        os.replace(path, destination)
+    for arrival in looks.settled(arrivals(inbox, plan.departments), now, settle):
+        held = looks.unmovable.get(arrival.path)
+        if held is not None and held[0] == arrival.stamp:  # read already: only its move is owed
+            if _move_aside(inbox, arrival.path, held[1], now) is None:
+                del looks.unmovable[arrival.path]
+            continue
+        report = _take(engine, plan, arrival, now)
+        report.move_problem = _move_aside(inbox, arrival.path, report, now)
+        if report.moved_to is None:
+            looks.unmovable[arrival.path] = (arrival.stamp, report)
         reports.append(report)
         if on_report:
             on_report(report)
@@ -55,11 +60,16 @@ def process_inbox(
 
 
 def wait_to_settle(
-    inbox: Path, looks: Looks, settle: float, *, now: dt.datetime, sleep: Callable[[float], object] = time.sleep
+    inbox: Path,
+    looks: Looks,
+    settle: float,
+    *,
+    now: dt.datetime,
+    sleep: Callable[[float], object] = time.sleep,
 ) -> dt.datetime:
     """For a one-shot command: a first look at `inbox` at `now`, then, if any file waits, a wait
     of `settle` seconds. Returns the time of the second look, which takes what stayed the same."""
-    found = arrivals(inbox)
+    found = arrivals(inbox, ())  # which files are there, not which are refused
     looks.settled(found, now, settle)
     if not found or settle <= 0:
         return now
@@ -67,9 +77,51 @@ def wait_to_settle(
     return now + dt.timedelta(seconds=settle)
 
 
+def _take(engine: sa.Engine, plan: Plan, arrival: Arrival, now: dt.datetime) -> Report:
+    if arrival.refusal is not None:
+        return Report(arrival.path, Outcome.REJECTED, errors=[arrival.refusal])
+    return ingest_file(engine, plan, arrival.path, submitter=arrival.department, now=now)
+
+
+def _move_aside(inbox: Path, path: Path, report: Report, now: dt.datetime) -> str | None:
+    """Move `path` to processed/ or rejected/ (with its report), or else to quarantine/ (with
+    why); sets `report.moved_to`. Returns what went wrong, if anything did."""
+    folder = REJECTED if report.outcome == Outcome.REJECTED else PROCESSED
+    lines = [report.summary(), *report.details()]
+    try:
+        report.moved_to = _move(path, inbox / folder, lines if folder == REJECTED else None, now)
+        return None
+    except OSError as exc:
+        problem = f"cannot be moved to {folder}/: {exc.strerror or exc}"
+    try:
+        report.moved_to = _move(path, inbox / QUARANTINE, [*lines, f"{path}: {problem}"], now)
+        return problem
+    except OSError as exc:
+        return (
+            f"{problem}; nor to {QUARANTINE}/: {exc.strerror or exc}; it stays in the inbox, "
+            "not read again until it changes"
+        )
+
+
+def _move(path: Path, folder: Path, report: list[str] | None, now: dt.datetime) -> Path:
+    """Move `path` into `folder`, with `report` beside it as a .errors.txt file."""
+    folder.mkdir(exist_ok=True)
+    destination = _free_name(folder / path.name, now)
+    written = None
+    if report is not None:
+        written = destination.with_name(destination.name + ERRORS_SUFFIX)
+        _write_atomically(written, "\n".join(report) + "\n")
+    try:
+        os.replace(path, destination)
+    except OSError:
+        if written is not None:
+            written.unlink(missing_ok=True)
+        raise
+    return destination
+
+
 def _free_name(path: Path, now: dt.datetime) -> Path:
     """`path`, or the same name with a timestamp when a file of that name was already moved there."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     stamp = now.strftime("%Y%m%dT%H%M%S%f")
     candidate, tries = path, 0
     while candidate.exists():
@@ -79,8 +131,7 @@ def _free_name(path: Path, now: dt.datetime) -> Path:
     return candidate
 
 
-def _write_atomically(path: Path, report: Report) -> None:
-    text = "\n".join([report.summary(), *report.details()]) + "\n"
+def _write_atomically(path: Path, text: str) -> None:
     partial = path.with_name(path.name + ".tmp")
-    partial.write_text(text, encoding="utf-8")
+    partial.write_text(text, encoding="utf-8", errors="surrogateescape")
     os.replace(partial, path)

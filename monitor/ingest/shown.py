@@ -1,0 +1,19 @@
+"""Showing what a file holds in a message: quoted, escaped, and cut to a few dozen characters.
+
+A message or a log line never holds more of a cell, a header or a name than `QUOTED_CHARS`
+characters, however long it is (a 20 MB cell is shown by its start and its length).
+"""
+
+from __future__ import annotations
+
+from notifiers import formatting
+
+QUOTED_CHARS = 40
+
+
+def quoted(value: object, limit: int = QUOTED_CHARS) -> str:
+    """`value` as Python writes a string (quoted, control characters escaped), cut after `limit` characters."""
+    text = value if isinstance(value, str) else str(value)
+    if len(text) <= limit:
+        return repr(text)
+    return f"{text[:limit]!r}… ({formatting.number(len(text))} characters)"
