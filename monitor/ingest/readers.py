@@ -8,12 +8,17 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
+from xml.etree.ElementTree import ParseError
+
+from monitor.ingest.shown import cause
+from notifiers import formatting
 
 COLUMNS = ("target", "period", "value", "breakdown", "basis", "unit", "status", "note")
 REQUIRED = ("target", "period", "value")
@@ -33,6 +38,7 @@ ALIASES = {
     "ghi chú": "note",
 }
 FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".json": "json"}
+JSON_DEPTH = 100  # where a JSON file too deep to parse is said to go too deep (rows need 3 levels)
 
 
 class FileError(ValueError):
@@ -117,8 +123,20 @@ def _csv_rows(path: Path) -> Iterator[Row | Line]:
         handle.close()
         raise FileError("the file is empty; expected a header row: target, period, value, ...")
     delimiter = max(",;\t", key=first.count)
-    names = _columns(next(csv.reader([first], delimiter=delimiter)), "row 1")
+    try:
+        header = next(csv.reader([first], delimiter=delimiter))
+    except csv.Error as exc:
+        handle.close()
+        raise FileError(f"row 1: {_csv_problem(exc)}") from exc
+    names = _columns(header, "row 1")
     return _csv_body(handle, names, delimiter)
+
+
+def _csv_problem(exc: csv.Error) -> str:
+    if "field larger than field limit" in str(exc):
+        longest = formatting.number(csv.field_size_limit())
+        return f"a cell longer than {longest} characters; a cell holds one figure or a short note"
+    return f"not readable as CSV: {exc}"
 
 
 def _csv_body(handle: Any, names: list[str | None], delimiter: str) -> Iterator[Row | Line]:
@@ -126,6 +144,7 @@ def _csv_body(handle: Any, names: list[str | None], delimiter: str) -> Iterator[
     # The cells of each column in COLUMNS order; a column the file lacks reads the None appended
     # to each record, at index `width`.
     pick = itemgetter(*[names.index(column) if column in names else width for column in COLUMNS])
+    number = 1
     with handle:
         try:
             for number, record in enumerate(csv.reader(handle, delimiter=delimiter), start=2):
@@ -143,6 +162,8 @@ def _csv_body(handle: Any, names: list[str | None], delimiter: str) -> Iterator[
                 yield Row(number, {n: c for n, c in zip(names, record, strict=False) if n})
         except UnicodeDecodeError as exc:
             raise FileError(f"not UTF-8 text ({exc.reason}); save the CSV as UTF-8") from exc
+        except csv.Error as exc:
+            raise FileError(f"row {number + 1}: {_csv_problem(exc)}") from exc
 
 
 def _xlsx_rows(path: Path) -> Iterator[Row]:
@@ -152,18 +173,35 @@ def _xlsx_rows(path: Path) -> Iterator[Row]:
         book = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise FileError(f"not a readable .xlsx workbook (empty, truncated or another format): {exc}") from exc
+    except Exception as exc:  # openpyxl raises what its parsers raise: ParseError, IndexError, …
+        raise FileError(f"not a readable .xlsx workbook: {_damage(exc)}") from exc
+    if not book.worksheets:
+        book.close()
+        raise FileError("not a readable .xlsx workbook: it has no sheet")
     sheet = book.worksheets[0]
+    where = f"sheet {sheet.title!r}"
     rows = sheet.iter_rows()
     try:
         header = next(rows)
     except StopIteration:
         book.close()
         raise FileError("the first sheet is empty; expected a header row: target, period, value, ...") from None
-    names = _columns([c.value for c in header], f"sheet '{sheet.title}' row 1")
-    return _xlsx_body(book, rows, names)
+    except Exception as exc:
+        book.close()
+        raise FileError(f"{where} row 1: the workbook is damaged: {_damage(exc)}") from exc
+    names = _columns([c.value for c in header], f"{where} row 1")
+    return _xlsx_body(book, rows, names, where)
 
 
-def _xlsx_body(book: Any, rows: Iterator[Any], names: list[str | None]) -> Iterator[Row]:
+def _damage(exc: Exception) -> str:
+    """What is wrong with a workbook openpyxl cannot read, on one line."""
+    if isinstance(exc, ParseError):
+        return f"broken XML: {exc}"
+    return cause(exc)
+
+
+def _xlsx_body(book: Any, rows: Iterator[Any], names: list[str | None], where: str) -> Iterator[Row]:
+    number = 1
     try:
         for number, cells in enumerate(rows, start=2):
             values = {}
@@ -180,6 +218,8 @@ def _xlsx_body(book: Any, rows: Iterator[Any], names: list[str | None]) -> Itera
                 yield Row(number, values, percent)
     except (zipfile.BadZipFile, KeyError, OSError) as exc:
         raise FileError(f"the workbook is truncated or damaged: {exc}") from exc
+    except Exception as exc:  # what openpyxl's parsers raise on a damaged sheet
+        raise FileError(f"{where} row {number + 1}: the workbook is damaged: {_damage(exc)}") from exc
     finally:
         book.close()
 
@@ -191,6 +231,8 @@ def _json_rows(path: Path) -> Iterator[Row]:
         raise FileError(f"not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
     except json.JSONDecodeError as exc:
         raise FileError(f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from exc
+    except RecursionError:
+        raise FileError(_too_deep(path.read_text(encoding="utf-8-sig"))) from None
     if isinstance(data, dict) and isinstance(data.get("rows"), list):
         data = data["rows"]
     if not isinstance(data, list):
@@ -217,3 +259,25 @@ def _json_body(data: list[Any], names: dict[str, str | None]) -> Iterator[Row]:
             yield Row(number, {}, problem=f"{'; '.join(nested)}; expected a single text or number")
             continue
         yield Row(number, cells)
+
+
+_JSON_NESTING = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')  # a string (skipped), or a bracket
+
+
+def _too_deep(text: str) -> str:
+    """Where a JSON text nests deeper than `JSON_DEPTH`, as a message."""
+    depth = 0
+    for token in _JSON_NESTING.finditer(text):
+        bracket = token.group()
+        if bracket in ("[", "{"):
+            depth += 1
+            if depth > JSON_DEPTH:
+                at = token.start()
+                line, column = text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)
+                return (
+                    f"line {line} column {column}: nested deeper than {JSON_DEPTH} levels; "
+                    "expected an array of rows of plain values"
+                )
+        elif bracket in ("]", "}"):
+            depth -= 1
+    return f"nested deeper than {JSON_DEPTH} levels; expected an array of rows of plain values"

@@ -17,3 +17,9 @@ def quoted(value: object, limit: int = QUOTED_CHARS) -> str:
     if len(text) <= limit:
         return repr(text)
     return f"{text[:limit]!r}… ({formatting.number(len(text))} characters)"
+
+
+def cause(exc: BaseException, limit: int = 120) -> str:
+    """An exception as one short line: its kind and its message."""
+    text = " ".join(f"{type(exc).__name__}: {exc}".split())
+    return text if len(text) <= limit else text[:limit] + "…"
