@@ -47,8 +47,9 @@ class Jobs:
         stored = 0
         inbox, settle = self.settings.effective_inbox(), self.settings.inbox_settle_seconds
         reports = process_inbox(
-            self.engine, self.plan, inbox, now=now or dt.datetime.now(dt.UTC), settle=settle, looks=self.inbox_looks
-        )
+            self.engine, self.plan, inbox, now=now or dt.datetime.now(dt.UTC), settle=settle, looks=self.inbox_looks,
+            limits=self.settings.file_limits(),
+        )  # fmt: skip
         for report in reports:
             if report.outcome == Outcome.REJECTED:
                 problems = len(report.errors) + report.more_errors

@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
 
+from monitor.ingest import limits
+
 CONFIG_ENV = "PLAN_MONITOR_CONFIG"
 SECRET = "**********"
 
@@ -65,6 +67,17 @@ class Settings(BaseSettings):
     outbox_seconds: int = Field(60, ge=1, description="how often the outbox is drained")
     reload_seconds: int = Field(10, ge=1, description="how often the rule files are checked for edits")
     standby_seconds: int = Field(5, ge=1, description="how often a standby daemon tries to become the active one")
+    max_file_mb: float = Field(limits.FILE_MB, gt=0, description="the largest data file taken, in MB")
+    max_unzipped_mb: float = Field(
+        limits.UNZIPPED_MB, gt=0, description="the most an .xlsx workbook's parts may unpack to, in MB"
+    )
+    max_zip_ratio: float = Field(
+        limits.ZIP_RATIO, gt=1, description="the most a workbook part over 1 MB may unpack to, times its packed size"
+    )
+    max_rows: int = Field(limits.ROWS, ge=1, description="the most rows a data file may have")
+    max_cell_chars: int = Field(
+        limits.CELL_CHARS, ge=100, le=1_000_000, description="the most characters a data file's cell may hold"
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     repeat_days: int = Field(7, ge=1, le=90, description="days before a firing alert is sent again")
 
@@ -93,6 +106,16 @@ class Settings(BaseSettings):
 
     def effective_inbox(self) -> Path:
         return self.inbox or self.data_dir / "inbox"
+
+    def file_limits(self) -> limits.Limits:
+        """The limits a data file is read within."""
+        return limits.Limits(
+            file_bytes=int(self.max_file_mb * limits.MB),
+            unzipped_bytes=int(self.max_unzipped_mb * limits.MB),
+            zip_ratio=self.max_zip_ratio,
+            rows=self.max_rows,
+            cell_chars=self.max_cell_chars,
+        )
 
     def effective_mail_dir(self) -> Path:
         return self.mail_dir or self.data_dir / "mail"

@@ -32,7 +32,7 @@ def ingest(files: tuple[Path, ...], use_inbox: bool, submitter: str | None) -> N
     if submitter is not None and submitter not in plan.departments:
         fail(f"unknown submitter '{submitter}'; expected a department id from the departments file", status=2)
     config, looks = settings(), Looks()
-    inbox, settle = config.effective_inbox(), config.inbox_settle_seconds
+    inbox, settle, limits = config.effective_inbox(), config.inbox_settle_seconds, config.file_limits()
     now = dt.datetime.now(dt.UTC)
     if use_inbox:  # look, and look again after the settle time: a file still being copied is left
         now = wait_to_settle(inbox, looks, settle, now=now)
@@ -40,9 +40,11 @@ def ingest(files: tuple[Path, ...], use_inbox: bool, submitter: str | None) -> N
     rejected = False
     try:
         for path in files:
-            rejected |= _print(ingest_file(engine, plan, path, submitter=submitter))
+            rejected |= _print(ingest_file(engine, plan, path, submitter=submitter, limits=limits))
         if use_inbox:
-            reports = process_inbox(engine, plan, inbox, now=now, settle=settle, looks=looks, on_report=_print)
+            reports = process_inbox(
+                engine, plan, inbox, now=now, settle=settle, looks=looks, limits=limits, on_report=_print
+            )
             rejected |= any(r.outcome == Outcome.REJECTED or r.move_problem for r in reports)
             left = len(arrivals(inbox, ())) - len(looks.unmovable)
             if left:

@@ -24,12 +24,14 @@ from sqlalchemy.orm import aliased
 from sqlmodel import col
 
 from monitor.ingest.checking import checked_chunks
+from monitor.ingest.limits import DEFAULTS, Limits
 from monitor.ingest.readers import FileError, file_format
 from monitor.ingest.rows import STAGED_FIELDS, RowError, Shape, Staged
+from monitor.ingest.shown import and_more
 from monitor.store.schema import Ingestion, ObservationRecord
 from rules import FigureStatus, Plan
 
-MAX_LISTED_ERRORS = 200
+MAX_LISTED_ERRORS = 100  # problems listed in a report; the rest are counted
 
 _staging_metadata = sa.MetaData()
 STAGING = sa.Table(
@@ -97,7 +99,7 @@ class Report:
     def details(self) -> list[str]:
         lines = [f"{self.file}: {e}" for e in self.errors]
         if self.more_errors:
-            lines.append(f"{self.file}: ... and {self.more_errors} more problems")
+            lines.append(f"{self.file}: {and_more(self.more_errors, 'problems')}")
         return lines
 
 
@@ -110,11 +112,20 @@ def file_hash(path: Path) -> str:
 
 
 def ingest_file(
-    engine: sa.Engine, plan: Plan, path: Path, *, submitter: str | None = None, now: dt.datetime | None = None
+    engine: sa.Engine,
+    plan: Plan,
+    path: Path,
+    *,
+    submitter: str | None = None,
+    now: dt.datetime | None = None,
+    limits: Limits = DEFAULTS,
 ) -> Report:
-    """Check and store every row of `path`, or none of them."""
+    """Check and store every row of `path`, or none of them; a file beyond `limits` is refused."""
     try:
         kind = file_format(path)
+        too_big = limits.size_problem(path)
+        if too_big:
+            return Report(path, Outcome.REJECTED, errors=[too_big])
         sha256 = file_hash(path)
     except (FileError, OSError) as exc:
         return Report(path, Outcome.REJECTED, errors=[str(exc)])
@@ -123,7 +134,7 @@ def ingest_file(
         with connection.begin() as transaction:
             if connection.execute(sa.select(col(Ingestion.id)).where(col(Ingestion.sha256) == sha256)).first():
                 return Report(path, Outcome.ALREADY_INGESTED)
-            report = _load(connection, plan, path)
+            report = _load(connection, plan, path, limits)
             if report.outcome != Outcome.REJECTED:
                 _commit(connection, report, sha256, kind, submitter, received)
             if report.outcome == Outcome.REJECTED:
@@ -132,7 +143,7 @@ def ingest_file(
     return report
 
 
-def _load(connection: sa.Connection, plan: Plan, path: Path) -> Report:
+def _load(connection: sa.Connection, plan: Plan, path: Path, limits: Limits) -> Report:
     report = Report(path, Outcome.INGESTED)
     _staging_metadata.drop_all(connection)
     _staging_metadata.create_all(connection)
@@ -140,7 +151,7 @@ def _load(connection: sa.Connection, plan: Plan, path: Path) -> Report:
     shapes: list[Shape] = []
     errors: list[RowError] = []
     try:
-        for chunk in checked_chunks(plan, path):
+        for chunk in checked_chunks(plan, path, limits):
             report.rows += chunk.rows
             errors += chunk.errors
             report.more_errors += chunk.more_errors

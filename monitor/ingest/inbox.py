@@ -22,6 +22,7 @@ import sqlalchemy as sa
 
 from monitor.ingest.arrivals import ERRORS_SUFFIX, PROCESSED, QUARANTINE, REJECTED, Arrival, Looks, arrivals
 from monitor.ingest.batch import Outcome, Report, ingest_file
+from monitor.ingest.limits import DEFAULTS, Limits
 from rules import Plan
 
 
@@ -33,9 +34,10 @@ def process_inbox(
     now: dt.datetime | None = None,
     settle: float = 0,
     looks: Looks | None = None,
+    limits: Limits = DEFAULTS,
     on_report: Callable[[Report], object] | None = None,
 ) -> list[Report]:
-    """Ingest every complete file in `inbox` and move it; return what happened to each.
+    """Ingest every complete file in `inbox` (within `limits`) and move it; return what happened to each.
 
     A file is complete when it is unchanged since a look (in `looks`) at least `settle` seconds
     before `now`; this look is remembered in `looks` for the next.
@@ -49,7 +51,7 @@ def process_inbox(
             if _move_aside(inbox, arrival.path, held[1], now) is None:
                 del looks.unmovable[arrival.path]
             continue
-        report = _take(engine, plan, arrival, now)
+        report = _take(engine, plan, arrival, now, limits)
         report.move_problem = _move_aside(inbox, arrival.path, report, now)
         if report.moved_to is None:
             looks.unmovable[arrival.path] = (arrival.stamp, report)
@@ -77,10 +79,10 @@ def wait_to_settle(
     return now + dt.timedelta(seconds=settle)
 
 
-def _take(engine: sa.Engine, plan: Plan, arrival: Arrival, now: dt.datetime) -> Report:
+def _take(engine: sa.Engine, plan: Plan, arrival: Arrival, now: dt.datetime, limits: Limits) -> Report:
     if arrival.refusal is not None:
         return Report(arrival.path, Outcome.REJECTED, errors=[arrival.refusal])
-    return ingest_file(engine, plan, arrival.path, submitter=arrival.department, now=now)
+    return ingest_file(engine, plan, arrival.path, submitter=arrival.department, now=now, limits=limits)
 
 
 def _move_aside(inbox: Path, path: Path, report: Report, now: dt.datetime) -> str | None:

@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import ParseError
 
+from monitor.ingest.limits import DEFAULTS, Limits
 from monitor.ingest.shown import cause
-from notifiers import formatting
 
 COLUMNS = ("target", "period", "value", "breakdown", "basis", "unit", "status", "note")
 REQUIRED = ("target", "period", "value")
@@ -72,20 +72,21 @@ def as_row(line: Line) -> Row:
     return Row(line[-1], {column: cell for column, cell in zip(COLUMNS, line, strict=False) if cell is not None})
 
 
-def read_rows(path: Path) -> Iterator[Row]:
-    """The data rows of `path`, one at a time; `FileError` for a file that cannot be read at all."""
-    items = read_lines(path)
+def read_rows(path: Path, limits: Limits = DEFAULTS) -> Iterator[Row]:
+    """The data rows of `path`, one at a time; `FileError` for a file that cannot be read at all,
+    or one beyond `limits` (rows, a cell's length, a workbook's unpacked size)."""
+    items = read_lines(path, limits)
     return (item if isinstance(item, Row) else as_row(item) for item in items)
 
 
-def read_lines(path: Path) -> Iterator[Row | Line]:
+def read_lines(path: Path, limits: Limits = DEFAULTS) -> Iterator[Row | Line]:
     """As `read_rows`, but a regular CSV row comes as a `Line`, which is quicker to make and to read."""
     kind = file_format(path)
     if kind == "csv":
-        return _csv_rows(path)
+        return _csv_rows(path, limits)
     if kind == "xlsx":
-        return _xlsx_rows(path)
-    return _json_rows(path)
+        return _xlsx_rows(path, limits)
+    return _json_rows(path, limits)
 
 
 def _columns(header: list[Any], where: str) -> list[str | None]:
@@ -113,7 +114,10 @@ def _columns(header: list[Any], where: str) -> list[str | None]:
     return names
 
 
-def _csv_rows(path: Path) -> Iterator[Row | Line]:
+def _csv_rows(path: Path, limits: Limits) -> Iterator[Row | Line]:
+    # The csv module's own limit on a cell's length serves: it is checked as the line is parsed.
+    # It is the process's, and every CSV file read sets it.
+    csv.field_size_limit(limits.cell_chars)
     try:
         handle = path.open(encoding="utf-8-sig", newline="")
         first = handle.readline()
@@ -127,20 +131,20 @@ def _csv_rows(path: Path) -> Iterator[Row | Line]:
         header = next(csv.reader([first], delimiter=delimiter))
     except csv.Error as exc:
         handle.close()
-        raise FileError(f"row 1: {_csv_problem(exc)}") from exc
+        raise FileError(f"row 1: {_csv_problem(exc, limits)}") from exc
     names = _columns(header, "row 1")
-    return _csv_body(handle, names, delimiter)
+    return _csv_body(handle, names, delimiter, limits)
 
 
-def _csv_problem(exc: csv.Error) -> str:
+def _csv_problem(exc: csv.Error, limits: Limits) -> str:
     if "field larger than field limit" in str(exc):
-        longest = formatting.number(csv.field_size_limit())
-        return f"a cell longer than {longest} characters; a cell holds one figure or a short note"
+        return limits.too_long()
     return f"not readable as CSV: {exc}"
 
 
-def _csv_body(handle: Any, names: list[str | None], delimiter: str) -> Iterator[Row | Line]:
+def _csv_body(handle: Any, names: list[str | None], delimiter: str, limits: Limits) -> Iterator[Row | Line]:
     width = len(names)
+    last = limits.rows + 1  # the header is row 1
     # The cells of each column in COLUMNS order; a column the file lacks reads the None appended
     # to each record, at index `width`.
     pick = itemgetter(*[names.index(column) if column in names else width for column in COLUMNS])
@@ -148,6 +152,8 @@ def _csv_body(handle: Any, names: list[str | None], delimiter: str) -> Iterator[
     with handle:
         try:
             for number, record in enumerate(csv.reader(handle, delimiter=delimiter), start=2):
+                if number > last:
+                    raise FileError(f"row {number}: {limits.too_many_rows()}")
                 if len(record) == width and record[0]:
                     record.append(None)  # type: ignore[arg-type]  # read by `pick` for a missing column
                     yield (*pick(record), number)
@@ -163,16 +169,24 @@ def _csv_body(handle: Any, names: list[str | None], delimiter: str) -> Iterator[
         except UnicodeDecodeError as exc:
             raise FileError(f"not UTF-8 text ({exc.reason}); save the CSV as UTF-8") from exc
         except csv.Error as exc:
-            raise FileError(f"row {number + 1}: {_csv_problem(exc)}") from exc
+            raise FileError(f"row {number + 1}: {_csv_problem(exc, limits)}") from exc
 
 
-def _xlsx_rows(path: Path) -> Iterator[Row]:
+def _xlsx_rows(path: Path, limits: Limits) -> Iterator[Row]:
     from openpyxl import load_workbook
 
+    unreadable = "not a readable .xlsx workbook (empty, truncated or another format)"
+    try:
+        with zipfile.ZipFile(path) as archive:
+            too_big = limits.workbook_problem(archive)
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise FileError(f"{unreadable}: {exc}") from exc
+    if too_big:
+        raise FileError(too_big)
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise FileError(f"not a readable .xlsx workbook (empty, truncated or another format): {exc}") from exc
+        raise FileError(f"{unreadable}: {exc}") from exc
     except Exception as exc:  # openpyxl raises what its parsers raise: ParseError, IndexError, …
         raise FileError(f"not a readable .xlsx workbook: {_damage(exc)}") from exc
     if not book.worksheets:
@@ -190,7 +204,7 @@ def _xlsx_rows(path: Path) -> Iterator[Row]:
         book.close()
         raise FileError(f"{where} row 1: the workbook is damaged: {_damage(exc)}") from exc
     names = _columns([c.value for c in header], f"{where} row 1")
-    return _xlsx_body(book, rows, names, where)
+    return _xlsx_body(book, rows, names, where, limits)
 
 
 def _damage(exc: Exception) -> str:
@@ -200,16 +214,21 @@ def _damage(exc: Exception) -> str:
     return cause(exc)
 
 
-def _xlsx_body(book: Any, rows: Iterator[Any], names: list[str | None], where: str) -> Iterator[Row]:
+def _xlsx_body(book: Any, rows: Iterator[Any], names: list[str | None], where: str, limits: Limits) -> Iterator[Row]:
     number = 1
+    last = limits.rows + 1  # the header is row 1
     try:
         for number, cells in enumerate(rows, start=2):
+            if number > last:
+                raise FileError(f"{where} row {number}: {limits.too_many_rows()}")
             values = {}
             percent = False
             for name, cell in zip(names, cells, strict=False):
                 value = cell.value
                 if name is None or value is None:
                     continue
+                if type(value) is str and len(value) > limits.cell_chars:
+                    raise FileError(f"{where} row {number} column {name}: {limits.too_long()}")
                 values[name] = value
                 # Only a number can be shown as a percentage, and only the value's format matters.
                 if name == "value" and type(value) in (int, float) and "%" in str(getattr(cell, "number_format", "")):
@@ -218,13 +237,15 @@ def _xlsx_body(book: Any, rows: Iterator[Any], names: list[str | None], where: s
                 yield Row(number, values, percent)
     except (zipfile.BadZipFile, KeyError, OSError) as exc:
         raise FileError(f"the workbook is truncated or damaged: {exc}") from exc
+    except FileError:
+        raise
     except Exception as exc:  # what openpyxl's parsers raise on a damaged sheet
         raise FileError(f"{where} row {number + 1}: the workbook is damaged: {_damage(exc)}") from exc
     finally:
         book.close()
 
 
-def _json_rows(path: Path) -> Iterator[Row]:
+def _json_rows(path: Path, limits: Limits) -> Iterator[Row]:
     try:
         data = json.loads(path.read_text(encoding="utf-8-sig"))
     except UnicodeDecodeError as exc:
@@ -237,12 +258,14 @@ def _json_rows(path: Path) -> Iterator[Row]:
         data = data["rows"]
     if not isinstance(data, list):
         raise FileError("expected a JSON array of rows (or an object with a 'rows' array)")
+    if len(data) > limits.rows:
+        raise FileError(f"row {limits.rows + 1}: {limits.too_many_rows()}")
     keys = sorted({k for item in data if isinstance(item, dict) for k in item})
     names = dict(zip(keys, _columns(keys, "JSON keys"), strict=True))
-    return _json_body(data, names)
+    return _json_body(data, names, limits)
 
 
-def _json_body(data: list[Any], names: dict[str, str | None]) -> Iterator[Row]:
+def _json_body(data: list[Any], names: dict[str, str | None], limits: Limits) -> Iterator[Row]:
     for number, item in enumerate(data, start=1):
         if not isinstance(item, dict):
             yield Row(number, {}, problem=f"expected an object with target, period, value; found {item!r}")
@@ -254,6 +277,8 @@ def _json_body(data: list[Any], names: dict[str, str | None]) -> Iterator[Row]:
             if isinstance(value, (list, dict)):
                 nested.append(f"'{key}' holds a JSON {'array' if isinstance(value, list) else 'object'}")
             elif name and value is not None:
+                if type(value) is str and len(value) > limits.cell_chars:
+                    raise FileError(f"row {number} column {name}: {limits.too_long()}")
                 cells[name] = value
         if nested:
             yield Row(number, {}, problem=f"{'; '.join(nested)}; expected a single text or number")

@@ -23,3 +23,8 @@ def cause(exc: BaseException, limit: int = 120) -> str:
     """An exception as one short line: its kind and its message."""
     text = " ".join(f"{type(exc).__name__}: {exc}".split())
     return text if len(text) <= limit else text[:limit] + "…"
+
+
+def and_more(count: int, what: str) -> str:
+    """The end of a list cut short: ``… and 1.999.900 more problems``."""
+    return f"… and {formatting.number(count)} more {what}"
