@@ -8,12 +8,12 @@ import sys
 from pathlib import Path
 
 import click
+import sqlalchemy as sa
 from rich.table import Table
 
 from monitor.commands.common import console, database, fail, load, settings
 from monitor.ingest.arrivals import Looks, arrivals
 from monitor.ingest.batch import Outcome, Report, ingest_file
-from monitor.ingest.checking import CheckingError
 from monitor.ingest.inbox import process_inbox, wait_to_settle
 from monitor.records import figure_record
 from monitor.store.figures import figures
@@ -46,13 +46,15 @@ def ingest(files: tuple[Path, ...], use_inbox: bool, submitter: str | None) -> N
                 engine, plan, inbox, now=now, settle=settle, looks=looks, limits=limits, on_report=_print
             )
             rejected |= any(r.outcome == Outcome.REJECTED or r.move_problem for r in reports)
-            left = len(arrivals(inbox, ())) - len(looks.unmovable)
-            if left:
-                click.echo(f"{left} file(s) left in the inbox: still being written (changed in the last {settle:g} s)")
-            elif not reports:
-                click.echo(f"the inbox {inbox} is empty")
-    except CheckingError as exc:
-        fail(f"{exc}; nothing of that file was stored")
+    except (sa.exc.OperationalError, sa.exc.InterfaceError, sa.exc.IntegrityError) as exc:
+        problem = " ".join(str(getattr(exc, "orig", None) or exc).split())
+        fail(f"the database failed: {problem}; nothing of that file was stored", status=2)
+    if use_inbox:
+        left = len(arrivals(inbox, ())) - len(looks.unmovable)
+        if left:
+            click.echo(f"{left} file(s) left in the inbox: still being written (changed in the last {settle:g} s)")
+        elif not reports:
+            click.echo(f"the inbox {inbox} is empty")
     if rejected:
         sys.exit(1)
 

@@ -73,13 +73,17 @@ def still_written(name: str) -> bool:
 
 
 def arrivals(inbox: Path, departments: Collection[str]) -> list[Arrival]:
-    """The files waiting in `inbox`, oldest first, each with its department or why it is refused."""
+    """The files waiting in `inbox`, oldest first, each with its department or why it is refused.
+
+    A file or folder that vanishes or cannot be looked at while the inbox is listed is passed
+    over: it is found again, or not, at the next look.
+    """
     where = f"put the file in inbox/<department-id>/, where <department-id> is one of: {', '.join(sorted(departments))}"
     found: list[tuple[int, Arrival]] = []
     for entry in _entries(inbox):
         if entry.name in (PROCESSED, REJECTED, QUARANTINE) or entry.name.startswith("."):
             continue
-        if not entry.is_dir():
+        if not _is_dir(entry):
             found += _waiting(entry, None, f"a file at the top of the inbox has no sender; {where}")
         elif entry.name in departments:
             for path in _entries(entry):
@@ -93,12 +97,38 @@ def arrivals(inbox: Path, departments: Collection[str]) -> list[Arrival]:
 
 
 def _entries(folder: Path) -> list[Path]:
-    return list(folder.iterdir()) if folder.is_dir() else []
+    try:
+        return list(folder.iterdir())
+    except OSError:
+        return []
+
+
+def _is_dir(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
 
 
 def _waiting(path: Path, department: str | None, refusal: str | None) -> list[tuple[int, Arrival]]:
     """A data file's modification time and arrival, if it is one and is not still being written."""
-    if still_written(path.name) or path.suffix.lower() not in FORMATS or not path.is_file():
+    if still_written(path.name) or path.suffix.lower() not in FORMATS:
         return []
-    info = path.stat()
+    try:
+        if not path.is_file():
+            return []
+        info = path.stat()
+    except OSError:
+        return []
+    if refusal is None and not _readable_name(path.name):
+        refusal = "the file name is not UTF-8 text; rename the file (letters, digits, '-', '.')"
     return [(info.st_mtime_ns, Arrival(path, department, (info.st_size, info.st_mtime_ns), refusal))]
+
+
+def _readable_name(name: str) -> bool:
+    """Whether a name is text: a name of bytes that are not UTF-8 holds surrogates here."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

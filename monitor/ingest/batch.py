@@ -27,11 +27,14 @@ from monitor.ingest.checking import checked_chunks
 from monitor.ingest.limits import DEFAULTS, Limits
 from monitor.ingest.readers import FileError, file_format
 from monitor.ingest.rows import STAGED_FIELDS, RowError, Shape, Staged
-from monitor.ingest.shown import and_more
+from monitor.ingest.shown import and_more, cause
 from monitor.store.schema import Ingestion, ObservationRecord
 from rules import FigureStatus, Plan
 
 MAX_LISTED_ERRORS = 100  # problems listed in a report; the rest are counted
+# The database's failures, not the file's: PEP 249's names, which SQLAlchemy's exceptions and the
+# drivers' own (a COPY goes through psycopg directly) both have.
+NOT_THE_FILES = ("OperationalError", "InterfaceError", "IntegrityError")
 
 _staging_metadata = sa.MetaData()
 STAGING = sa.Table(
@@ -120,7 +123,12 @@ def ingest_file(
     now: dt.datetime | None = None,
     limits: Limits = DEFAULTS,
 ) -> Report:
-    """Check and store every row of `path`, or none of them; a file beyond `limits` is refused."""
+    """Check and store every row of `path`, or none of them; a file beyond `limits` is refused.
+
+    Whatever goes wrong with the file is a rejection with its reason, on one line: an unforeseen
+    exception while reading, checking or storing it too. Only the database's own failures (it
+    cannot be reached, or another writer got in first) are raised: they are not the file's doing.
+    """
     try:
         kind = file_format(path)
         too_big = limits.size_problem(path)
@@ -129,6 +137,24 @@ def ingest_file(
         sha256 = file_hash(path)
     except (FileError, OSError) as exc:
         return Report(path, Outcome.REJECTED, errors=[str(exc)])
+    try:
+        return _ingest(engine, plan, path, sha256, kind, submitter, now, limits)
+    except Exception as exc:
+        if any(base.__name__ in NOT_THE_FILES for base in type(exc).__mro__):
+            raise
+        return Report(path, Outcome.REJECTED, errors=[f"could not be read or stored: {cause(exc)}"])
+
+
+def _ingest(
+    engine: sa.Engine,
+    plan: Plan,
+    path: Path,
+    sha256: str,
+    kind: str,
+    submitter: str | None,
+    now: dt.datetime | None,
+    limits: Limits,
+) -> Report:
     received = now or dt.datetime.now(dt.UTC)
     with engine.connect() as connection:
         with connection.begin() as transaction:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import threading
-import traceback
 from collections.abc import Generator
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
@@ -22,6 +21,7 @@ from pathlib import Path
 from monitor.ingest.limits import DEFAULTS, Limits
 from monitor.ingest.readers import FileError, Row, read_lines
 from monitor.ingest.rows import RowChecker, RowError, Shape, Staged
+from monitor.ingest.shown import cause
 from rules import Plan
 
 CHUNK = 20_000
@@ -124,7 +124,7 @@ def _aside(plan: Plan, path: Path, limits: Limits) -> Generator[Checked, None, N
             if kind == "file-error":
                 raise FileError(payload)
             if kind == "failed":
-                raise CheckingError(f"the process checking {path.name} failed:\n{payload}")
+                raise CheckingError(f"the process checking {path.name} failed: {payload}")
             return
     finally:
         receiver.close()
@@ -148,7 +148,7 @@ def _work(plan: Plan, path: Path, limits: Limits, sender: Connection, inherited:
         pass  # the reading process is gone, and with it any use for the rest
     except FileError as exc:
         sender.send(("file-error", str(exc)))
-    except Exception:
-        sender.send(("failed", traceback.format_exc()))
+    except Exception as exc:
+        sender.send(("failed", cause(exc)))
     finally:
         sender.close()

@@ -25,6 +25,10 @@ from monitor.ingest.batch import Outcome, Report, ingest_file
 from monitor.ingest.limits import DEFAULTS, Limits
 from rules import Plan
 
+# A moved file's name leaves room for its report's (.errors.txt, written as .errors.txt.tmp first)
+# within the 255 bytes a name may have.
+NAME_BYTES = 255 - len(ERRORS_SUFFIX + ".tmp")
+
 
 def process_inbox(
     engine: sa.Engine,
@@ -51,9 +55,11 @@ def process_inbox(
             if _move_aside(inbox, arrival.path, held[1], now) is None:
                 del looks.unmovable[arrival.path]
             continue
+        if not os.path.lexists(arrival.path):
+            continue  # gone since the look: its sender took it back
         report = _take(engine, plan, arrival, now, limits)
         report.move_problem = _move_aside(inbox, arrival.path, report, now)
-        if report.moved_to is None:
+        if report.move_problem and report.moved_to is None:
             looks.unmovable[arrival.path] = (arrival.stamp, report)
         reports.append(report)
         if on_report:
@@ -88,6 +94,8 @@ def _take(engine: sa.Engine, plan: Plan, arrival: Arrival, now: dt.datetime, lim
 def _move_aside(inbox: Path, path: Path, report: Report, now: dt.datetime) -> str | None:
     """Move `path` to processed/ or rejected/ (with its report), or else to quarantine/ (with
     why); sets `report.moved_to`. Returns what went wrong, if anything did."""
+    if not os.path.lexists(path):
+        return None  # gone while it was read: nothing to move
     folder = REJECTED if report.outcome == Outcome.REJECTED else PROCESSED
     lines = [report.summary(), *report.details()]
     try:
@@ -99,16 +107,13 @@ def _move_aside(inbox: Path, path: Path, report: Report, now: dt.datetime) -> st
         report.moved_to = _move(path, inbox / QUARANTINE, [*lines, f"{path}: {problem}"], now)
         return problem
     except OSError as exc:
-        return (
-            f"{problem}; nor to {QUARANTINE}/: {exc.strerror or exc}; it stays in the inbox, "
-            "not read again until it changes"
-        )
+        return f"{problem}; nor to {QUARANTINE}/: {exc.strerror or exc}; it stays in the inbox until it can be moved"
 
 
 def _move(path: Path, folder: Path, report: list[str] | None, now: dt.datetime) -> Path:
     """Move `path` into `folder`, with `report` beside it as a .errors.txt file."""
     folder.mkdir(exist_ok=True)
-    destination = _free_name(folder / path.name, now)
+    destination = _free_name(folder, path, now)
     written = None
     if report is not None:
         written = destination.with_name(destination.name + ERRORS_SUFFIX)
@@ -122,15 +127,27 @@ def _move(path: Path, folder: Path, report: list[str] | None, now: dt.datetime) 
     return destination
 
 
-def _free_name(path: Path, now: dt.datetime) -> Path:
-    """`path`, or the same name with a timestamp when a file of that name was already moved there."""
+def _free_name(folder: Path, path: Path, now: dt.datetime) -> Path:
+    """A free name in `folder` for `path`: its own, or with a timestamp when a file of that name was
+    moved there before; cut short if need be, so that its report's name fits too."""
     stamp = now.strftime("%Y%m%dT%H%M%S%f")
-    candidate, tries = path, 0
-    while candidate.exists():
+    tries = 0
+    while True:
+        tag = "" if tries == 0 else f".{stamp}" if tries == 1 else f".{stamp}-{tries}"
+        candidate = folder / _fitting(path.stem, tag + path.suffix)
+        if not os.path.lexists(candidate):
+            return candidate
         tries += 1
-        suffix = f"-{tries}" if tries > 1 else ""
-        candidate = path.with_name(f"{path.stem}.{stamp}{suffix}{path.suffix}")
-    return candidate
+
+
+def _fitting(stem: str, tail: str) -> str:
+    """`stem` + `tail`, the stem cut short until the name fits in `NAME_BYTES`."""
+    while stem and len(os.fsencode(stem + tail)) > NAME_BYTES:
+        stem = stem[:-1]
+    name = stem + tail
+    while len(os.fsencode(name)) > NAME_BYTES:  # a tail too long on its own
+        name = name[1:]
+    return name
 
 
 def _write_atomically(path: Path, text: str) -> None:

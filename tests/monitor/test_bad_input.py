@@ -184,3 +184,14 @@ def test_a_rule_file_nested_thousands_deep(tmp_path: Path) -> None:
     problem, *_, count = one_line(done)
     assert problem == f"{rules / 'plan.yaml'}: the YAML is nested too deeply to be a rule file"
     assert count.endswith("in 1 file")
+
+
+def test_an_unforeseen_failure_while_reading_is_a_message_too(tmp_path: Path) -> None:
+    huge = tmp_path / "huge.json"  # a number of 5,001 digits, which Python will not read
+    huge.write_text('[{"target": "revenue", "period": "2022-03", "value": 1' + "0" * 5000 + "}]", encoding="utf-8")
+    done = plan_monitor(tmp_path, "ingest", str(huge))
+    assert done.returncode == 1
+    [summary, problem] = one_line(done)
+    assert summary == f"{huge}: rejected, nothing stored (1 problem)"
+    assert problem.startswith(f"{huge}: could not be read or stored: ValueError: Exceeds the limit (4300 digits)")
+    assert nothing_stored(tmp_path)
