@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from monitor.ingest.batch import Report
-from monitor.ingest.readers import FORMATS
 from monitor.ingest.shown import quoted
 
 PROCESSED, REJECTED, QUARANTINE = "processed", "rejected", "quarantine"
@@ -111,8 +110,9 @@ def _is_dir(path: Path) -> bool:
 
 
 def _waiting(path: Path, department: str | None, refusal: str | None) -> list[tuple[int, Arrival]]:
-    """A data file's modification time and arrival, if it is one and is not still being written."""
-    if still_written(path.name) or path.suffix.lower() not in FORMATS:
+    """A file's modification time and arrival, unless it is still being written. A file that is
+    no data file is an arrival too: it is refused (by its type) rather than left for ever."""
+    if still_written(path.name):
         return []
     try:
         if not path.is_file():

@@ -174,3 +174,16 @@ def test_a_file_that_goes_before_it_is_read(engine: sa.Engine, plan: Plan, inbox
     reports = {r.file.name: r for r in process_inbox(engine, plan, inbox, now=at(5), settle=5, looks=memory)}
     assert set(reports) == {"later.csv"}
     the_good_one_is_stored(engine, reports, inbox)
+
+
+def test_a_file_of_another_type(engine: sa.Engine, plan: Plan, inbox: Path) -> None:
+    """A report sent as a PDF is not left in the inbox for ever: it is refused, with what is expected."""
+    drop(inbox / "finance" / "bao-cao.pdf", b"%PDF-1.7", age=60)
+    drop(inbox / "finance" / "later.csv", LATER, age=30)
+
+    reports = poll(engine, plan, inbox)
+
+    assert reports["bao-cao.pdf"].errors == ["unsupported file type '.pdf'; expected .csv, .xlsx or .json"]
+    assert (inbox / "rejected" / "bao-cao.pdf").exists()
+    assert not (inbox / "finance" / "bao-cao.pdf").exists()
+    the_good_one_is_stored(engine, reports, inbox)
