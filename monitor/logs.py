@@ -1,7 +1,7 @@
 """Logging: one line per event, ``time level event key=value …``, so a log can be read and grepped.
 
 Every value is escaped here, whatever it holds (a file name may hold a line break or a terminal's
-escape sequence): one event is always one line.
+escape sequence), and cut after a thousand characters: one event is always one short line.
 """
 
 from __future__ import annotations
@@ -12,7 +12,10 @@ import sys
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from notifiers import formatting
+
 LOGGER = logging.getLogger("plan_monitor")
+MAX_VALUE_CHARS = 1_000  # of a value in a line: a 20 MB cell in a message never makes a 20 MB line
 
 
 class _LineFormatter(logging.Formatter):
@@ -47,6 +50,8 @@ def _value(value: Any) -> str:
     every character that is not printable (line breaks, escape sequences, a name's
     undecodable bytes) escaped as Python writes it, so that no value can break or forge a line."""
     text = str(value)
+    if len(text) > MAX_VALUE_CHARS:
+        text = f"{text[:MAX_VALUE_CHARS]}…({formatting.number(len(text))} characters)"
     if text and text.isprintable() and not any(c in text for c in ' ="'):
         return text
     return '"' + "".join(_ESCAPED.get(c) or (c if c.isprintable() else repr(c)[1:-1]) for c in text) + '"'

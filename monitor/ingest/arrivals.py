@@ -15,6 +15,8 @@ being read, with a reason.
 from __future__ import annotations
 
 import datetime as dt
+import os
+import stat
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -74,55 +76,76 @@ def still_written(name: str) -> bool:
 def arrivals(inbox: Path, departments: Collection[str]) -> list[Arrival]:
     """The files waiting in `inbox`, oldest first, each with its department or why it is refused.
 
-    A file or folder that vanishes or cannot be looked at while the inbox is listed is passed
-    over: it is found again, or not, at the next look.
+    No link is followed: a department folder or a file that is a symbolic link is an arrival
+    refused as such, and what it leads to is never looked at. A file or folder that vanishes or
+    cannot be looked at while the inbox is listed is passed over: it is found again, or not, at
+    the next look.
     """
     where = f"put the file in inbox/<department-id>/, where <department-id> is one of: {', '.join(sorted(departments))}"
-    found: list[tuple[int, Arrival]] = []
-    for entry in _entries(inbox):
-        if entry.name in (PROCESSED, REJECTED, QUARANTINE) or entry.name.startswith("."):
+    found: list[Arrival] = []
+    for entry, info in _entries(inbox):
+        name = entry.name
+        if name in (PROCESSED, REJECTED, QUARANTINE) or still_written(name):
             continue
-        if not _is_dir(entry):
-            found += _waiting(entry, None, f"a file at the top of the inbox has no sender; {where}")
-        elif entry.name in departments:
-            for path in _entries(entry):
-                found += _waiting(path, entry.name, None)
+        if stat.S_ISLNK(info.st_mode):
+            refusal = (
+                f"the folder {quoted(name)} is a link to another place; the inbox takes only what is put in it: "
+                f"make inbox/{name}/ a folder of its own"
+                if name in departments
+                else f"{quoted(name)} is a link to another place; {where}"
+            )
+            found.append(_arrival(entry, info, None, refusal))
+        elif not stat.S_ISDIR(info.st_mode):
+            found.append(_arrival(entry, info, None, f"a file at the top of the inbox has no sender; {where}"))
         else:
-            refusal = f"the folder {quoted(entry.name)} is not a department's folder; {where}"
-            for path in _entries(entry):
-                found += _waiting(path, None, refusal)
-    found.sort(key=lambda item: (item[0], str(item[1].path)))
-    return [arrival for _, arrival in found]
+            folder = None if name in departments else f"the folder {quoted(name)} is not a department's folder; {where}"
+            for path, inner in _entries(entry):
+                if not still_written(path.name) and not stat.S_ISDIR(inner.st_mode):
+                    department = name if folder is None else None
+                    found.append(_arrival(path, inner, department, folder or _refusal(path, inner)))
+    return sorted(found, key=lambda arrival: (arrival.stamp[1], str(arrival.path)))
 
 
-def _entries(folder: Path) -> list[Path]:
+def _entries(folder: Path) -> list[tuple[Path, os.stat_result]]:
+    """What `folder` holds, each with its own status (a link's, not its target's)."""
+    found = []
     try:
-        return list(folder.iterdir())
+        with os.scandir(folder) as listing:
+            for entry in listing:
+                try:
+                    found.append((Path(entry.path), entry.stat(follow_symlinks=False)))
+                except OSError:
+                    continue
     except OSError:
         return []
+    return found
 
 
-def _is_dir(path: Path) -> bool:
+def _arrival(path: Path, info: os.stat_result, department: str | None, refusal: str | None) -> Arrival:
+    return Arrival(path, department, (info.st_size, info.st_mtime_ns), refusal)
+
+
+def _refusal(path: Path, info: os.stat_result) -> str | None:
+    """Why a file in a department's folder is refused without being read, if it is."""
+    if stat.S_ISLNK(info.st_mode):
+        return "the file is a link to another place; the inbox takes only files copied into it"
+    if not stat.S_ISREG(info.st_mode):
+        return "not a regular file; the inbox takes only files copied into it"
+    if not _readable_name(path.name):
+        return "the file name is not UTF-8 text; rename the file (letters, digits, '-', '.')"
+    return None
+
+
+def unchanged(arrival: Arrival) -> bool:
+    """Whether an arrival is still as it was seen (a file to read still a regular file, and not a
+    link put in its place since): checked again just before it is read."""
     try:
-        return path.is_dir()
+        info = os.lstat(arrival.path)
     except OSError:
         return False
-
-
-def _waiting(path: Path, department: str | None, refusal: str | None) -> list[tuple[int, Arrival]]:
-    """A file's modification time and arrival, unless it is still being written. A file that is
-    no data file is an arrival too: it is refused (by its type) rather than left for ever."""
-    if still_written(path.name):
-        return []
-    try:
-        if not path.is_file():
-            return []
-        info = path.stat()
-    except OSError:
-        return []
-    if refusal is None and not _readable_name(path.name):
-        refusal = "the file name is not UTF-8 text; rename the file (letters, digits, '-', '.')"
-    return [(info.st_mtime_ns, Arrival(path, department, (info.st_size, info.st_mtime_ns), refusal))]
+    if arrival.refusal is None and not stat.S_ISREG(info.st_mode):
+        return False
+    return (info.st_size, info.st_mtime_ns) == arrival.stamp
 
 
 def _readable_name(name: str) -> bool:

@@ -13,6 +13,7 @@ moved nowhere is reported once, left where it is, and not read again while it st
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
 import time
 from collections.abc import Callable
@@ -20,7 +21,16 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from monitor.ingest.arrivals import ERRORS_SUFFIX, PROCESSED, QUARANTINE, REJECTED, Arrival, Looks, arrivals
+from monitor.ingest.arrivals import (
+    ERRORS_SUFFIX,
+    PROCESSED,
+    QUARANTINE,
+    REJECTED,
+    Arrival,
+    Looks,
+    arrivals,
+    unchanged,
+)
 from monitor.ingest.batch import Outcome, Report, ingest_file
 from monitor.ingest.limits import DEFAULTS, Limits
 from rules import Plan
@@ -55,8 +65,8 @@ def process_inbox(
             if _move_aside(inbox, arrival.path, held[1], now) is None:
                 del looks.unmovable[arrival.path]
             continue
-        if not os.path.lexists(arrival.path):
-            continue  # gone since the look: its sender took it back
+        if not unchanged(arrival):
+            continue  # changed or gone since the look: looked at again at the next
         report = _take(engine, plan, arrival, now, limits)
         report.move_problem = _move_aside(inbox, arrival.path, report, now)
         if report.move_problem and report.moved_to is None:
@@ -112,6 +122,8 @@ def _move_aside(inbox: Path, path: Path, report: Report, now: dt.datetime) -> st
 
 def _move(path: Path, folder: Path, report: list[str] | None, now: dt.datetime) -> Path:
     """Move `path` into `folder`, with `report` beside it as a .errors.txt file."""
+    if folder.is_symlink():  # never put a file where a link leads
+        raise OSError(errno.ELOOP, "it is a link to another place")
     folder.mkdir(exist_ok=True)
     destination = _free_name(folder, path, now)
     written = None
@@ -151,6 +163,9 @@ def _fitting(stem: str, tail: str) -> str:
 
 
 def _write_atomically(path: Path, text: str) -> None:
+    """Write `path` whole or not at all, and never through a link someone put at its name."""
     partial = path.with_name(path.name + ".tmp")
-    partial.write_text(text, encoding="utf-8", errors="surrogateescape")
+    partial.unlink(missing_ok=True)
+    with partial.open("x", encoding="utf-8", errors="surrogateescape") as out:  # "x": a new file, no link followed
+        out.write(text)
     os.replace(partial, path)

@@ -18,7 +18,7 @@ from typing import Any
 from xml.etree.ElementTree import ParseError
 
 from monitor.ingest.limits import DEFAULTS, Limits
-from monitor.ingest.shown import cause
+from monitor.ingest.shown import cause, listed, quoted, shown
 
 COLUMNS = ("target", "period", "value", "breakdown", "basis", "unit", "status", "note")
 REQUIRED = ("target", "period", "value")
@@ -104,7 +104,7 @@ def _columns(header: list[Any], where: str) -> list[str | None]:
             names.append(None)
             unknown.append(str(cell))
     if unknown:
-        raise FileError(f"{where}: unknown column(s) {', '.join(map(repr, unknown))}; expected {', '.join(COLUMNS)}")
+        raise FileError(f"{where}: unknown column(s) {listed(unknown, 'columns')}; expected {', '.join(COLUMNS)}")
     repeated = sorted({n for n in names if n and names.count(n) > 1})
     if repeated:
         raise FileError(f"{where}: column(s) {', '.join(repeated)} appear more than once")
@@ -163,7 +163,7 @@ def _csv_body(handle: Any, names: list[str | None], delimiter: str, limits: Limi
                 if len(record) > width:
                     extra = [c for c in record[width:] if c.strip()]
                     if extra:
-                        yield Row(number, {}, problem=f"more cells than columns: {', '.join(map(repr, extra))}")
+                        yield Row(number, {}, problem=f"more cells than columns: {listed(extra, 'cells')}")
                         continue
                 yield Row(number, {n: c for n, c in zip(names, record, strict=False) if n})
         except UnicodeDecodeError as exc:
@@ -268,14 +268,14 @@ def _json_rows(path: Path, limits: Limits) -> Iterator[Row]:
 def _json_body(data: list[Any], names: dict[str, str | None], limits: Limits) -> Iterator[Row]:
     for number, item in enumerate(data, start=1):
         if not isinstance(item, dict):
-            yield Row(number, {}, problem=f"expected an object with target, period, value; found {item!r}")
+            yield Row(number, {}, problem=f"expected an object with target, period, value; found {shown(item)}")
             continue
         cells = {}
         nested = []
         for key, value in item.items():
             name = names[key]
             if isinstance(value, (list, dict)):
-                nested.append(f"'{key}' holds a JSON {'array' if isinstance(value, list) else 'object'}")
+                nested.append(f"{quoted(key)} holds a JSON {'array' if isinstance(value, list) else 'object'}")
             elif name and value is not None:
                 if type(value) is str and len(value) > limits.cell_chars:
                     raise FileError(f"row {number} column {name}: {limits.too_long()}")

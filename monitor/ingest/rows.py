@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 
 from monitor.ingest.numbers import plain_text, read_figure
 from monitor.ingest.readers import Line, Row, as_row
-from monitor.ingest.shown import and_more
+from monitor.ingest.shown import and_more, quoted
 from monitor.store.schema import decimal_text
 from rules import UNITS, Basis, FigureStatus, Kind, Period, PeriodKind, Plan, Target, Unit, find_unit
 
@@ -45,7 +45,7 @@ class RowError:
     why: str
 
     def __str__(self) -> str:
-        cell = f" {self.column}={self.value!r}" if self.column else ""
+        cell = f" {self.column}={quoted(self.value)}" if self.column else ""
         return f"row {self.row}{cell}: {self.why}"
 
 
