@@ -140,14 +140,14 @@ def _move(path: Path, folder: Path, report: list[str] | None, now: dt.datetime) 
 
 
 def _free_name(folder: Path, path: Path, now: dt.datetime) -> Path:
-    """A free name in `folder` for `path`: its own, or with a timestamp when a file of that name was
-    moved there before; cut short if need be, so that its report's name fits too."""
+    """A free name in `folder` for `path` (and its report): its own, or with a timestamp when a file
+    of that name was moved there before; cut short if need be, so that its report's name fits too."""
     stamp = now.strftime("%Y%m%dT%H%M%S%f")
     tries = 0
     while True:
         tag = "" if tries == 0 else f".{stamp}" if tries == 1 else f".{stamp}-{tries}"
         candidate = folder / _fitting(path.stem, tag + path.suffix)
-        if not os.path.lexists(candidate):
+        if not os.path.lexists(candidate) and not os.path.lexists(f"{candidate}{ERRORS_SUFFIX}"):
             return candidate
         tries += 1
 

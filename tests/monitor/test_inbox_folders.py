@@ -136,3 +136,13 @@ def test_a_file_that_changes_after_it_could_not_be_moved_is_read_again(
     [second] = process_inbox(sqlite, plan, inbox, now=at(10), looks=looks)
     assert second.outcome == Outcome.INGESTED
     assert stored(sqlite) == [("thu-ngan-sach.csv", "finance", "2022-03")]
+
+
+def test_a_report_left_behind_is_not_written_over(sqlite: sa.Engine, plan: Plan, inbox: Path) -> None:
+    """An operator who deletes a rejected file but keeps its report keeps that report."""
+    (inbox / "rejected").mkdir()
+    (inbox / "rejected" / "thu-ngan-sach.csv.errors.txt").write_text("the first time\n", encoding="utf-8")
+    (inbox / "finance" / "thu-ngan-sach.csv").write_text(BAD, encoding="utf-8")
+    [report] = process_inbox(sqlite, plan, inbox, now=at(0))
+    assert report.moved_to == inbox / "rejected" / "thu-ngan-sach.20220801T080000000000.csv"
+    assert (inbox / "rejected" / "thu-ngan-sach.csv.errors.txt").read_text(encoding="utf-8") == "the first time\n"
