@@ -8,12 +8,11 @@ import sys
 from pathlib import Path
 
 import click
-import sqlalchemy as sa
 from rich.table import Table
 
 from monitor.commands.common import console, database, fail, load, settings
 from monitor.ingest.arrivals import Looks, arrivals
-from monitor.ingest.batch import Outcome, Report, ingest_file
+from monitor.ingest.batch import Outcome, Report, database_failure, ingest_file
 from monitor.ingest.inbox import process_inbox, wait_to_settle
 from monitor.records import figure_record
 from monitor.store.figures import figures
@@ -46,7 +45,9 @@ def ingest(files: tuple[Path, ...], use_inbox: bool, submitter: str | None) -> N
                 engine, plan, inbox, now=now, settle=settle, looks=looks, limits=limits, on_report=_print
             )
             rejected |= any(r.outcome == Outcome.REJECTED or r.move_problem for r in reports)
-    except (sa.exc.OperationalError, sa.exc.InterfaceError, sa.exc.IntegrityError) as exc:
+    except Exception as exc:
+        if not database_failure(exc):
+            raise
         problem = " ".join(str(getattr(exc, "orig", None) or exc).split())
         fail(f"the database failed: {problem}; nothing of that file was stored", status=2)
     if use_inbox:

@@ -140,9 +140,14 @@ def ingest_file(
     try:
         return _ingest(engine, plan, path, sha256, kind, submitter, now, limits)
     except Exception as exc:
-        if any(base.__name__ in NOT_THE_FILES for base in type(exc).__mro__):
+        if database_failure(exc):
             raise
         return Report(path, Outcome.REJECTED, errors=[f"could not be read or stored: {cause(exc)}"])
+
+
+def database_failure(exc: BaseException) -> bool:
+    """Whether `exc` is the database's failure (unreachable, locked, raced), not the file's."""
+    return any(base.__name__ in NOT_THE_FILES for base in type(exc).__mro__)
 
 
 def _ingest(
