@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from monitor.ingest.arrivals import Looks
 from monitor.ingest.batch import Outcome, Report
 from monitor.ingest.inbox import process_inbox
 from monitor.ingest.limits import MB
@@ -161,18 +162,15 @@ def test_a_figure_too_long_for_the_store(engine: sa.Engine, plan: Plan, inbox: P
 
 
 def test_a_file_that_goes_before_it_is_read(engine: sa.Engine, plan: Plan, inbox: Path) -> None:
-    """A file removed between the look and the reading (its sender took it back) is simply gone."""
-    looks = process_inbox(engine, plan, inbox, now=at(0), settle=5)  # nothing yet
-    assert looks == []
+    """A file removed between two looks (its sender took it back) is simply gone."""
     gone = drop(inbox / "finance" / "gone.csv", GOOD, age=60)
     drop(inbox / "finance" / "later.csv", LATER, age=30)
-    from monitor.ingest.arrivals import Looks
-
-    memory = Looks()
-    assert process_inbox(engine, plan, inbox, now=at(0), settle=5, looks=memory) == []
+    looks = Looks()
+    assert process_inbox(engine, plan, inbox, now=at(0), settle=5, looks=looks) == []
     gone.unlink()
-    reports = {r.file.name: r for r in process_inbox(engine, plan, inbox, now=at(5), settle=5, looks=memory)}
+    reports = {r.file.name: r for r in process_inbox(engine, plan, inbox, now=at(5), settle=5, looks=looks)}
     assert set(reports) == {"later.csv"}
+    assert not (inbox / "rejected").exists()
     the_good_one_is_stored(engine, reports, inbox)
 
 
