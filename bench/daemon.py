@@ -31,9 +31,16 @@ def _env(home: Path) -> dict[str, str]:
 
 def _fill_inbox(home: Path) -> None:
     inbox = home / "var" / "inbox"
-    inbox.mkdir(parents=True, exist_ok=True)
     for path in EXAMPLES.iterdir():
-        shutil.copy2(path, inbox / path.name)
+        folder = inbox / _sender(path)
+        folder.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, folder / path.name)
+
+
+def _sender(path: Path) -> str:
+    """The department that sends an example file: the id after its number (``07-so-khdt-…``)."""
+    senders = ("so-khdt", "so-tai-chinh", "so-vhttdl", "so-ldtbxh", "cuc-thong-ke", "bhxh")
+    return next(d for d in senders if path.name.partition("-")[2].startswith(f"{d}-"))
 
 
 def _rss_mb(pid: int) -> float:

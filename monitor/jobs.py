@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 
 from monitor.evaluation import run_evaluation
+from monitor.ingest.arrivals import Looks
 from monitor.ingest.batch import Outcome
-from monitor.ingest.inbox import process_inbox
+from monitor.ingest.inbox import process_inbox, wait_to_settle
 from monitor.lifecycle import AlertState
 from monitor.logs import event
 from monitor.mail.queue import queue_notice
@@ -39,11 +40,17 @@ class Jobs:
     plan: Plan
     stopping: threading.Event = field(default_factory=threading.Event)
     rules_seen: RulesStamp = ()
+    inbox_looks: Looks = field(default_factory=Looks)  # the inbox as seen at earlier polls
 
-    def poll_inbox(self) -> int:
-        """Ingest what waits in the inbox; the number of files stored."""
+    def poll_inbox(self, now: dt.datetime | None = None) -> int:
+        """Ingest the complete files waiting in the inbox; the number of files stored."""
         stored = 0
-        for report in process_inbox(self.engine, self.plan, self.settings.effective_inbox()):
+        inbox, settle = self.settings.effective_inbox(), self.settings.inbox_settle_seconds
+        reports = process_inbox(
+            self.engine, self.plan, inbox, now=now or dt.datetime.now(dt.UTC), settle=settle, looks=self.inbox_looks,
+            limits=self.settings.file_limits(),
+        )  # fmt: skip
+        for report in reports:
             if report.outcome == Outcome.REJECTED:
                 problems = len(report.errors) + report.more_errors
                 first = report.errors[0] if report.errors else ""
@@ -53,6 +60,9 @@ class Jobs:
             else:
                 stored += 1
                 event("file.ingested", file=report.file, rows=report.rows, new=report.new, revised=report.revised)
+            if report.move_problem:
+                event("file.not-moved", logging.ERROR, file=report.file, problem=report.move_problem,
+                      moved_to=report.moved_to or "")  # fmt: skip
         return stored
 
     def stale(self) -> bool:
@@ -91,8 +101,9 @@ class Jobs:
         return report
 
     def once(self, as_of: dt.date | None = None) -> RunResult:
-        """One full cycle: the inbox, an evaluation, the outbox."""
-        self.poll_inbox()
+        """One full cycle: the inbox (looked at twice, the settle time apart), an evaluation, the outbox."""
+        inbox, settle = self.settings.effective_inbox(), self.settings.inbox_settle_seconds
+        self.poll_inbox(wait_to_settle(inbox, self.inbox_looks, settle, now=dt.datetime.now(dt.UTC)))
         result = self.evaluate(as_of, trigger="once")
         self.drain()
         return result

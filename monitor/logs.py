@@ -1,4 +1,8 @@
-"""Logging: one line per event, ``time level event key=value …``, so a log can be read and grepped."""
+"""Logging: one line per event, ``time level event key=value …``, so a log can be read and grepped.
+
+Every value is escaped here, whatever it holds (a file name may hold a line break or a terminal's
+escape sequence), and cut after a thousand characters: one event is always one short line.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,10 @@ import sys
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from notifiers import formatting
+
 LOGGER = logging.getLogger("plan_monitor")
+MAX_VALUE_CHARS = 1_000  # of a value in a line: a 20 MB cell in a message never makes a 20 MB line
 
 
 class _LineFormatter(logging.Formatter):
@@ -39,10 +46,18 @@ def setup(level: str = "INFO", timezone: str | None = None) -> None:
 
 
 def _value(value: Any) -> str:
+    """`value` as one token of the line: quoted when it holds a space, '=' or a quote, and with
+    every character that is not printable (line breaks, escape sequences, a name's
+    undecodable bytes) escaped as Python writes it, so that no value can break or forge a line."""
     text = str(value)
-    if not text or any(c in text for c in ' ="\n'):
-        return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
-    return text
+    if len(text) > MAX_VALUE_CHARS:
+        text = f"{text[:MAX_VALUE_CHARS]}…({formatting.number(len(text))} characters)"
+    if text and text.isprintable() and not any(c in text for c in ' ="'):
+        return text
+    return '"' + "".join(_ESCAPED.get(c) or (c if c.isprintable() else repr(c)[1:-1]) for c in text) + '"'
+
+
+_ESCAPED = {"\\": "\\\\", '"': '\\"'}
 
 
 def event(name: str, level: int = logging.INFO, *, exc_info: bool = False, **fields: Any) -> None:

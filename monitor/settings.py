@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
 
+from monitor.ingest import limits
+
 PREFIX = "PLAN_MONITOR_"
 CONFIG_ENV = "PLAN_MONITOR_CONFIG"
 RESERVED = "PLAN_MONITOR_TEST_"  # the test suite's own variables (PLAN_MONITOR_TEST_PG_URL)
@@ -82,9 +84,23 @@ class Settings(BaseSettings):
     overdue_cron: str = Field("0 9 * * *", description="when the daemon checks for overdue reports")
     weekly_cron: str = Field("0 7 * * mon", description="when the weekly digest of everything still behind goes out")
     inbox_seconds: int = Field(60, ge=1, description="how often the inbox is polled")
+    inbox_settle_seconds: float = Field(
+        5, ge=0, le=3600, description="a file is taken once its size and time stayed the same this long"
+    )
     outbox_seconds: int = Field(60, ge=1, description="how often the outbox is drained")
     reload_seconds: int = Field(10, ge=1, description="how often the rule files are checked for edits")
     standby_seconds: int = Field(5, ge=1, description="how often a standby daemon tries to become the active one")
+    max_file_mb: float = Field(limits.FILE_MB, gt=0, description="the largest data file taken, in MB")
+    max_unzipped_mb: float = Field(
+        limits.UNZIPPED_MB, gt=0, description="the most an .xlsx workbook's parts may unpack to, in MB"
+    )
+    max_zip_ratio: float = Field(
+        limits.ZIP_RATIO, gt=1, description="the most a workbook part over 1 MB may unpack to, times its packed size"
+    )
+    max_rows: int = Field(limits.ROWS, ge=1, description="the most rows a data file may have")
+    max_cell_chars: int = Field(
+        limits.CELL_CHARS, ge=100, le=1_000_000, description="the most characters a data file's cell may hold"
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     repeat_days: int = Field(7, ge=1, le=90, description="days before a firing alert is sent again")
 
@@ -113,6 +129,16 @@ class Settings(BaseSettings):
 
     def effective_inbox(self) -> Path:
         return self.inbox or self.data_dir / "inbox"
+
+    def file_limits(self) -> limits.Limits:
+        """The limits a data file is read within."""
+        return limits.Limits(
+            file_bytes=int(self.max_file_mb * limits.MB),
+            unzipped_bytes=int(self.max_unzipped_mb * limits.MB),
+            zip_ratio=self.max_zip_ratio,
+            rows=self.max_rows,
+            cell_chars=self.max_cell_chars,
+        )
 
     def effective_mail_dir(self) -> Path:
         return self.mail_dir or self.data_dir / "mail"

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from rules.base import RuleModel
@@ -52,16 +53,41 @@ def rule_files(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
     return files, problems
 
 
+class _DateError(MarkedYAMLError):
+    """A date no calendar has (2022-13-30), and where it stands."""
+
+
+class _Constructor(RoundTripConstructor):
+    """The round-trip constructor, for which an impossible date is a located error, not a ValueError."""
+
+    def construct_yaml_timestamp(self, node: Any, values: Any = None) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node, values)
+        except ValueError as exc:
+            found = f"invalid date {node.value!r} ({exc}); expected YYYY-MM-DD"
+            raise _DateError(problem=found, problem_mark=node.start_mark) from exc
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_timestamp)
+
+
 def read_yaml(file: Path) -> tuple[Any, Problem | None]:
     """The YAML document in `file` with its positions, or the problem that stops it being read."""
+    yaml = YAML(typ="rt")
+    yaml.Constructor = _Constructor
     try:
-        return YAML(typ="rt").load(file.read_text(encoding="utf-8")), None
+        return yaml.load(file.read_text(encoding="utf-8")), None
     except UnicodeDecodeError as exc:
         return None, Problem(file, 0, 0, "", f"not UTF-8 text ({exc.reason} at byte {exc.start})")
     except OSError as exc:
         return None, Problem(file, 0, 0, "", f"cannot read the file: {exc.strerror or exc}")
+    except _DateError as exc:
+        mark = exc.problem_mark
+        return None, Problem(file, mark.line + 1, mark.column + 1, "", str(exc.problem))
     except MarkedYAMLError as exc:
         return None, _yaml_problem(file, exc)
+    except RecursionError:
+        return None, Problem(file, 0, 0, "", "the YAML is nested too deeply to be a rule file")
     except YAMLError as exc:
         return None, Problem(file, 0, 0, "", f"invalid YAML: {exc}")
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 FORMS = "2022, 2022-Q1..Q4, 2022-H1/H2, 2022-9M, 2022-06 or 2022-07-31"
+QUOTED = 40  # characters of a text that is no period shown in the message
 
 
 class PeriodKind(StrEnum):
@@ -45,7 +46,8 @@ class Period:
                     return build(*(int(g) for g in match.groups()))
                 except ValueError:
                     break  # e.g. month 13, 31 February
-        raise ValueError(f"'{text}' is not a period; expected {FORMS}")
+        shown = text if len(text) <= QUOTED else f"{text[:QUOTED]}…"
+        raise ValueError(f"'{shown}' is not a period; expected {FORMS}")
 
     @classmethod
     def of_date(cls, day: dt.date) -> Period:

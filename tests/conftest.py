@@ -17,6 +17,9 @@ from rules import Plan, load_plan
 settings.register_profile("suite", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("suite")
 
+# The real daemon as a subprocess, with its fixtures (`home`, `smtp`), for every test that needs it.
+pytest_plugins = ["tests.monitor.daemons"]
+
 ROOT = Path(__file__).resolve().parent.parent
 TARGETS = ROOT / "targets"
 

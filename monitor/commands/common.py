@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import re
 import sys
+import tomllib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -12,7 +15,7 @@ import click
 from pydantic import ValidationError
 from rich.console import Console
 
-from monitor.settings import Settings, SettingsError, check_environment
+from monitor.settings import CONFIG_ENV, Settings, SettingsError, check_environment
 from rules import Plan, RuleSetError, load_plan
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])  # dates on the command line: 2022-07-31
@@ -27,6 +30,10 @@ def settings() -> Settings:
     except ValidationError as exc:
         messages = [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()]
         fail("invalid settings: " + "; ".join(messages), status=2)
+    except tomllib.TOMLDecodeError as exc:
+        found = re.fullmatch(r"(.*) \(at line (\d+), column (\d+)\)", str(exc))
+        where = f"line {found[2]}, column {found[3]}: {found[1]}" if found else str(exc)
+        fail(f"invalid settings file {os.environ.get(CONFIG_ENV)} ({CONFIG_ENV}): {where}", status=2)
 
 
 def fail(message: str, *, status: int = 1) -> NoReturn:

@@ -20,6 +20,7 @@ from monitor.settings import Settings
 from monitor.store.alerts import alert_states
 from monitor.store.database import open_database
 from notifiers import formatting
+from rules import Plan
 
 DEMO_DAY = dt.date(2022, 7, 31)
 
@@ -30,6 +31,15 @@ def _examples() -> Path:
     if not found:
         fail("the example data (examples/2022) is not here; run the demo from the project's folder", status=2)
     return found[0]
+
+
+def _sender(name: str, plan: Plan) -> str:
+    """The department that sends an example file: the id after its number (``07-so-khdt-…``)."""
+    _, _, rest = name.partition("-")
+    found = [d for d in plan.departments if rest.startswith(f"{d}-")]
+    if not found:
+        fail(f"the example file {name} names no department of the plan", status=2)
+    return max(found, key=len)
 
 
 @click.command()
@@ -43,13 +53,15 @@ def demo() -> None:
     config = Settings(
         data_dir=folder, database_url=f"sqlite:///{folder / 'plan-monitor.db'}", smtp_host=None,
         mail_dir=folder / "mail", inbox=folder / "inbox", targets=base.targets,
+        inbox_settle_seconds=0,  # the demo copies the files in itself: they are complete
     )  # fmt: skip
     setup("WARNING")
     plan = load([config.targets])
     inbox = config.effective_inbox()
-    inbox.mkdir(parents=True)
     for path in sorted(_examples().iterdir()):
-        shutil.copy2(path, inbox / path.name)
+        folder = inbox / _sender(path.name, plan)  # each department drops its files in its own folder
+        folder.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, folder / path.name)
     engine = open_database(config.effective_database_url())
     Jobs(engine, config, plan).once(DEMO_DAY)
     table(plan, evaluate_stored(engine, plan, DEMO_DAY), alert_states(engine),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -11,9 +12,9 @@ from rich.table import Table
 
 from monitor.commands.common import console, fail, load, settings
 from monitor.commands.store import database
-from monitor.ingest.batch import Outcome, Report, ingest_file
-from monitor.ingest.checking import CheckingError
-from monitor.ingest.inbox import process_inbox
+from monitor.ingest.arrivals import Looks, arrivals
+from monitor.ingest.batch import Outcome, Report, database_failure, ingest_file
+from monitor.ingest.inbox import process_inbox, wait_to_settle
 from monitor.records import figure_record
 from monitor.store.figures import figures
 from notifiers import formatting
@@ -30,30 +31,46 @@ def ingest(files: tuple[Path, ...], use_inbox: bool, submitter: str | None) -> N
     plan = load()
     if submitter is not None and submitter not in plan.departments:
         fail(f"unknown submitter '{submitter}'; expected a department id from the departments file", status=2)
+    config, looks = settings(), Looks()
+    inbox, settle, limits = config.effective_inbox(), config.inbox_settle_seconds, config.file_limits()
+    now = dt.datetime.now(dt.UTC)
+    if use_inbox:  # look, and look again after the settle time: a file still being copied is left
+        now = wait_to_settle(inbox, looks, settle, now=now)
     engine = database()
     rejected = False
     try:
         for path in files:
-            rejected |= _print(ingest_file(engine, plan, path, submitter=submitter))
+            rejected |= _print(ingest_file(engine, plan, path, submitter=submitter, limits=limits))
         if use_inbox:
-            inbox = settings().effective_inbox()
-            reports = process_inbox(engine, plan, inbox, on_report=_print)
-            rejected |= any(r.outcome == Outcome.REJECTED for r in reports)
-            if not reports:
-                click.echo(f"the inbox {inbox} is empty")
-    except CheckingError as exc:
-        fail(f"{exc}; nothing of that file was stored")
+            reports = process_inbox(
+                engine, plan, inbox, now=now, settle=settle, looks=looks, limits=limits, on_report=_print
+            )
+            rejected |= any(r.outcome == Outcome.REJECTED or r.move_problem for r in reports)
+    except Exception as exc:
+        if not database_failure(exc):
+            raise
+        problem = " ".join(str(getattr(exc, "orig", None) or exc).split())
+        fail(f"the database failed: {problem}; nothing of that file was stored", status=2)
+    if use_inbox:
+        left = len(arrivals(inbox, ())) - len(looks.unmovable)
+        if left:
+            click.echo(f"{left} file(s) left in the inbox: still being written (changed in the last {settle:g} s)")
+        elif not reports:
+            click.echo(f"the inbox {inbox} is empty")
     if rejected:
         sys.exit(1)
 
 
 def _print(report: Report) -> bool:
-    """Print what happened to a file; True if it was rejected."""
+    """Print what happened to a file; True if it was rejected or could not be moved where it belongs."""
     rejected = report.outcome == Outcome.REJECTED
     click.echo(report.summary(), err=rejected)
     for line in report.details():
         click.echo(line, err=True)
-    return rejected
+    if report.move_problem:
+        where = f"; moved to {report.moved_to}" if report.moved_to else ""
+        click.echo(f"{report.file}: {report.move_problem}{where}", err=True)
+    return rejected or report.move_problem is not None
 
 
 @click.command()

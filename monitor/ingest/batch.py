@@ -24,13 +24,18 @@ from sqlalchemy.orm import aliased
 from sqlmodel import col
 
 from monitor.ingest.checking import checked_chunks
+from monitor.ingest.limits import DEFAULTS, Limits
 from monitor.ingest.readers import FileError, file_format
 from monitor.ingest.rows import STAGED_FIELDS, RowError, Shape, Staged
+from monitor.ingest.shown import and_more, cause
 from monitor.store.database import connect_writer
 from monitor.store.schema import Ingestion, ObservationRecord
 from rules import FigureStatus, Plan
 
-MAX_LISTED_ERRORS = 200
+MAX_LISTED_ERRORS = 100  # problems listed in a report; the rest are counted
+# The database's failures, not the file's: PEP 249's names, which SQLAlchemy's exceptions and the
+# drivers' own (a COPY goes through psycopg directly) both have.
+NOT_THE_FILES = ("OperationalError", "InterfaceError", "IntegrityError")
 
 _staging_metadata = sa.MetaData()
 STAGING = sa.Table(
@@ -81,6 +86,8 @@ class Report:
     kept_as_history: int = 0  # estimates that arrived after an official figure
     errors: list[str] = field(default_factory=list)
     more_errors: int = 0
+    moved_to: Path | None = None  # where the inbox moved the file
+    move_problem: str | None = None  # why the inbox could not move it where it belongs
 
     def summary(self) -> str:
         if self.outcome == Outcome.ALREADY_INGESTED:
@@ -96,7 +103,7 @@ class Report:
     def details(self) -> list[str]:
         lines = [f"{self.file}: {e}" for e in self.errors]
         if self.more_errors:
-            lines.append(f"{self.file}: ... and {self.more_errors} more problems")
+            lines.append(f"{self.file}: {and_more(self.more_errors, 'problems')}")
         return lines
 
 
@@ -109,14 +116,51 @@ def file_hash(path: Path) -> str:
 
 
 def ingest_file(
-    engine: sa.Engine, plan: Plan, path: Path, *, submitter: str | None = None, now: dt.datetime | None = None
+    engine: sa.Engine,
+    plan: Plan,
+    path: Path,
+    *,
+    submitter: str | None = None,
+    now: dt.datetime | None = None,
+    limits: Limits = DEFAULTS,
 ) -> Report:
-    """Check and store every row of `path`, or none of them."""
+    """Check and store every row of `path`, or none of them; a file beyond `limits` is refused.
+
+    Whatever goes wrong with the file is a rejection with its reason, on one line: an unforeseen
+    exception while reading, checking or storing it too. Only the database's own failures (it
+    cannot be reached, or another writer got in first) are raised: they are not the file's doing.
+    """
     try:
         kind = file_format(path)
+        too_big = limits.size_problem(path)
+        if too_big:
+            return Report(path, Outcome.REJECTED, errors=[too_big])
         sha256 = file_hash(path)
     except (FileError, OSError) as exc:
         return Report(path, Outcome.REJECTED, errors=[str(exc)])
+    try:
+        return _ingest(engine, plan, path, sha256, kind, submitter, now, limits)
+    except Exception as exc:
+        if database_failure(exc):
+            raise
+        return Report(path, Outcome.REJECTED, errors=[f"could not be read or stored: {cause(exc)}"])
+
+
+def database_failure(exc: BaseException) -> bool:
+    """Whether `exc` is the database's failure (unreachable, locked, raced), not the file's."""
+    return any(base.__name__ in NOT_THE_FILES for base in type(exc).__mro__)
+
+
+def _ingest(
+    engine: sa.Engine,
+    plan: Plan,
+    path: Path,
+    sha256: str,
+    kind: str,
+    submitter: str | None,
+    now: dt.datetime | None,
+    limits: Limits,
+) -> Report:
     received = now or dt.datetime.now(dt.UTC)
     with connect_writer(engine) as connection:
         with connection.begin() as transaction:
@@ -124,7 +168,7 @@ def ingest_file(
                 connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": int(sha256[:15], 16)})
             if connection.execute(sa.select(col(Ingestion.id)).where(col(Ingestion.sha256) == sha256)).first():
                 return Report(path, Outcome.ALREADY_INGESTED)
-            report = _load(connection, plan, path)
+            report = _load(connection, plan, path, limits)
             if report.outcome != Outcome.REJECTED:
                 _commit(connection, report, sha256, kind, submitter, received)
             if report.outcome == Outcome.REJECTED:
@@ -133,7 +177,7 @@ def ingest_file(
     return report
 
 
-def _load(connection: sa.Connection, plan: Plan, path: Path) -> Report:
+def _load(connection: sa.Connection, plan: Plan, path: Path, limits: Limits) -> Report:
     report = Report(path, Outcome.INGESTED)
     _staging_metadata.drop_all(connection)
     _staging_metadata.create_all(connection)
@@ -141,7 +185,7 @@ def _load(connection: sa.Connection, plan: Plan, path: Path) -> Report:
     shapes: list[Shape] = []
     errors: list[RowError] = []
     try:
-        for chunk in checked_chunks(plan, path):
+        for chunk in checked_chunks(plan, path, limits):
             report.rows += chunk.rows
             errors += chunk.errors
             report.more_errors += chunk.more_errors

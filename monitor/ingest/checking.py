@@ -12,15 +12,16 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import threading
-import traceback
 from collections.abc import Generator
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from multiprocessing.context import ForkContext, SpawnContext
 from pathlib import Path
 
+from monitor.ingest.limits import DEFAULTS, Limits
 from monitor.ingest.readers import FileError, Row, read_lines
 from monitor.ingest.rows import RowChecker, RowError, Shape, Staged
+from monitor.ingest.shown import cause
 from rules import Plan
 
 CHUNK = 20_000
@@ -43,24 +44,25 @@ class CheckingError(RuntimeError):
     """The worker process checking a file ended without finishing it."""
 
 
-def checked_chunks(plan: Plan, path: Path) -> Generator[Checked, None, None]:
-    """The rows of `path`, checked against `plan`, a chunk at a time; `FileError` for an unreadable file.
+def checked_chunks(plan: Plan, path: Path, limits: Limits = DEFAULTS) -> Generator[Checked, None, None]:
+    """The rows of `path`, checked against `plan`, a chunk at a time; `FileError` for an unreadable
+    file, or one beyond `limits`.
 
     Files of `ASIDE_FROM_BYTES` or more are read and checked in a worker process.
     """
     if path.stat().st_size >= ASIDE_FROM_BYTES:
-        return _aside(plan, path)
-    return _here(plan, path)
+        return _aside(plan, path, limits)
+    return _here(plan, path, limits)
 
 
-def _here(plan: Plan, path: Path) -> Generator[Checked, None, None]:
+def _here(plan: Plan, path: Path, limits: Limits) -> Generator[Checked, None, None]:
     checker = RowChecker(plan)
     check, check_line = checker.check, checker.check_line
     failing = False
     kept = shapes_sent = 0
     chunk = Checked()
     staged = chunk.staged
-    for item in read_lines(path):
+    for item in read_lines(path, limits):
         result = check(item) if isinstance(item, Row) else check_line(item)
         if not isinstance(result, list):
             if not failing:
@@ -93,13 +95,15 @@ def _context() -> ForkContext | SpawnContext:
     return multiprocessing.get_context("spawn")
 
 
-def _aside(plan: Plan, path: Path) -> Generator[Checked, None, None]:
+def _aside(plan: Plan, path: Path, limits: Limits) -> Generator[Checked, None, None]:
     context = _context()
     receiver, sender = context.Pipe(duplex=False)
     # A forked worker inherits this end too, and must close it: a pipe whose only reader has died
     # then fails the worker's next write, instead of blocking it for ever.
     inherited = receiver if context.get_start_method() == "fork" else None
-    worker = context.Process(target=_work, args=(plan, path, sender, inherited), name="plan-monitor-check", daemon=True)
+    worker = context.Process(
+        target=_work, args=(plan, path, limits, sender, inherited), name="plan-monitor-check", daemon=True
+    )
     worker.start()
     sender.close()  # the worker holds the sending end: when it ends, this end reads EOF
     ended = False
@@ -120,7 +124,7 @@ def _aside(plan: Plan, path: Path) -> Generator[Checked, None, None]:
             if kind == "file-error":
                 raise FileError(payload)
             if kind == "failed":
-                raise CheckingError(f"the process checking {path.name} failed:\n{payload}")
+                raise CheckingError(f"the process checking {path.name} failed: {payload}")
             return
     finally:
         receiver.close()
@@ -129,7 +133,7 @@ def _aside(plan: Plan, path: Path) -> Generator[Checked, None, None]:
         worker.join()
 
 
-def _work(plan: Plan, path: Path, sender: Connection, inherited: Connection | None) -> None:
+def _work(plan: Plan, path: Path, limits: Limits, sender: Connection, inherited: Connection | None) -> None:
     """The worker process: check `path` and send each chunk; then done, or why not."""
     if inherited is not None:
         inherited.close()
@@ -137,14 +141,14 @@ def _work(plan: Plan, path: Path, sender: Connection, inherited: Connection | No
     # garbage would only cost time, and could finalize objects copied from the parent.
     gc.disable()
     try:
-        for chunk in _here(plan, path):
+        for chunk in _here(plan, path, limits):
             sender.send(("chunk", chunk))
         sender.send(("done", None))
     except BrokenPipeError:
         pass  # the reading process is gone, and with it any use for the rest
     except FileError as exc:
         sender.send(("file-error", str(exc)))
-    except Exception:
-        sender.send(("failed", traceback.format_exc()))
+    except Exception as exc:
+        sender.send(("failed", cause(exc)))
     finally:
         sender.close()

@@ -14,6 +14,8 @@ from decimal import Decimal, InvalidOperation
 
 from babel.numbers import NumberFormatError, parse_decimal
 
+from monitor.ingest.shown import quoted
+
 _PLAIN = re.compile(r"[+-]?\d+(\.\d+)?")
 _VIETNAMESE = re.compile(r"[+-]?\d{1,3}(\.\d{3})*(,\d+)?|[+-]?\d+(,\d+)?")
 _AMBIGUOUS = re.compile(r"[+-]?\d{1,3}\.\d{3}")
@@ -104,4 +106,4 @@ def _read_text(text: str) -> CellNumber:
             return CellNumber(parse_decimal(compact, locale="vi_VN", strict=True), percent)
     except (InvalidOperation, NumberFormatError):
         pass
-    raise ValueError(f"'{text}' is not a number; expected e.g. 7088.973, 7.088,973 or 36,4%")
+    raise ValueError(f"{quoted(text)} is not a number; expected e.g. 7088.973, 7.088,973 or 36,4%")

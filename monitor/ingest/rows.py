@@ -16,6 +16,7 @@ from typing import Any, NamedTuple
 
 from monitor.ingest.numbers import plain_text, read_figure
 from monitor.ingest.readers import Line, Row, as_row
+from monitor.ingest.shown import and_more, quoted
 from monitor.store.schema import decimal_text
 from rules import UNITS, Basis, FigureStatus, Kind, Period, PeriodKind, Plan, Target, Unit, find_unit
 
@@ -44,7 +45,7 @@ class RowError:
     why: str
 
     def __str__(self) -> str:
-        cell = f" {self.column}={self.value!r}" if self.column else ""
+        cell = f" {self.column}={quoted(self.value)}" if self.column else ""
         return f"row {self.row}{cell}: {self.why}"
 
 
@@ -233,7 +234,7 @@ class RowChecker:
             return Refusal(f"target {target.id} has no breakdowns; leave the cell empty")
         if matches:
             return Refusal(f"ambiguous; write one of {', '.join(matches)}")
-        shown = ", ".join(known[:10]) + (f" and {len(known) - 10} more" if len(known) > 10 else "")
+        shown = ", ".join(known[:10]) + (f" {and_more(len(known) - 10, 'parts')}" if len(known) > 10 else "")
         return Refusal(f"unknown part of {target.id}; expected one of {shown}")
 
     def _part_index(self, target: Target) -> tuple[list[str], dict[str, list[str]]]:

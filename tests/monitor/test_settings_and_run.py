@@ -91,11 +91,13 @@ def test_an_unknown_key_in_the_toml_file_is_refused(clean_env: Path, monkeypatch
     assert "smtp_hots: Extra inputs are not permitted" in result.stderr
 
 
-def test_run_once_does_a_whole_cycle(clean_env: Path) -> None:
+def test_run_once_does_a_whole_cycle(clean_env: Path, shipped_plan: Plan) -> None:
     inbox = clean_env / "var" / "inbox"
-    inbox.mkdir(parents=True)
     for path in (ROOT / "examples" / "2022").iterdir():
-        shutil.copy2(path, inbox / path.name)
+        # 07-so-khdt-…: each file in its department's folder
+        [sender] = [d for d in shipped_plan.departments if path.name.partition("-")[2].startswith(f"{d}-")]
+        (inbox / sender).mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, inbox / sender / path.name)
     result = CliRunner().invoke(cli, ["run", "--once", "--as-of", "2022-07-31"])
     assert result.exit_code == 0, result.output
     assert len(list((inbox / "processed").iterdir())) == 8

@@ -1,0 +1,197 @@
+"""Input that once made the program print a traceback: each is a located one-line message, with
+exit status 1 (2 for a settings file, like every other settings mistake), and nothing written."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from openpyxl import Workbook
+
+from monitor.ingest.readers import FileError, read_rows
+from monitor.store.schema import Ingestion, ObservationRecord
+from tests.conftest import BASE_PLAN, ROOT, TARGETS, revenue_target
+
+SHEET = "xl/worksheets/sheet1.xml"
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+
+def plan_monitor(home: Path, *args: str, **settings: str) -> subprocess.CompletedProcess[str]:
+    """The real command line, as a user runs it, on a fresh data folder under `home`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PLAN_MONITOR_")}
+    env |= {"PYTHONPATH": str(ROOT), "PLAN_MONITOR_DATA_DIR": str(home / "var"), "PLAN_MONITOR_TARGETS": str(TARGETS)}
+    env |= {f"PLAN_MONITOR_{k.upper()}": v for k, v in settings.items()}
+    command = [sys.executable, "-m", "monitor", *args]
+    return subprocess.run(command, env=env, cwd=home, capture_output=True, text=True, timeout=120, check=False)
+
+
+def one_line(done: subprocess.CompletedProcess[str]) -> list[str]:
+    assert "Traceback" not in done.stderr
+    return done.stderr.splitlines()
+
+
+def nothing_stored(home: Path) -> bool:
+    database = home / "var" / "plan-monitor.db"
+    engine = sa.create_engine(f"sqlite:///{database}")
+    with engine.connect() as connection:
+        counts = [
+            connection.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
+            for table in (ObservationRecord, Ingestion)
+        ]
+    engine.dispose()
+    return counts == [0, 0]
+
+
+def test_a_json_file_nested_thousands_deep(tmp_path: Path) -> None:
+    deep = tmp_path / "deep.json"
+    deep.write_text('{"rows": [\n' + "[" * 100_000 + "]" * 100_000 + "]}", encoding="utf-8")
+    done = plan_monitor(tmp_path, "ingest", str(deep))
+    assert done.returncode == 1
+    assert one_line(done) == [
+        f"{deep}: rejected, nothing stored (1 problem)",
+        f"{deep}: line 2 column 99: nested deeper than 100 levels; expected an array of rows of plain values",
+    ]
+    assert nothing_stored(tmp_path)
+
+
+def test_a_deep_json_file_checked_in_the_worker_process(tmp_path: Path) -> None:
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 3_000_000 + "]" * 3_000_000, encoding="utf-8")  # over 4 MB: read in a worker
+    with pytest.raises(FileError, match=r"^line 1 column 101: nested deeper than 100 levels"):
+        list(read_rows(deep))
+    done = plan_monitor(tmp_path, "ingest", str(deep))
+    assert done.returncode == 1
+    assert f"{deep}: line 1 column 101: nested deeper than 100 levels" in one_line(done)[1]
+
+
+def test_a_csv_line_longer_than_the_csv_field_limit(tmp_path: Path) -> None:
+    long = tmp_path / "long.csv"
+    long.write_text("target,period,value,note\nnew-jobs,2022-Q1,8000," + "x" * 200_000 + "\n", encoding="utf-8")
+    done = plan_monitor(tmp_path, "ingest", str(long))
+    assert done.returncode == 1
+    [summary, problem] = one_line(done)
+    assert summary == f"{long}: rejected, nothing stored (1 problem)"
+    assert problem.startswith(f"{long}: row 2: a cell longer than ")
+    assert len(problem) < 300
+    assert nothing_stored(tmp_path)
+
+
+def test_a_csv_header_longer_than_the_csv_field_limit(tmp_path: Path) -> None:
+    long = tmp_path / "long.csv"
+    long.write_text("target,period,value," + "x" * 200_000 + "\nnew-jobs,2022-Q1,8000,\n", encoding="utf-8")
+    with pytest.raises(FileError, match=r"^row 1: a cell longer than "):
+        list(read_rows(long))
+
+
+def _workbook(path: Path) -> Path:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["target", "period", "value"])
+    sheet.append(["new-jobs", "2022-Q1", 8000])
+    book.save(path)
+    return path
+
+
+def _damaged(tmp_path: Path, replace: dict[str, bytes], drop: tuple[str, ...] = ()) -> Path:
+    whole = _workbook(tmp_path / "whole.xlsx")
+    damaged = tmp_path / "damaged.xlsx"
+    with zipfile.ZipFile(whole) as source, zipfile.ZipFile(damaged, "w") as target:
+        for member in source.infolist():
+            if member.filename not in drop:
+                target.writestr(member, replace.get(member.filename, source.read(member)))
+    return damaged
+
+
+def _sheet(cells: str) -> bytes:
+    return f'<worksheet xmlns="{MAIN}"><sheetData><row r="1">{cells}</row></sheetData></worksheet>'.encode()
+
+
+@pytest.mark.parametrize(
+    ("replace", "drop", "message"),
+    [
+        ({SHEET: _sheet('<c r="A1"><v>1</v>')}, (), "not a readable .xlsx workbook: broken XML: mismatched tag"),
+        ({"xl/workbook.xml": b"<workbook"}, (), "not a readable .xlsx workbook: broken XML: unclosed token"),
+        ({"xl/styles.xml": b"\x00\x01"}, (), "not a readable .xlsx workbook: broken XML: not well-formed"),
+        ({}, (SHEET,), "not a readable .xlsx workbook: it has no sheet"),
+        ({"xl/workbook.xml": f'<workbook xmlns="{MAIN}"><sheets/></workbook>'.encode()}, (), "not a readable .xlsx"),
+        ({SHEET: _sheet('<c r="A1" t="n"><v>abc</v></c>')}, (), "sheet 'Sheet' row 1: the workbook is damaged: "),
+        ({SHEET: _sheet('<c r="ZZZZZ1"><v>1</v></c>')}, (), "sheet 'Sheet' row 1: the workbook is damaged: "),
+        ({SHEET: _sheet('<c r="A1" t="d"><v>2022-13-40</v></c>')}, (), "sheet 'Sheet' row 1: the workbook is damaged"),
+    ],
+    ids=["sheet-xml", "workbook-xml", "styles-xml", "no-sheet-part", "no-sheet", "number", "column", "date"],
+)
+def test_a_malformed_workbook(tmp_path: Path, replace: dict[str, bytes], drop: tuple[str, ...], message: str) -> None:
+    damaged = _damaged(tmp_path, replace, drop)
+    with pytest.raises(FileError) as raised:
+        list(read_rows(damaged))
+    assert str(raised.value).startswith(message)
+    assert "\n" not in str(raised.value)
+
+
+def test_a_zip_that_is_no_workbook_and_a_damaged_sheet_from_the_command_line(tmp_path: Path) -> None:
+    other = tmp_path / "photos.xlsx"
+    with zipfile.ZipFile(other, "w") as archive:
+        archive.writestr("photo.jpg", b"\xff\xd8\xff")
+    damaged = _damaged(tmp_path, {SHEET: b"<worksheet><sheetData><row"})
+    done = plan_monitor(tmp_path, "ingest", str(other), str(damaged))
+    assert done.returncode == 1
+    assert one_line(done) == [
+        f"{other}: rejected, nothing stored (1 problem)",
+        f"{other}: not a readable .xlsx workbook (empty, truncated or another format): "
+        "\"There is no item named '[Content_Types].xml' in the archive\"",
+        f"{damaged}: rejected, nothing stored (1 problem)",
+        f"{damaged}: not a readable .xlsx workbook: broken XML: unclosed token: line 1, column 22",
+    ]
+    assert nothing_stored(tmp_path)
+
+
+def test_a_settings_file_with_a_syntax_error(tmp_path: Path) -> None:
+    toml = tmp_path / "plan-monitor.toml"
+    toml.write_text('smtp_host = "mail.bacgiang.example"\nrepeat_days = \n', encoding="utf-8")
+    done = plan_monitor(tmp_path, "config", config=str(toml))
+    assert done.returncode == 2
+    assert one_line(done) == [
+        f"plan-monitor: invalid settings file {toml} (PLAN_MONITOR_CONFIG): line 2, column 15: Invalid value"
+    ]
+
+
+def test_a_rule_file_with_an_impossible_date(tmp_path: Path) -> None:
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "plan.yaml").write_text(BASE_PLAN, encoding="utf-8")
+    target = revenue_target().replace("    source:", "    deadline: 2022-13-30\n    source:")
+    (rules / "revenue.yaml").write_text(target, encoding="utf-8")
+    done = plan_monitor(tmp_path, "validate", str(rules))
+    assert done.returncode == 1
+    assert one_line(done) == [
+        f"{rules / 'revenue.yaml'}:11:15: invalid date '2022-13-30' (month must be in 1..12); expected YYYY-MM-DD",
+        "1 problem in 1 file",
+    ]
+
+
+def test_a_rule_file_nested_thousands_deep(tmp_path: Path) -> None:
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "plan.yaml").write_text(BASE_PLAN + "targets: " + "[" * 20_000 + "]" * 20_000 + "\n", encoding="utf-8")
+    done = plan_monitor(tmp_path, "validate", str(rules))
+    assert done.returncode == 1
+    problem, *_, count = one_line(done)
+    assert problem == f"{rules / 'plan.yaml'}: the YAML is nested too deeply to be a rule file"
+    assert count.endswith("in 1 file")
+
+
+def test_an_unforeseen_failure_while_reading_is_a_message_too(tmp_path: Path) -> None:
+    huge = tmp_path / "huge.json"  # a number of 5,001 digits, which Python will not read
+    huge.write_text('[{"target": "revenue", "period": "2022-03", "value": 1' + "0" * 5000 + "}]", encoding="utf-8")
+    done = plan_monitor(tmp_path, "ingest", str(huge))
+    assert done.returncode == 1
+    [summary, problem] = one_line(done)
+    assert summary == f"{huge}: rejected, nothing stored (1 problem)"
+    assert problem.startswith(f"{huge}: could not be read or stored: ValueError: Exceeds the limit (4300 digits)")
+    assert nothing_stored(tmp_path)
