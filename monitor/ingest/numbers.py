@@ -34,6 +34,9 @@ class CellNumber:
 _UNAMBIGUOUS_PLAIN = re.compile(rf"(?!{_AMBIGUOUS.pattern}$){_PLAIN.pattern}")
 
 
+MAX_DIGITS = 30  # digits a figure may have, before and after the decimal point: both stores keep it exactly
+
+
 def plain_number(text: str) -> Decimal | None:
     """`text` as a number if it is a plain decimal that no other reading could take (the common case)."""
     if _UNAMBIGUOUS_PLAIN.fullmatch(text):
@@ -44,8 +47,8 @@ def plain_number(text: str) -> Decimal | None:
 def plain_text(text: str) -> str | None:
     """The canonical text of `plain_number(text)` (no sign for zero, no exponent, no trailing
     zeros: "007.50" -> "7.5"), made with string operations; None when `plain_number` is None."""
-    if _UNAMBIGUOUS_PLAIN.fullmatch(text) is None:
-        return None
+    if len(text) > MAX_DIGITS or _UNAMBIGUOUS_PLAIN.fullmatch(text) is None:
+        return None  # a long text is read, and refused, by `read_figure`
     if text[0] not in "+-0" and ("." not in text or text[-1] != "0"):
         return text  # already canonical: the common case
     negative = text[0] == "-"
@@ -62,6 +65,15 @@ def read_figure(cell: object, *, excel_percent: bool = False) -> CellNumber:
     `excel_percent` says the cell is an Excel number formatted as a percentage, which Excel stores
     as a fraction (0.364 shown as 36.4%).
     """
+    figure = _read(cell, excel_percent)
+    digits = figure.value.normalize().as_tuple()
+    exponent = digits.exponent if isinstance(digits.exponent, int) else 0
+    if max(len(digits.digits), len(digits.digits) + exponent, -exponent) > MAX_DIGITS:
+        raise ValueError(f"a figure has at most {MAX_DIGITS} digits; expected e.g. 7088.973")
+    return figure
+
+
+def _read(cell: object, excel_percent: bool) -> CellNumber:
     if type(cell) is str:
         plain = plain_number(cell)
         if plain is not None:

@@ -200,3 +200,19 @@ def test_a_workbook_in_memory_is_no_bomb() -> None:
     Workbook().save(buffer)
     with zipfile.ZipFile(buffer) as archive:
         assert Limits().workbook_problem(archive) is None
+
+
+@pytest.mark.parametrize(("digits", "why"), [(81, "at most 30 digits"), (5000, "a cell longer than 2.000 characters")])
+def test_a_figure_of_too_many_digits_is_refused_on_every_store(
+    engine: sa.Engine, shipped_plan: Plan, tmp_path: Path, digits: int, why: str
+) -> None:
+    """Both stores would keep such a figure (PostgreSQL refused it with a traceback, SQLite stored
+    it and broke `data`): the checker refuses it first, with the row and what is expected."""
+    data = tmp_path / "thu-ngan-sach.csv"
+    data.write_text(f"target,period,value\nbudget-revenue,2022-06,5400\nbudget-revenue,2022-07,1{'0' * (digits - 1)}\n",
+                    encoding="utf-8")  # fmt: skip
+    report = ingest_file(engine, shipped_plan, data)
+    assert report.outcome == Outcome.REJECTED
+    assert any("row 3" in e and why in e for e in report.errors), report.errors
+    with engine.connect() as connection:
+        assert connection.execute(sa.text("SELECT count(*) FROM observation")).scalar_one() == 0
