@@ -53,6 +53,13 @@ targets:
 """
 
 
+@pytest.fixture(autouse=True)
+def _files_settle_quickly(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tests' inbox files arrive whole, so the one-shot commands need not wait the 5 seconds
+    a department's copy is given (the settling itself is tested with explicit times)."""
+    monkeypatch.setenv("PLAN_MONITOR_INBOX_SETTLE_SECONDS", "0.2")
+
+
 @pytest.fixture(scope="session")
 def shipped_plan() -> Plan:
     return load_plan([TARGETS])

@@ -96,7 +96,7 @@ def environment(home: Path, port: int | None, **settings: str) -> dict[str, str]
         "PLAN_MONITOR_TARGETS": str(home / "targets"),
         "PLAN_MONITOR_INBOX_SECONDS": "1", "PLAN_MONITOR_OUTBOX_SECONDS": "1", "PLAN_MONITOR_RELOAD_SECONDS": "1",
         "PLAN_MONITOR_STANDBY_SECONDS": "1",
-        "PLAN_MONITOR_INBOX_SETTLE_SECONDS": "1",  # the tests' files arrive whole: renamed into the inbox
+        "PLAN_MONITOR_INBOX_SETTLE_SECONDS": "0.3",  # the tests' files arrive whole: renamed into the inbox
     }  # fmt: skip
     if port is not None:
         env |= {"PLAN_MONITOR_SMTP_HOST": "127.0.0.1", "PLAN_MONITOR_SMTP_PORT": str(port),

@@ -17,7 +17,6 @@ from monitor.store.database import create_engine, upgrade
 from monitor.store.schema import OutboxMessage
 from tests.monitor.daemons import (
     DISBURSEMENT,
-    EXAMPLES,
     Daemon,
     drop,
     environment,
@@ -59,8 +58,7 @@ def test_a_second_daemon_on_one_sqlite_store_stands_by_and_names_the_first(
     standby = second.wait_for(r"event=daemon.standby [^\n]*")
     assert f"pid {first.process.pid}" in standby
     assert socket.gethostname() in standby
-    for path in sorted(EXAMPLES.iterdir()):
-        drop(home, path)
+    drop(home, DISBURSEMENT)
     url = f"sqlite:///{home / 'var' / 'plan-monitor.db'}"
     wait_until(lambda: not waiting(home) and _all_sent(url), timeout=120)
     assert len(_received_once(mailbox)) == len(_outbox_states(url))

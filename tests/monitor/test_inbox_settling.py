@@ -177,7 +177,8 @@ def test_the_daemons_polls_remember_what_they_saw(
     assert stored(sqlite) == ROWS
 
 
-def test_the_settle_time_is_a_setting_of_5_seconds_by_default() -> None:
+def test_the_settle_time_is_a_setting_of_5_seconds_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PLAN_MONITOR_INBOX_SETTLE_SECONDS")
     assert Settings().inbox_settle_seconds == 5
     assert Settings(inbox_settle_seconds=0.5).inbox_settle_seconds == 0.5
     with pytest.raises(ValidationError, match="inbox_settle_seconds"):
