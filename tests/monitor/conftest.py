@@ -10,10 +10,13 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from click.testing import CliRunner
 
 from monitor.cli import cli
+from rules import Plan
 from tests.conftest import ROOT, TARGETS
+from tests.monitor.inbox_setup import small_plan, sqlite_store
 
 EXAMPLES = sorted((ROOT / "examples" / "2022").iterdir())
 
@@ -69,3 +72,17 @@ def evaluated_data(ingested_data: Path, tmp_path_factory: pytest.TempPathFactory
     assert evaluated.exit_code == 0, evaluated.output
     assert "digests in the outbox" in evaluated.output
     return _settled(data_dir)
+
+
+@pytest.fixture
+def sqlite(tmp_path: Path) -> Iterator[sa.Engine]:
+    """A migrated SQLite store of the test's own."""
+    engine = sqlite_store(tmp_path)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def plan(tmp_path: Path) -> Plan:
+    """The small plan of the inbox tests (tests.monitor.inbox_setup)."""
+    return small_plan(tmp_path / "rules")

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,21 +21,9 @@ from monitor.ingest.readers import FileError, read_rows
 from monitor.jobs import Jobs
 from monitor.settings import Settings
 from rules import Plan
-from tests.monitor.inbox_setup import at, small_plan, sqlite_store, stored
+from tests.monitor.inbox_setup import at, stored
 
 SHEET = "xl/worksheets/sheet1.xml"
-
-
-@pytest.fixture
-def sqlite(tmp_path: Path) -> Iterator[sa.Engine]:
-    engine = sqlite_store(tmp_path)
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture
-def plan(tmp_path: Path) -> Plan:
-    return small_plan(tmp_path / "rules")
 
 
 def workbook(path: Path, rows: list[list[object]], header: tuple[str, ...] = ("target", "period", "value")) -> Path:

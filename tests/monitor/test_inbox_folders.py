@@ -3,7 +3,6 @@ with a reason a clerk understands, and a file that cannot be moved is an error, 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,19 +15,7 @@ from monitor.jobs import Jobs
 from monitor.logs import setup
 from monitor.settings import Settings
 from rules import Plan
-from tests.monitor.inbox_setup import BAD, GOOD, at, small_plan, sqlite_store, stored
-
-
-@pytest.fixture
-def sqlite(tmp_path: Path) -> Iterator[sa.Engine]:
-    engine = sqlite_store(tmp_path)
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture
-def plan(tmp_path: Path) -> Plan:
-    return small_plan(tmp_path / "rules")
+from tests.monitor.inbox_setup import BAD, GOOD, at, stored
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ refused, the link itself moved aside, and what it points to never read, moved or
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,22 +12,10 @@ import sqlalchemy as sa
 from monitor.ingest.batch import Outcome, Report
 from monitor.ingest.inbox import process_inbox
 from rules import Plan
-from tests.monitor.inbox_setup import GOOD, at, small_plan, sqlite_store, stored
+from tests.monitor.inbox_setup import GOOD, at, stored
 
 SECRET = "target,period,value\nroot:$6$salt$hash,2022-03,900\n"  # what a link might lead to
 LATER = "target,period,value\nrevenue,2022-04,1000\n"
-
-
-@pytest.fixture
-def sqlite(tmp_path: Path) -> Iterator[sa.Engine]:
-    engine = sqlite_store(tmp_path)
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture
-def plan(tmp_path: Path) -> Plan:
-    return small_plan(tmp_path / "rules")
 
 
 @pytest.fixture
