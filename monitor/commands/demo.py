@@ -59,9 +59,9 @@ def demo() -> None:
     plan = load([config.targets])
     inbox = config.effective_inbox()
     for path in sorted(_examples().iterdir()):
-        folder = inbox / _sender(path.name, plan)  # each department drops its files in its own folder
-        folder.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(path, folder / path.name)
+        sender = inbox / _sender(path.name, plan)  # each department drops its files in its own folder
+        sender.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, sender / path.name)
     engine = open_database(config.effective_database_url())
     Jobs(engine, config, plan).once(DEMO_DAY)
     table(plan, evaluate_stored(engine, plan, DEMO_DAY), alert_states(engine),

@@ -117,6 +117,9 @@ def test_the_demo_from_a_fresh_checkout(tmp_path: Path) -> None:
     assert len(emails) > 5
     assert f"{len(emails)} emails written to {mail}/" in done.stdout
     assert "so-khdt@bacgiang.example" in done.stdout
+    demo = tmp_path / "var" / "demo"
+    assert f"The demo's database is {demo / 'plan-monitor.db'};" in done.stdout
+    assert f"PLAN_MONITOR_DATA_DIR={demo} plan-monitor status" in done.stdout
 
 
 def test_a_failing_job_is_logged_with_its_cause_and_the_daemon_goes_on(
