@@ -66,4 +66,4 @@ def main() -> None:
         from monitor.commands.store import database_problem
 
         # The store failed under a command: a message, not a traceback.
-        fail(database_problem(settings().effective_database_url(), exc))
+        fail(database_problem(settings().effective_database_url(), exc, opening=False))

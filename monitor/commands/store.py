@@ -20,8 +20,9 @@ def database() -> sa.Engine:
         fail(database_problem(url, exc), status=2)
 
 
-def database_problem(url: str, exc: Exception) -> str:
-    """What to tell a person whose database cannot be opened."""
+def database_problem(url: str, exc: Exception, *, opening: bool = True) -> str:
+    """What to tell a person whose database cannot be opened (or, `opening` False, failed under a
+    command: what that command was writing was rolled back)."""
     if isinstance(exc, DatabaseURLError):
         return str(exc)
     if isinstance(exc, sa.exc.ArgumentError):
@@ -34,6 +35,9 @@ def database_problem(url: str, exc: Exception) -> str:
         return (
             f"the database {shown} cannot be read ({cause}); restore it from a backup, or move it aside to start anew"
         )
+    if not opening:
+        full = " (is its disk full?)" if "disk" in cause or "full" in cause else ""
+        return f"the database {shown} failed: {cause}{full}; what this command was writing was not kept"
     return f"cannot open the database {shown}: {cause}"
 
 
