@@ -58,9 +58,9 @@ def main() -> None:
     try:
         cli(prog_name="plan-monitor")
     except Exception as exc:
-        import sqlalchemy as sa
+        from monitor.store.database import is_database_failure
 
-        if not isinstance(exc, sa.exc.DBAPIError):
+        if not is_database_failure(exc):
             raise
         from monitor.commands.common import fail, settings
         from monitor.commands.store import database_problem

@@ -30,6 +30,7 @@ from monitor.jobs import Jobs, rules_stamp
 from monitor.leadership import Leadership, LeadershipUnavailableError
 from monitor.logs import event
 from monitor.settings import Settings
+from monitor.store.database import database_cause
 from monitor.store.jobs import last_runs, remember_run
 
 
@@ -89,7 +90,7 @@ class Daemon:
             try:
                 work()
             except sa.exc.DBAPIError as exc:  # the database went away, or refused: said in one line
-                event("job.failed", logging.ERROR, job=job_id, error=_first_line(exc))
+                event("job.failed", logging.ERROR, job=job_id, error=database_cause(exc))
                 return
             except Exception:
                 event("job.failed", logging.ERROR, job=job_id, exc_info=True)
@@ -203,7 +204,7 @@ class Daemon:
         try:
             last = last_runs(self.jobs.engine)
         except sa.exc.DBAPIError as exc:
-            event("job.failed", logging.ERROR, job="catch-up", error=_first_line(exc))
+            event("job.failed", logging.ERROR, job="catch-up", error=database_cause(exc))
             return
         now = dt.datetime.now(self.zone)
         for job_id, trigger in self.triggers.items():
@@ -212,7 +213,3 @@ class Daemon:
                 self._job(job_id, self._cron_work[job_id], remember=True)()
             elif job_id not in last:
                 self._job(job_id, lambda: None, remember=True)()  # the schedule starts from now
-
-
-def _first_line(exc: sa.exc.DBAPIError) -> str:
-    return (str(exc.orig).strip().splitlines() or [type(exc.orig).__name__])[0]

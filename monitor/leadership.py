@@ -21,6 +21,8 @@ from typing import IO
 import sqlalchemy as sa
 from sqlalchemy.pool import NullPool
 
+from monitor.store.database import database_cause
+
 LOCK_KEY = 0x706C616E  # "plan": the project's own advisory lock
 
 
@@ -73,7 +75,7 @@ class Leadership:
         except sa.exc.DBAPIError as exc:
             self.holder = None
             self._drop_connection()
-            raise LeadershipUnavailableError(str(exc.orig).strip().splitlines()[0]) from exc
+            raise LeadershipUnavailableError(database_cause(exc)) from exc
         return False
 
     def _acquire_file(self, path: Path) -> bool:

@@ -35,3 +35,37 @@ def rounded(value: Decimal | None, places: int = 2, *, missing: str = "") -> str
 def day(value: dt.date) -> str:
     """``date(2022, 7, 31)`` -> ``'31/07/2022'``."""
     return format_date(value, "dd/MM/yyyy", locale=LOCALE)
+
+
+_ROMAN = ("I", "II", "III", "IV")
+
+
+def period(code: str) -> str:
+    """A period's written form as officials write it: ``'2022-H1'`` -> ``'6 tháng đầu năm 2022'``.
+
+    The forms are those of `rules.Period` (``2022``, ``2022-Q2``, ``2022-H1``, ``2022-9M``,
+    ``2022-07``, ``2022-07-31``); any other text is returned as it is.
+    """
+    year, _, rest = code.partition("-")
+    if not year.isdigit():
+        return code
+    if not rest:
+        return f"năm {year}"
+    upper = rest.upper()
+    if len(upper) == 2 and upper[0] == "Q" and upper[1] in "1234":
+        return f"quý {_ROMAN[int(upper[1]) - 1]}/{year}"
+    if upper == "H1":
+        return f"6 tháng đầu năm {year}"
+    if upper == "H2":
+        return f"6 tháng cuối năm {year}"
+    if upper == "9M":
+        return f"9 tháng năm {year}"
+    if rest.isdigit() and len(rest) == 2 and 1 <= int(rest) <= 12:
+        return f"tháng {int(rest)}/{year}"
+    month, _, date = rest.partition("-")
+    if month.isdigit() and date.isdigit():
+        try:
+            return f"đến ngày {day(dt.date(int(year), int(month), int(date)))}"
+        except ValueError:
+            return code
+    return code

@@ -13,7 +13,7 @@ from rich.table import Table
 from monitor.commands.common import console, fail, load, settings
 from monitor.commands.store import database
 from monitor.ingest.arrivals import Looks, arrivals
-from monitor.ingest.batch import Outcome, Report, database_failure, ingest_file
+from monitor.ingest.batch import Outcome, Report, ingest_file
 from monitor.ingest.inbox import process_inbox, wait_to_settle
 from monitor.records import figure_record
 from monitor.store.figures import figures
@@ -37,21 +37,14 @@ def ingest(files: tuple[Path, ...], use_inbox: bool, submitter: str | None) -> N
     if use_inbox:  # look, and look again after the settle time: a file still being copied is left
         now = wait_to_settle(inbox, looks, settle, now=now)
     engine = database()
-    rejected = False
-    try:
-        for path in files:
-            rejected |= _print(ingest_file(engine, plan, path, submitter=submitter, limits=limits))
-        if use_inbox:
-            reports = process_inbox(
-                engine, plan, inbox, now=now, settle=settle, looks=looks, limits=limits, on_report=_print
-            )
-            rejected |= any(r.outcome == Outcome.REJECTED or r.move_problem for r in reports)
-    except Exception as exc:
-        if not database_failure(exc):
-            raise
-        problem = " ".join(str(getattr(exc, "orig", None) or exc).split())
-        fail(f"the database failed: {problem}; nothing of that file was stored", status=2)
+    rejected = False  # a failure of the database itself is told by `monitor.cli.main`, in one line
+    for path in files:
+        rejected |= _print(ingest_file(engine, plan, path, submitter=submitter, limits=limits))
     if use_inbox:
+        reports = process_inbox(
+            engine, plan, inbox, now=now, settle=settle, looks=looks, limits=limits, on_report=_print
+        )
+        rejected |= any(r.outcome == Outcome.REJECTED or r.move_problem for r in reports)
         left = len(arrivals(inbox, ())) - len(looks.unmovable)
         if left:
             click.echo(f"{left} file(s) left in the inbox: still being written (changed in the last {settle:g} s)")

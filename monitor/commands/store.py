@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from monitor.commands.common import fail, settings
 from monitor.settings import Settings
-from monitor.store.database import DatabaseURLError, SchemaError, is_locked, open_database
+from monitor.store.database import DatabaseURLError, SchemaError, database_cause, is_locked, open_database
 
 
 def database() -> sa.Engine:
@@ -30,7 +30,7 @@ def database_problem(url: str, exc: Exception, *, opening: bool = True) -> str:
     shown = _shown_url(url)
     if is_locked(exc):
         return f"the database {shown} is busy: another process has held it for writing for too long; try again"
-    cause = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+    cause = database_cause(exc)
     if isinstance(exc, sa.exc.DatabaseError) and not isinstance(exc, sa.exc.OperationalError):
         return (
             f"the database {shown} cannot be read ({cause}); restore it from a backup, or move it aside to start anew"

@@ -28,15 +28,11 @@ from monitor.ingest.limits import DEFAULTS, Limits
 from monitor.ingest.readers import FileError, file_format
 from monitor.ingest.rows import STAGED_FIELDS, RowError, Shape, Staged
 from monitor.ingest.shown import and_more, cause
-from monitor.store.database import connect_writer
+from monitor.store.database import connect_writer, is_database_failure
 from monitor.store.schema import Ingestion, ObservationRecord
 from rules import FigureStatus, Plan
 
 MAX_LISTED_ERRORS = 100  # problems listed in a report; the rest are counted
-# The database's failures, not the file's: PEP 249's names, which SQLAlchemy's exceptions and the
-# drivers' own (a COPY goes through psycopg directly) both have.
-NOT_THE_FILES = ("OperationalError", "InterfaceError", "IntegrityError")
-
 _staging_metadata = sa.MetaData()
 STAGING = sa.Table(
     "pm_staging",
@@ -141,14 +137,9 @@ def ingest_file(
     try:
         return _ingest(engine, plan, path, sha256, kind, submitter, now, limits)
     except Exception as exc:
-        if database_failure(exc):
+        if is_database_failure(exc):
             raise
         return Report(path, Outcome.REJECTED, errors=[f"could not be read or stored: {cause(exc)}"])
-
-
-def database_failure(exc: BaseException) -> bool:
-    """Whether `exc` is the database's failure (unreachable, locked, raced), not the file's."""
-    return any(base.__name__ in NOT_THE_FILES for base in type(exc).__mro__)
 
 
 def _ingest(

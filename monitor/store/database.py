@@ -70,6 +70,24 @@ def connect_writer(engine: sa.Engine) -> sa.Connection:
     return engine.connect().execution_options(**{_WRITING: True})
 
 
+# The database's failures, not the input's: PEP 249's names, which SQLAlchemy's exceptions and the
+# drivers' own (a COPY goes through psycopg directly) both have.
+_DATABASE_FAILURES = ("OperationalError", "InterfaceError", "IntegrityError")
+
+
+def is_database_failure(exc: BaseException) -> bool:
+    """Whether `exc` is the database's failure (unreachable, locked, full, raced), whoever raised it."""
+    if isinstance(exc, sa.exc.DBAPIError):
+        return True
+    return any(base.__name__ in _DATABASE_FAILURES for base in type(exc).__mro__)
+
+
+def database_cause(exc: BaseException) -> str:
+    """The database's own words for a failure, on one line (the driver's first line)."""
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
 def is_locked(exc: BaseException) -> bool:
     """Whether `exc` says another writer held the SQLite store for longer than the busy timeout."""
     return isinstance(exc, sa.exc.OperationalError) and "database is locked" in str(exc.orig)

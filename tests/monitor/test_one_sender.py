@@ -7,7 +7,7 @@ import datetime as dt
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from email import message_from_bytes, policy
 from pathlib import Path
 
@@ -52,6 +52,26 @@ def _count(engine: sa.Engine, table: type) -> int:
         return int(connection.execute(sa.select(sa.func.count()).select_from(table)).scalar_one())
 
 
+def _twice_at_once(work: Callable[[], object]) -> None:
+    """`work` in two threads released together; an exception in either fails the test with its cause."""
+    start = threading.Barrier(2)
+    failures: list[BaseException] = []
+
+    def run() -> None:
+        start.wait()
+        try:
+            work()
+        except BaseException as exc:
+            failures.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+
+
 def test_two_senders_at_once_deliver_each_message_once(engine: sa.Engine, shipped_plan: Plan) -> None:
     """The daemon drains while an operator runs `outbox send`: the second sender starts while the
     first holds a message the server has accepted but the store does not yet know is sent."""
@@ -85,22 +105,7 @@ def test_two_evaluations_of_one_date_at_once_record_it_once(engine: sa.Engine, s
     """The daemon's evaluation and an operator's, started together: the second waits for the first
     and finds its alerts, so the transitions and digests are those of one run."""
     _ingest_examples(engine, shipped_plan)
-    start = threading.Barrier(2)
-    failures: list[BaseException] = []
-
-    def evaluate() -> None:
-        start.wait()
-        try:
-            _evaluate(engine, shipped_plan)
-        except BaseException as exc:  # reported below, with the thread's cause
-            failures.append(exc)
-
-    threads = [threading.Thread(target=evaluate) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert failures == []
+    _twice_at_once(lambda: _evaluate(engine, shipped_plan))
     assert _count(engine, EvaluationRun) == 2
     together = (_count(engine, AlertTransition), _count(engine, Notification), _count(engine, OutboxMessage))
 
@@ -143,23 +148,8 @@ def test_a_second_writer_waits_for_the_first(tmp_path: Path, shipped_plan: Plan)
 
 
 def test_the_same_file_ingested_twice_at_once_is_stored_once(engine: sa.Engine, shipped_plan: Plan) -> None:
-    start = threading.Barrier(2)
     outcomes: list[Outcome] = []
-    failures: list[BaseException] = []
-
-    def ingest() -> None:
-        start.wait()
-        try:
-            outcomes.append(ingest_file(engine, shipped_plan, EXAMPLES[0]).outcome)
-        except BaseException as exc:
-            failures.append(exc)
-
-    threads = [threading.Thread(target=ingest) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert failures == []
+    _twice_at_once(lambda: outcomes.append(ingest_file(engine, shipped_plan, EXAMPLES[0]).outcome))
     assert sorted(outcomes) == sorted([Outcome.INGESTED, Outcome.ALREADY_INGESTED])
 
 

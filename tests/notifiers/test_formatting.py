@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from notifiers.formatting import day, number, rounded
+from notifiers.formatting import day, number, period, rounded
 
 
 @pytest.mark.parametrize(
@@ -76,3 +76,24 @@ def test_a_negative_value_rounded_to_zero_is_written_zero() -> None:
 )
 def test_day(value: dt.date, written: str) -> None:
     assert day(value) == written
+
+
+@pytest.mark.parametrize(
+    ("code", "written"),
+    [
+        ("2022", "năm 2022"),
+        ("2022-Q1", "quý I/2022"),
+        ("2022-Q4", "quý IV/2022"),
+        ("2022-H1", "6 tháng đầu năm 2022"),
+        ("2022-H2", "6 tháng cuối năm 2022"),
+        ("2022-9M", "9 tháng năm 2022"),
+        ("2022-07", "tháng 7/2022"),
+        ("2022-12", "tháng 12/2022"),
+        ("2022-07-31", "đến ngày 31/07/2022"),
+        ("2022-13", "2022-13"),
+        ("2022-02-30", "2022-02-30"),
+        ("tuần 3", "tuần 3"),
+    ],
+)
+def test_periods_are_written_as_officials_write_them(code: str, written: str) -> None:
+    assert period(code) == written
