@@ -3,11 +3,11 @@ stable interface, only ever added to; the command line and the web give the same
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from typing import TYPE_CHECKING, Any
 
 from monitor.lifecycle import AlertKey, AlertKind, AlertState
-from rules import Evaluation, Plan, Target
+from rules import PRECISION, Evaluation, Plan, Target
 
 if TYPE_CHECKING:
     from monitor.store.figures import StoredFigure
@@ -21,7 +21,10 @@ def number(value: Decimal | None) -> int | float | None:
 
 
 def _rounded(value: Decimal | None, places: int = 3) -> int | float | None:
-    return number(value.quantize(Decimal(1).scaleb(-places))) if value is not None else None
+    if value is None:
+        return None
+    with localcontext(prec=PRECISION):
+        return number(value.quantize(Decimal(1).scaleb(-places)))
 
 
 def target_record(plan: Plan, target: Target) -> dict[str, Any]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from functools import lru_cache
 
 from babel import Locale
@@ -11,6 +11,9 @@ from babel.dates import format_date
 from babel.numbers import format_decimal
 
 LOCALE = Locale.parse("vi_VN")  # parsed once: formatting runs for every figure of every email
+# Digits kept while a number is rounded for display: more than any stored figure or rule-file value
+# has (30 each), so that neither Babel nor `rounded` ever runs out of the default context's 28.
+PRECISION = 80  # the same as rules.PRECISION: notifiers imports nothing of the project
 
 
 def number(value: Decimal | int | float) -> str:
@@ -21,14 +24,16 @@ def number(value: Decimal | int | float) -> str:
 @lru_cache(maxsize=8192)  # the same figures recur in every digest that shows a target
 def _number_text(text: str) -> str:
     # Keyed by the exact text: Decimal('1.0') == Decimal('1.00'), yet they are written differently.
-    return format_decimal(Decimal(text), locale=LOCALE, decimal_quantization=False)
+    with localcontext(prec=PRECISION):
+        return format_decimal(Decimal(text), locale=LOCALE, decimal_quantization=False)
 
 
 def rounded(value: Decimal | None, places: int = 2, *, missing: str = "") -> str:
     """`value` rounded to `places` decimals, trailing zeros dropped, in Vietnamese format."""
     if value is None:
         return missing
-    shown = value.quantize(Decimal(1).scaleb(-places)).normalize()
+    with localcontext(prec=PRECISION):
+        shown = value.quantize(Decimal(1).scaleb(-places)).normalize()
     return number(shown if shown else abs(shown))  # a hair below zero is "0", not "-0"
 
 

@@ -4,7 +4,7 @@ Pure domain code: no database, no mail, no clock; it imports nothing of the rest
 These are the names other packages use.
 """
 
-from rules.base import RuleModel
+from rules.base import PRECISION, RuleModel
 from rules.calendar import due_date, month_end, month_ends, reporting_periods
 from rules.errors import Problem, RuleError, RuleSetError
 from rules.judging import Evaluation, LatestFigure, Status, evaluate, shortfall_measure
@@ -19,6 +19,7 @@ from rules.trajectory import Milestones, MonthlyProfile
 from rules.units import UNITS, Unit, find_unit
 
 __all__ = [
+    "PRECISION",
     "UNITS",
     "Basis",
     "Comparator",

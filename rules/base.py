@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, WithJsonSchema
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
 
 class RuleModel(BaseModel):
@@ -14,5 +14,11 @@ class RuleModel(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
 
+# Digits kept while a number is converted or rounded: more than any figure or rule-file value has
+# (30), so that no conversion loses a digit and no rounding runs out of the default context's 28.
+PRECISION = 80
+
 # Numbers are read exactly (7088.973 stays 7088.973); the schema tells editors to expect a number.
-Number = Annotated[Decimal, WithJsonSchema({"type": "number"})]
+# At most 30 digits, as a figure (both stores keep that many exactly); never infinite or NaN.
+MAX_DIGITS = 30
+Number = Annotated[Decimal, Field(max_digits=MAX_DIGITS, allow_inf_nan=False), WithJsonSchema({"type": "number"})]

@@ -24,10 +24,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from enum import StrEnum
 from typing import NamedTuple
 
+from rules.base import PRECISION
 from rules.calendar import due_date, reporting_periods
 from rules.observation import FigureStatus, Observation
 from rules.periods import Period
@@ -241,7 +242,8 @@ def _strict(target: Target) -> bool:
 
 
 def _plain(value: Decimal) -> str:
-    return f"{value.quantize(Decimal('0.01')).normalize():f}"
+    with localcontext(prec=PRECISION):
+        return f"{value.quantize(Decimal('0.01')).normalize():f}"
 
 
 def _actual(

@@ -19,7 +19,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-from rules.base import RuleModel
+from rules.base import MAX_DIGITS, RuleModel
 from rules.checks import check
 from rules.declared import Collected, Declared, problem_at
 from rules.errors import Problem, RuleSetError
@@ -184,6 +184,8 @@ def _message(error: ErrorDetails) -> str:
         return _unknown_field(str(error["loc"][-1]), _known_fields())
     if kind == "missing":
         return "required field is missing"
+    if kind == "decimal_max_digits":
+        error = {**error, "msg": f"expected a number of at most {MAX_DIGITS} digits, as a figure may have"}
     text = error["msg"].replace("Input should be", "expected").replace("input should be", "expected")
     text = text.removeprefix("Value error, ")  # a validator's own words need no prefix
     found = error.get("input")

@@ -9,7 +9,9 @@ belongs to a dimension; two units convert into each other only within one dimens
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, localcontext
+
+from rules.base import PRECISION
 
 
 @dataclass(frozen=True)
@@ -24,7 +26,8 @@ class Unit:
         """Return `value` (in this unit) expressed in `to`; raise `ValueError` across dimensions."""
         if self.dimension != to.dimension:
             raise ValueError(f"cannot convert {self.label!r} to {to.label!r}")
-        return value * self.scale / to.scale
+        with localcontext(prec=PRECISION):  # exact: scales are powers of ten
+            return value * self.scale / to.scale
 
 
 # Keys are the labels as written in rule and data files.

@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import zipfile
+from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
@@ -195,3 +196,22 @@ def test_an_unforeseen_failure_while_reading_is_a_message_too(tmp_path: Path) ->
     assert summary == f"{huge}: rejected, nothing stored (1 problem)"
     assert problem.startswith(f"{huge}: could not be read or stored: ValueError: Exceeds the limit (4300 digits)")
     assert nothing_stored(tmp_path)
+
+
+def test_the_largest_figures_are_judged_and_mailed(tmp_path: Path) -> None:
+    """A target and a figure of 29 digits each, both within what the stores keep: the run is
+    recorded and its digest written, the figure whole (it was a traceback, and no run, no email)."""
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "plan.yaml").write_text(BASE_PLAN + revenue_target(value="5" + "0" * 28), encoding="utf-8")
+    figures = tmp_path / "figures.csv"
+    figures.write_text("target,period,value\nrevenue,2022-06," + "1" * 29 + "\n", encoding="utf-8")
+    for args in (("ingest", str(figures)), ("evaluate", "--as-of", "2022-07-31"), ("outbox", "send")):
+        done = plan_monitor(tmp_path, *args, targets=str(rules))
+        assert (done.returncode, done.stderr) == (0, ""), args
+    mails = sorted((tmp_path / "var" / "mail").glob("*.eml"))
+    assert mails
+    owner = next(mail for mail in mails if "finance" in mail.name)
+    text = message_from_bytes(owner.read_bytes(), policy=policy.default).get_body(("plain",))
+    assert text is not None
+    assert "11" + ".111" * 9 + " tỷ đồng" in text.get_content()

@@ -3,11 +3,13 @@ same SQLite store, a PostgreSQL server restarted under two daemons, an SMTP serv
 
 from __future__ import annotations
 
+import asyncio
 import re
 import signal
 import socket
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -23,7 +25,7 @@ from tests.monitor.daemons import (
     wait_until,
     waiting,
 )
-from tests.notifiers.smtp import Mailbox, hung_server
+from tests.notifiers.smtp import Mailbox, hung_server, smtp_server
 from tests.pg_server import PostgresServer
 
 
@@ -126,3 +128,53 @@ def test_the_inbox_goes_on_while_the_outbox_waits_on_a_hung_server(home: Path, h
     log = daemon.text()
     assert "event=email.retry" not in log  # the second file was taken while the first delivery still waited
     daemon.stop(signal.SIGKILL)  # not worth waiting out the delivery's timeout: SIGTERM lets it finish
+
+
+class SlowMailbox(Mailbox):
+    """Takes a little while over each message, as a real server does: a batch lasts long enough
+    for something to happen in the middle of it."""
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802  (aiosmtpd's hook)
+        await asyncio.sleep(0.2)
+        return await super().handle_DATA(server, session, envelope)
+
+
+def test_a_daemon_that_loses_its_lock_mid_batch_sends_nothing_twice(home: Path, own_server: PostgresServer) -> None:
+    """The active daemon's lock session is terminated while it delivers a batch: it stops and
+    stands by; whichever daemon takes the lock first leads (the standby, or the first one again
+    when it asks first), and each message arrives once."""
+    with smtp_server(mailbox=SlowMailbox()) as (mailbox, port):
+        env = environment(home, port, database_url=own_server.url)
+        first = Daemon(env, home / "a.log")
+        first.wait_for("event=daemon.active")
+        second = Daemon(env, home / "b.log")
+        second.wait_for("event=daemon.standby")
+        drop(home, DISBURSEMENT)  # and every report overdue as of today: a digest for most departments
+        wait_until(lambda: len(mailbox.received) >= 2, timeout=120)  # in the middle of the batch
+        engine = create_engine(own_server.url)
+        with engine.begin() as connection:
+            ended = (
+                connection.execute(
+                    sa.text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = :name"),
+                    {"name": f"plan-monitor {socket.gethostname()} pid {first.process.pid}"},
+                )
+                .scalars()
+                .all()
+            )
+        engine.dispose()
+        assert ended == [True]
+        first.wait_for("event=daemon.lost-lock")
+        wait_until(lambda: "event=daemon.takeover" in second.text() or first.text().count("event=daemon.active") > 1)
+        wait_until(lambda: not waiting(home) and _all_sent(own_server.url), timeout=240)
+        assert len(_received_once(mailbox)) == len(_outbox_states(own_server.url))
+        assert first.process.poll() is None  # it stands by, it does not die
+        assert _leads(first.text()) != _leads(second.text())  # exactly one of the two is active
+        assert "Traceback" not in first.text() + second.text()
+        first.stop()
+        second.stop()
+
+
+def _leads(log: str) -> bool:
+    """Whether the daemon whose log this is was active at its last word on the matter."""
+    said = re.findall(r"event=daemon\.(active|pausing|standby)", log)
+    return bool(said) and said[-1] == "active"

@@ -97,3 +97,11 @@ def test_day(value: dt.date, written: str) -> None:
 )
 def test_periods_are_written_as_officials_write_them(code: str, written: str) -> None:
     assert period(code) == written
+
+
+def test_numbers_as_long_as_the_stores_keep_are_written_whole() -> None:
+    """A figure or a rule-file value has up to 30 digits; the default decimal context keeps 28."""
+    thirty = Decimal("9" * 30)
+    assert number(thirty) == ".".join(["999"] * 10)
+    assert rounded(thirty) == ".".join(["999"] * 10)
+    assert rounded(Decimal("1" * 28 + ".26"), 1) == "1." + ".".join(["111"] * 9) + ",3"
