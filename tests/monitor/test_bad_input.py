@@ -215,3 +215,37 @@ def test_the_largest_figures_are_judged_and_mailed(tmp_path: Path) -> None:
     text = message_from_bytes(owner.read_bytes(), policy=policy.default).get_body(("plain",))
     assert text is not None
     assert "11" + ".111" * 9 + " tỷ đồng" in text.get_content()
+
+
+def test_a_chart_the_library_cannot_draw_leaves_its_digest_without_it(tmp_path: Path) -> None:
+    """The machine's matplotlibrc asks for TeX, which is not there: matplotlib fails on every
+    chart. The run is recorded and every digest goes, without charts, and the log says why."""
+    (tmp_path / "matplotlibrc").write_text("text.usetex: True\n", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PLAN_MONITOR_")}
+    env |= {
+        "PYTHONPATH": str(ROOT),
+        "PLAN_MONITOR_DATA_DIR": str(tmp_path / "var"),
+        "PLAN_MONITOR_TARGETS": str(TARGETS),
+    }
+    env |= {"MATPLOTLIBRC": str(tmp_path / "matplotlibrc"), "PATH": str(Path(sys.executable).parent)}  # no latex
+    examples = sorted(str(p) for p in (ROOT / "examples" / "2022").iterdir())
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "monitor", *args]
+        return subprocess.run(command, env=env, cwd=tmp_path, capture_output=True, text=True, timeout=300, check=False)
+
+    assert run("ingest", *examples).returncode == 0
+    evaluated = run("evaluate", "--as-of", "2022-07-31")
+    assert evaluated.returncode == 0, evaluated.stderr
+    assert "Traceback" not in evaluated.stderr
+    assert "event=chart.failed target=public-investment-disbursement" in evaluated.stderr
+    assert "latex could not be found" in evaluated.stderr
+    assert run("outbox", "send").returncode == 0
+    mails = [
+        message_from_bytes(p.read_bytes(), policy=policy.default) for p in (tmp_path / "var" / "mail").glob("*.eml")
+    ]
+    owner = next(m for m in mails if m["To"].addresses[0].addr_spec == "so-khdt@bacgiang.example")
+    body = owner.get_body(("plain",))
+    assert body is not None
+    assert "Giải ngân" in body.get_content()
+    assert [part for m in mails for part in m.walk() if part.get_content_maintype() == "image"] == []
