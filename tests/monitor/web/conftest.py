@@ -65,12 +65,16 @@ class Site:
                 texts.append(str(body.get_content()))
         return texts
 
+    def links_to(self, address: str) -> set[str]:
+        return {str(m) for text in self.emails_to(address) for m in re.findall(r"https?://\S+/dang-nhap/\S+", text)}
+
     def request_link(self, address: str) -> str:
+        before = self.links_to(address)
         answer = self.client.post("/dang-nhap", data={"address": address, "csrf": self.csrf("/dang-nhap")})
         assert answer.status_code == 200, answer.text
-        links = [m for text in self.emails_to(address) for m in re.findall(r"https?://\S+/dang-nhap/\S+", text)]
-        assert links, f"no link was emailed to {address}"
-        return str(links[-1]).removeprefix("http://testserver")
+        new = self.links_to(address) - before
+        assert len(new) == 1, f"no new link was emailed to {address}"
+        return new.pop().removeprefix("http://testserver")
 
     def follow(self, link: str) -> object:
         path = link.split("://", 1)[-1].partition("/")[2]
