@@ -42,7 +42,8 @@ def test_the_demo_prints_a_link_that_signs_in_on_the_demo_s_portal(tmp_path: Pat
             socket.create_connection(("127.0.0.1", port), timeout=1).close()
             break
         except OSError:
-            assert web.poll() is None and time.monotonic() < deadline, (tmp_path / "web.log").read_text()
+            assert web.poll() is None, (tmp_path / "web.log").read_text()
+            assert time.monotonic() < deadline, "the demo's portal did not listen"
             time.sleep(0.1)
     with httpx.Client() as client:
         page = client.get(found.group(1))
