@@ -159,3 +159,25 @@ def test_an_explanation_is_recorded_by_its_department_only_and_leaders_comment(s
     assert bad.status_code == 403
     assert site.client.get("/giai-trinh/revenue?period=banana").status_code == 400
     assert site.client.get("/giai-trinh/nothing?period=2022-06").status_code == 404
+
+
+def test_a_figure_far_behind_fires_at_once_and_its_department_is_offered_the_explanation(site: Site) -> None:
+    site.sign_in("finance@bacgiang.example")
+    before = site.client.get("/").text
+    assert "Đang cảnh báo" not in before
+    upload(site, "thu-ngan-sach.csv", b"target,period,value\nrevenue,2022-06,100\n")
+    page = site.client.get("/").text
+    row = page[page.index('id="row-revenue"') :].split("</tr>")[0]
+    assert "Nghiêm trọng" in row
+    assert "Đang cảnh báo" in row
+    assert "/giai-trinh/revenue?part=&amp;period=2022-06" in row
+    site.client.cookies.clear()
+
+    site.sign_in("leader@bacgiang.example")
+    page = site.client.get("/").text
+    row = page[page.index('id="row-revenue"') :].split("</tr>")[0]
+    assert "Xem giải trình" in row
+    site.client.cookies.clear()
+
+    site.sign_in("health@bacgiang.example")
+    assert 'id="row-revenue"' not in site.client.get("/").text  # a department's page: its own series
