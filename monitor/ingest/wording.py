@@ -31,6 +31,9 @@ REASONS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"missing; expected a number"), "thiếu giá trị; hãy nhập một số"),
     (re.compile(r"outside the plan; expected a period from (?P<start>\S+) to (?P<end>\S+)"),
      "kỳ nằm ngoài năm kế hoạch; kỳ phải từ {start} đến {end}"),
+    (re.compile(r"'[^']*' is ambiguous: (?P<whole>\S+) in Vietnamese format or (?P<plain>\S+) as a plain decimal; "
+                r"write \S+ or (?P<comma>\S+)"),
+     "không rõ nghĩa: {whole} (dấu chấm phân cách hàng nghìn) hay {plain}? Hãy viết {whole} hoặc {comma}"),
     (re.compile(r".* is not a number; expected .*"), "không phải là số; hãy viết ví dụ 7088,973 hoặc 7.088,973"),
     (re.compile(r"ambiguous.*write one of (?P<choices>.+)"), "không rõ nghĩa; hãy viết một trong: {choices}"),
     (re.compile(r"unknown part of (?P<target>\S+); expected one of (?P<choices>.+)"),

@@ -181,3 +181,26 @@ def test_the_session_cookie_is_httponly_samesite_and_secure_behind_https(site: S
     link = site.request_link("finance@bacgiang.example")
     secure = site.follow(link).headers["set-cookie"]  # type: ignore[attr-defined]
     assert "Secure" in secure
+
+
+def test_a_session_ends_after_twelve_hours(site: Site) -> None:
+    site.sign_in("finance@bacgiang.example")
+    assert site.client.get("/", follow_redirects=False).status_code == 200
+    site.clock.now += dt.timedelta(hours=12, seconds=1)
+    assert site.client.get("/", follow_redirects=False).status_code == 303
+
+
+def test_a_file_of_another_type_or_none_is_refused_with_a_message(site: Site) -> None:
+    site.sign_in("finance@bacgiang.example")
+    wrong = site.client.post("/gui-so-lieu", data={"csrf": site.csrf("/gui-so-lieu")},
+                             files={"file": ("report.pdf", b"%PDF-1.4", "application/pdf")})  # fmt: skip
+    assert wrong.status_code == 400
+    assert "Chỉ nhận tệp .xlsx, .csv hoặc .json." in wrong.text
+    bad_value = site.client.post("/nhap-so-lieu", data={"csrf": site.csrf("/nhap-so-lieu"), "series": "revenue",
+                                                        "period": "2022-06", "value": "7.088"})  # fmt: skip
+    assert bad_value.status_code == 422
+    assert (
+        "Dòng 2, cột giá trị (&#39;7.088&#39;): không rõ nghĩa: 7088 (dấu chấm phân cách hàng nghìn) hay 7.088? "
+        "Hãy viết 7088 hoặc 7,088" in bad_value.text
+    )
+    assert figures(site.engine) == []
