@@ -38,7 +38,7 @@ def test_section_three_keeps_the_source_numbering_without_item_four(shipped_plan
 
 def test_every_target_cites_lines_of_part_two(shipped_plan: Plan) -> None:
     for target in shipped_plan.targets.values():
-        assert target.source.quote and target.source.quote.strip(), target.id
+        assert (target.source.quote or "").strip(), target.id
         assert 1575 <= target.source.first_line <= 1910, target.id
 
 
