@@ -16,8 +16,7 @@ from ruamel.yaml.comments import CommentedMap
 
 from monitor.commands.common import console, fail, load
 from monitor.starter import write_starter
-from rules import UNITS, rule_files
-from rules.rollover import roll_plan_header, roll_target
+from rules import UNITS, roll_plan_header, roll_target, rule_files
 
 
 @click.command()
