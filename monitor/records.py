@@ -51,6 +51,8 @@ def target_record(plan: Plan, target: Target) -> dict[str, Any]:
         "parent": target.parent,
         "breakdowns": [b.dimension for b in target.breakdowns],
         "source_lines": target.source.lines,
+        "source_document": target.source.document,
+        "label": target.label,
     }
 
 

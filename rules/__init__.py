@@ -13,6 +13,7 @@ from rules.observation import FigureStatus, Observation
 from rules.periods import Period, PeriodKind
 from rules.plan import Department, Plan, PlanInfo, Role, RuleFile, rule_file_schema
 from rules.required import required_value
+from rules.rollover import roll_plan_header, roll_target
 from rules.series import SeriesKey, evaluate_plan, series_of
 from rules.target import Basis, Comparator, Frequency, Kind, Measure, Target
 from rules.trajectory import Milestones, MonthlyProfile
@@ -57,6 +58,8 @@ __all__ = [
     "read_yaml",
     "reporting_periods",
     "required_value",
+    "roll_plan_header",
+    "roll_target",
     "rule_file_schema",
     "rule_files",
     "series_of",

@@ -11,14 +11,16 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
-from rules.citations import SourceDocument
+from rules.completeness import breakdown_sums, empty_values
 from rules.declared import Collected, Declared
 from rules.errors import Problem
 from rules.locate import PathPart
 from rules.plan import PlanInfo, Role
+from rules.sources import check_sources
 from rules.target import ALLOWED_TRAJECTORIES, Comparator, Kind, Revision, Target
 from rules.trajectory import CumulativePeriod, EachPeriod, Milestones, MonthlyProfile
-from rules.units import find_unit
+from rules.unit_checks import check_units, plan_units
+from rules.units import Unit
 
 HUNDRED = Decimal(100)
 
@@ -31,24 +33,34 @@ def check(collected: Collected) -> list[Problem]:
     problems += _unique(collected.targets, "target")
     contacts = {d.value.id: d.value.role for d in collected.departments}
     problems += _department_refs(collected, contacts)
+    problems += check_units(collected)
+    units = plan_units(collected)
     target_ids = {t.value.id for t in collected.targets}
     for entry in collected.targets:
-        problems += check_target(entry, info, contacts, target_ids)
+        problems += check_target(entry, info, contacts, target_ids, units)
     problems += _parent_cycles(collected.targets)
     if info and collected.plans:
-        problems += _citations(collected.plans[0], collected.targets)
+        problems += check_sources(collected.plans[0], collected.targets)
     return problems
 
 
 def check_target(
-    entry: Declared[Target], info: PlanInfo | None, contacts: dict[str, Role], target_ids: set[str]
+    entry: Declared[Target],
+    info: PlanInfo | None,
+    contacts: dict[str, Role],
+    target_ids: set[str],
+    units: dict[str, Unit],
 ) -> list[Problem]:
-    """Problems of one target on its own and in its references."""
-    problems = _values(entry) + _unit(entry) + _tolerance(entry) + _breakdowns(entry)
+    """Problems of one target on its own and in its references (none about a field left out as
+    invalid: its own problem is reported already)."""
+    problems = _values(entry) + _unit(entry, units) + _tolerance(entry) + _breakdowns(entry)
+    problems += breakdown_sums(entry)
     problems += _references(entry, contacts, target_ids)
     if info:
         problems += _trajectory(entry, info) + _dates(entry, info)
-    return problems
+    empty = empty_values(entry)
+    emptied = {p.field for p in empty}
+    return [p for p in problems if entry.keeps(p) and p.field not in emptied] + empty
 
 
 def _plan_header(collected: Collected) -> list[Problem]:
@@ -212,13 +224,15 @@ def rounding_slack(values: Iterable[Decimal]) -> Decimal:
     return len(values) * Decimal("0.5") * Decimal(10) ** -max(places, 0)
 
 
-def _unit(entry: Declared[Target]) -> list[Problem]:
+def _unit(entry: Declared[Target], units: dict[str, Unit]) -> list[Problem]:
     t = entry.value
-    unit = find_unit(t.unit)
+    unit = units.get(" ".join(t.unit.split()))
     if unit is None:
         return [
             entry.problem(
-                ["unit"], f"unknown unit '{t.unit}'; expected one of the units in rules/units.py, e.g. 'tỷ đồng', '%'"
+                ["unit"],
+                f"unknown unit '{t.unit}'; expected one that `plan-monitor units` lists, e.g. 'tỷ đồng', '%', "
+                "or one the plan declares under 'units'",
             )
         ]
     if unit.dimension == "percent" and t.kind in (Kind.LEVEL, Kind.SHARE):
@@ -251,15 +265,6 @@ def _breakdowns(entry: Declared[Target]) -> list[Problem]:
             if part.key in keys:
                 problems.append(entry.problem(["breakdowns", b, "parts", p, "key"], f"duplicate key '{part.key}'"))
             keys.add(part.key)
-        values = [part.value for part in breakdown.parts if part.value is not None]
-        additive = t.kind in (Kind.CUMULATIVE, Kind.MILESTONE)
-        if additive and t.value is not None and values and sum(values, Decimal(0)) > t.value:
-            problems.append(
-                entry.problem(
-                    ["breakdowns", b, "parts"],
-                    f"the parts sum to {sum(values, Decimal(0))} {t.unit}, more than the target's {t.value} {t.unit}",
-                )
-            )
     return problems
 
 
@@ -275,7 +280,7 @@ def _trajectory(entry: Declared[Target], info: PlanInfo) -> list[Problem]:
             )
         ]
     if isinstance(trajectory, Milestones):
-        return _milestones(entry, trajectory, info.start, t.effective_deadline(info.year))
+        return _milestones(entry, trajectory, info.start, _deadline(entry, info))
     if isinstance(trajectory, MonthlyProfile):
         shares = trajectory.shares
         if len(shares) != 12:
@@ -334,7 +339,7 @@ def _milestones(entry: Declared[Target], trajectory: Milestones, start: dt.date,
 def _dates(entry: Declared[Target], info: PlanInfo) -> list[Problem]:
     t = entry.value
     problems: list[Problem] = []
-    deadline = t.effective_deadline(info.year)
+    deadline = _deadline(entry, info)
     if t.deadline is not None and not info.start <= t.deadline <= dt.date(info.year + 1, 12, 31):
         problems.append(
             entry.problem(
@@ -369,21 +374,8 @@ def _revisions(
     return problems
 
 
-def _citations(plan: Declared[PlanInfo], targets: Sequence[Declared[Target]]) -> list[Problem]:
-    if plan.value.document is None:
-        return []
-    path = plan.file.parent / plan.value.document
-    document = SourceDocument.read(path)
-    if document is None:
-        return [plan.problem(["document"], f"cannot read the source document {path}")]
-    problems: list[Problem] = []
-    for entry in targets:
-        t = entry.value
-        cites = [(["source"], t.source)]
-        if t.baseline and t.baseline.cite:
-            cites.append((["baseline", "cite"], t.baseline.cite))
-        for where, cite in cites:
-            found = document.check(cite.first_line, cite.last_line, cite.quote)
-            if found:
-                problems.append(entry.problem(where, found))
-    return problems
+def _deadline(entry: Declared[Target], info: PlanInfo) -> dt.date:
+    """The target's deadline; the latest a plan allows when the one written is invalid."""
+    if "deadline" in entry.dropped:
+        return dt.date(info.year + 1, 12, 31)
+    return entry.value.effective_deadline(info.year)

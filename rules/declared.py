@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
@@ -13,6 +13,7 @@ from rules.errors import Problem
 from rules.locate import PathPart, locate
 from rules.plan import Department, PlanInfo
 from rules.target import Target
+from rules.units import DeclaredUnit
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -25,9 +26,22 @@ class Declared(Generic[M]):
     file: Path
     node: Any
     label: str
+    # Fields that failed validation and were left out so the rest could still be checked; the
+    # checks say nothing about them (their own problems are reported already).
+    dropped: frozenset[str] = field(default=frozenset())
 
     def problem(self, path: Sequence[PathPart], message: str, *, at_value: bool = True) -> Problem:
         return problem_at(self.file, self.node, self.label, path, message, at_value=at_value)
+
+    def warning(self, path: Sequence[PathPart], message: str) -> Problem:
+        return replace(self.problem(path, message), warning=True)
+
+    def keeps(self, problem: Problem) -> bool:
+        """Whether `problem` is about a field that was read, not one left out as invalid."""
+        if not self.dropped:
+            return True
+        where = problem.field.removeprefix(f"{self.label}: ")
+        return where.split(".")[0].split("[")[0] not in self.dropped
 
 
 def problem_at(
@@ -48,3 +62,4 @@ class Collected:
     departments: list[Declared[Department]]
     targets: list[Declared[Target]]
     problems: list[Problem]
+    units: list[Declared[DeclaredUnit]] = field(default_factory=list)

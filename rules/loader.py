@@ -26,6 +26,8 @@ from rules.errors import Problem, RuleSetError
 from rules.locate import PathPart
 from rules.plan import Department, Plan, PlanInfo, RuleFile
 from rules.target import Target
+from rules.unit_checks import plan_units
+from rules.units import DeclaredUnit
 
 M = TypeVar("M", bound=BaseModel)
 RULE_SUFFIXES = (".yaml", ".yml")
@@ -53,43 +55,63 @@ def rule_files(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
     return files, problems
 
 
-class _DateError(MarkedYAMLError):
-    """A date no calendar has (2022-13-30), and where it stands."""
+class BadDate(str):
+    """The text of a date no calendar has (2022-13-30), kept in place of the date: its problem is
+    reported once, where it stands, and the rest of the file is still read and checked."""
+
+    __slots__ = ()
 
 
 class _Constructor(RoundTripConstructor):
-    """The round-trip constructor, for which an impossible date is a located error, not a ValueError."""
+    """The round-trip constructor, for which an impossible date is a located problem, not a ValueError."""
 
     def construct_yaml_timestamp(self, node: Any, values: Any = None) -> Any:
         try:
             return super().construct_yaml_timestamp(node, values)
         except ValueError as exc:
             found = f"invalid date {node.value!r} ({exc}); expected YYYY-MM-DD"
-            raise _DateError(problem=found, problem_mark=node.start_mark) from exc
+            mark = node.start_mark
+            self.bad_dates: list[tuple[int, int, str]] = getattr(self, "bad_dates", [])
+            self.bad_dates.append((mark.line + 1, mark.column + 1, found))
+            return BadDate(node.value)
 
 
 _Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_timestamp)
 
 
 def read_yaml(file: Path) -> tuple[Any, Problem | None]:
-    """The YAML document in `file` with its positions, or the problem that stops it being read."""
+    """The YAML document in `file` with its positions, or the first problem that stops it being used."""
+    root, problems = read_rule_yaml(file)
+    return (None, problems[0]) if problems else (root, None)
+
+
+def read_rule_yaml(file: Path) -> tuple[Any, list[Problem]]:
+    """The YAML document in `file` with its positions, and its impossible dates (the document is
+    still there, each such date kept as its text); or None and the problem that stops it being read."""
     yaml = YAML(typ="rt")
     yaml.Constructor = _Constructor
     try:
-        return yaml.load(file.read_text(encoding="utf-8")), None
-    except UnicodeDecodeError as exc:
-        return None, Problem(file, 0, 0, "", f"not UTF-8 text ({exc.reason} at byte {exc.start})")
-    except OSError as exc:
-        return None, Problem(file, 0, 0, "", f"cannot read the file: {exc.strerror or exc}")
-    except _DateError as exc:
-        mark = exc.problem_mark
-        return None, Problem(file, mark.line + 1, mark.column + 1, "", str(exc.problem))
-    except MarkedYAMLError as exc:
-        return None, _yaml_problem(file, exc)
-    except RecursionError:
-        return None, Problem(file, 0, 0, "", "the YAML is nested too deeply to be a rule file")
-    except YAMLError as exc:
-        return None, Problem(file, 0, 0, "", f"invalid YAML: {exc}")
+        root = yaml.load(file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, [_unreadable(file, exc)]
+    except (YAMLError, RecursionError) as exc:
+        return None, [_unparsable(file, exc)]
+    dates = getattr(yaml.constructor, "bad_dates", [])
+    return root, [Problem(file, line, column, "", found) for line, column, found in dates]
+
+
+def _unreadable(file: Path, exc: OSError | UnicodeDecodeError) -> Problem:
+    if isinstance(exc, UnicodeDecodeError):
+        return Problem(file, 0, 0, "", f"not UTF-8 text ({exc.reason} at byte {exc.start})")
+    return Problem(file, 0, 0, "", f"cannot read the file: {exc.strerror or exc}")
+
+
+def _unparsable(file: Path, exc: YAMLError | RecursionError) -> Problem:
+    if isinstance(exc, MarkedYAMLError):
+        return _yaml_problem(file, exc)
+    if isinstance(exc, RecursionError):
+        return Problem(file, 0, 0, "", "the YAML is nested too deeply to be a rule file")
+    return Problem(file, 0, 0, "", f"invalid YAML: {exc}")
 
 
 def validation_problems(file: Path, node: Any, label: str, exc: ValidationError) -> list[Problem]:
@@ -97,6 +119,7 @@ def validation_problems(file: Path, node: Any, label: str, exc: ValidationError)
     return [
         problem_at(file, node, label, error["loc"], _message(error), at_value=error["type"] != "extra_forbidden")
         for error in exc.errors()
+        if not isinstance(error.get("input"), BadDate)  # reported where the file was read
     ]
 
 
@@ -104,10 +127,9 @@ def collect(files: Sequence[Path]) -> Collected:
     """Parse and validate each entry of each file; gather problems instead of stopping."""
     out = Collected(list(files), [], [], [], [])
     for file in files:
-        root, problem = read_yaml(file)
-        if problem:
-            out.problems.append(problem)
-        else:
+        root, problems = read_rule_yaml(file)
+        out.problems += problems
+        if root is not None or not problems:
             _collect_file(file, root, out)
     return out
 
@@ -118,13 +140,17 @@ def load_plan(paths: Sequence[Path]) -> Plan:
     collected = collect(files)
     problems += collected.problems
     problems += check(collected)
-    if problems or not collected.plans:
-        raise RuleSetError(problems)
+    errors = [p for p in problems if not p.warning]
+    warnings = sorted(p for p in problems if p.warning)
+    if errors or not collected.plans:
+        raise RuleSetError(errors, warnings)
     return Plan(
         info=collected.plans[0].value,
         departments={d.value.id: d.value for d in collected.departments},
         targets={t.value.id: t.value for t in collected.targets},
         files=tuple(files),
+        warnings=tuple(warnings),
+        units=plan_units(collected),
     )
 
 
@@ -146,7 +172,8 @@ def _collect_file(file: Path, root: Any, out: Collected) -> None:
         header = _validate(file, root, "plan", PlanInfo, "plan", out.problems)
         if header:
             out.plans.append(header)
-    sections_of_lists: tuple[tuple[str, type[Department] | type[Target], str], ...] = (
+    sections_of_lists: tuple[tuple[str, type[Department] | type[Target] | type[DeclaredUnit], str], ...] = (
+        ("units", DeclaredUnit, "unit"),
         ("departments", Department, "department"),
         ("targets", Target, "target"),
     )
@@ -159,7 +186,7 @@ def _collect_file(file: Path, root: Any, out: Collected) -> None:
             out.problems.append(Problem(file, line + 1, col + 1, section, f"expected a list, found {_kind(items)}"))
             continue
         for index, item in enumerate(items):
-            ident = item.get("id") if isinstance(item, CommentedMap) else None
+            ident = item.get("label" if section == "units" else "id") if isinstance(item, CommentedMap) else None
             label = f"{kind} {ident}" if isinstance(ident, str) else f"{section}[{index}]"
             entry: Declared[Any] | None = _validate(file, items, index, model, label, out.problems)
             if entry:
@@ -174,8 +201,26 @@ def _validate(
         value = model.model_validate(node)
     except ValidationError as exc:
         problems.extend(validation_problems(file, node, label, exc))
-        return None
+        return _salvaged(file, node, model, label, exc)
     return Declared(value, file, node, label)
+
+
+def _salvaged(file: Path, node: Any, model: type[M], label: str, exc: ValidationError) -> Declared[M] | None:
+    """The entry without its invalid fields, when what is left still validates: so a wrong
+    deadline does not hide the problems of the milestones beside it until the next run."""
+    if model is not Target or not isinstance(node, CommentedMap):
+        return None
+    bad = {str(error["loc"][0]) for error in exc.errors() if error["loc"]}
+    fields = {info.alias or name: info for name, info in model.model_fields.items()}
+    if any(not error["loc"] for error in exc.errors()) or any(
+        name in fields and fields[name].is_required() for name in bad
+    ):
+        return None  # a field the target cannot do without, or a problem with the whole entry
+    try:
+        value = model.model_validate({k: v for k, v in node.items() if str(k) not in bad})
+    except ValidationError:
+        return None
+    return Declared(value, file, node, label, dropped=frozenset(bad))
 
 
 def _message(error: ErrorDetails) -> str:
@@ -186,6 +231,8 @@ def _message(error: ErrorDetails) -> str:
         return "required field is missing"
     if kind == "decimal_max_digits":
         error = {**error, "msg": f"expected a number of at most {MAX_DIGITS} digits, as a figure may have"}
+    if "input" in error and error["input"] is None and kind in ("decimal_type", "int_type", "float_type"):
+        return "still empty; fill in the plan's value"
     text = error["msg"].replace("Input should be", "expected").replace("input should be", "expected")
     text = text.removeprefix("Value error, ")  # a validator's own words need no prefix
     found = error.get("input")

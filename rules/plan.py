@@ -12,7 +12,17 @@ from pathlib import Path
 from pydantic import Field, field_validator
 
 from rules.base import RuleModel
+from rules.errors import Problem
 from rules.target import Id, Target
+from rules.units import UNITS, DeclaredUnit, Unit
+
+
+class SourceDocumentRef(RuleModel):
+    """A further document the plan cites: a resolution, a decision, last year's plan."""
+
+    id: Id
+    path: str = Field(min_length=1, description="the document (plain text), relative to the file of the plan header")
+    title: str | None = Field(None, description="what the document is, e.g. 'Quyết định số 25/QĐ-UBND'")
 
 
 class PlanInfo(RuleModel):
@@ -23,6 +33,9 @@ class PlanInfo(RuleModel):
     title: str = Field(min_length=1)
     document: str | None = Field(
         None, description="the source document (plain text), relative to this file; citations are checked against it"
+    )
+    documents: tuple[SourceDocumentRef, ...] = Field(
+        (), description="further source documents (a decision on the disbursement plan…), cited by their id"
     )
     admin: Id = Field(description="department id of the operator told about invalid rule edits")
 
@@ -43,7 +56,7 @@ class Department(RuleModel):
 
     id: Id
     name: str = Field(min_length=1, pattern=r"^[^\r\n]+$")
-    email: str = Field(pattern=r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+$")
+    email: str = Field(pattern=r'^[^@\s<>,;"]+@[^@\s<>,;"]+\.[^@\s<>,;"]+$')
     role: Role = Role.DEPARTMENT
     escalation: Id | None = Field(None, description="leader told when this department's targets stay behind")
 
@@ -59,6 +72,7 @@ class RuleFile(RuleModel):
     """The layout of one rule file. Any file may hold any of the three sections."""
 
     plan: PlanInfo | None = None
+    units: tuple[DeclaredUnit, ...] = ()
     departments: tuple[Department, ...] = ()
     targets: tuple[Target, ...] = ()
 
@@ -71,6 +85,12 @@ class Plan:
     departments: dict[str, Department]
     targets: dict[str, Target]
     files: tuple[Path, ...] = field(default=())
+    warnings: tuple[Problem, ...] = field(default=())
+    units: dict[str, Unit] = field(default_factory=lambda: dict(UNITS))
+
+    def find_unit(self, label: str) -> Unit | None:
+        """The unit written `label`: one the plan declares, or a built-in one."""
+        return self.units.get(" ".join(label.split()))
 
     def escalation_contact(self, target: Target, breakdown: str = "") -> Department | None:
         """Who hears when a series stays behind: the target's own escalation contact, else that of

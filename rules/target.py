@@ -9,7 +9,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from rules.base import Number, RuleModel
 from rules.trajectory import EachPeriod, Linear, Trajectory, YearEnd
@@ -64,18 +64,33 @@ class Measure(StrEnum):
 
 
 class Citation(RuleModel):
-    """Where in the source document a target (or a baseline) comes from."""
+    """Where in the plan's source documents a target (or a baseline) comes from: the lines and their
+    words, or, for a target added later and not yet cited, a note saying where it comes from."""
 
-    lines: Annotated[str, Field(pattern=r"^\d+(-\d+)?$", description="'1589' or '1577-1579'")]
-    quote: str = Field(min_length=1, description="the words of the source, as written")
+    document: Id | None = Field(
+        None, description="which of the plan's documents (an id from 'documents'); the plan's 'document' if omitted"
+    )
+    lines: Annotated[str | None, Field(pattern=r"^\d+(-\d+)?$", description="'1589' or '1577-1579'")] = None
+    quote: str | None = Field(None, min_length=1, description="the words of the source, as written")
+    note: str | None = Field(
+        None, min_length=1, description="instead of a quote: where the target comes from (a warning until quoted)"
+    )
+
+    @model_validator(mode="after")
+    def _quoted_or_noted(self) -> Citation:
+        if self.quote is None and self.note is None:
+            raise ValueError("expected a 'quote' with its 'lines', or a 'note' saying where the target comes from")
+        if self.quote is not None and self.lines is None:
+            raise ValueError("a quote needs the 'lines' it stands on, e.g. lines: \"1593\"")
+        return self
 
     @property
     def first_line(self) -> int:
-        return int(self.lines.split("-")[0])
+        return int(self.lines.split("-")[0]) if self.lines else 0
 
     @property
     def last_line(self) -> int:
-        return int(self.lines.split("-")[-1])
+        return int(self.lines.split("-")[-1]) if self.lines else 0
 
 
 class Baseline(RuleModel):
@@ -136,14 +151,29 @@ class Breakdown(RuleModel):
     dimension: Id
     name: str | None = None
     parts: tuple[BreakdownPart, ...] = Field(min_length=1)
+    unallocated: Number | None = Field(
+        None,
+        ge=0,
+        description="the part of the total that no part holds, when the source leaves it unsplit; "
+        "the parts' amounts plus this must add up to the total",
+    )
 
 
 class Target(RuleModel):
     """One target of the plan, as declared in a rule file."""
 
     id: Id
-    section: str = Field("III", pattern=r"^(III|IV|V)$", description="section of the source's Part two")
-    number: int = Field(ge=1, description="the source's item number, e.g. 12 for '(12)'")
+    section: str = Field(
+        "III",
+        pattern=r"^[^\s](.{0,22}[^\s])?$",
+        description="section of the source document as it numbers them: III, IV, V, 2, A…",
+    )
+    number: int = Field(ge=1, description="the source's item number, e.g. 12 for '(12)'; orders the targets")
+    numbering: str | None = Field(
+        None,
+        pattern=r"^[^\s](.{0,30}[^\s])?$",
+        description="the item's number as the source writes it ('2.3', 'c)'); if omitted '(12)' in III, else 'IV.1'",
+    )
     name: str = Field(min_length=1)
     parent: Id | None = None
     kind: Kind
@@ -184,8 +214,13 @@ class Target(RuleModel):
         return self.trajectory or _DEFAULT_TRAJECTORY[self.kind]
 
     def effective_tolerance(self) -> Tolerance:
-        """The declared tolerance bands, or the kind's default."""
-        return self.tolerance or _DEFAULT_TOLERANCE[self.kind]
+        """The declared tolerance bands, or the default: relative bands for flows and for a level in
+        any unit but '%' (USD per person, million VND per worker), points for rates in '%'."""
+        if self.tolerance:
+            return self.tolerance
+        if self.kind == Kind.LEVEL and " ".join(self.unit.split()) != "%":
+            return _RELATIVE
+        return _DEFAULT_TOLERANCE[self.kind]
 
     def effective_deadline(self, plan_year: int) -> dt.date:
         """The declared deadline, or 31 December of the plan year."""
@@ -193,8 +228,15 @@ class Target(RuleModel):
 
     @property
     def label(self) -> str:
-        """The source's numbering: "(5)" in section III, "IV.1" and "V.4" elsewhere."""
+        """The source's numbering: as declared, else "(5)" in section III, "IV.1" and "V.4" elsewhere."""
+        if self.numbering:
+            return self.numbering
         return f"({self.number})" if self.section == "III" else f"{self.section}.{self.number}"
+
+    @property
+    def order(self) -> tuple[tuple[int, int, str], int]:
+        """Where the target stands in the source: by section (I < II < … < X, 1 < 2 < 10), then number."""
+        return section_order(self.section), self.number
 
     def part_keys(self) -> list[str]:
         """Every breakdown part as a series key, "dimension/key", in declaration order."""
@@ -214,6 +256,22 @@ class Target(RuleModel):
                     if part.key == key:
                         return split, part
         return None
+
+
+_ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+
+
+def section_order(section: str) -> tuple[int, int, str]:
+    """A section's place: Roman numerals and numbers by their value, other labels after, by text."""
+    text = section.strip().upper()
+    if text and all(c in _ROMAN for c in text):
+        values = [_ROMAN[c] for c in text]
+        total = sum(-v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values))
+        return 0, total, ""
+    digits = re.match(r"\d+", text)
+    if digits:
+        return 0, int(digits[0]), text
+    return 1, 0, text
 
 
 _DEFAULT_TRAJECTORY: dict[Kind, Trajectory] = {

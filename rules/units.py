@@ -8,10 +8,16 @@ belongs to a dimension; two units convert into each other only within one dimens
 
 from __future__ import annotations
 
+import decimal
 from dataclasses import dataclass
-from decimal import Decimal, localcontext
+from decimal import Decimal
 
-from rules.base import PRECISION
+from pydantic import Field, field_validator
+
+from rules.base import Number, RuleModel
+
+# Wide enough for any figure times any scale a plan declares: conversion never rounds.
+_EXACT = decimal.Context(prec=200, traps=[decimal.InvalidOperation, decimal.DivisionByZero])
 
 
 @dataclass(frozen=True)
@@ -26,8 +32,41 @@ class Unit:
         """Return `value` (in this unit) expressed in `to`; raise `ValueError` across dimensions."""
         if self.dimension != to.dimension:
             raise ValueError(f"cannot convert {self.label!r} to {to.label!r}")
-        with localcontext(prec=PRECISION):  # exact: scales are powers of ten
-            return value * self.scale / to.scale
+        if self.scale == to.scale:
+            return value
+        return _EXACT.divide(_EXACT.multiply(value, self.scale), to.scale)
+
+    def converts_exactly(self, to: Unit) -> bool:
+        """Whether every figure in this unit has an exact decimal value in `to` (their sizes'
+        ratio is a terminating decimal, as 1000 or 0.001, not 1/3)."""
+        context = _EXACT.copy()
+        context.clear_flags()
+        context.divide(self.scale, to.scale)
+        return not context.flags[decimal.Inexact]
+
+
+class DeclaredUnit(RuleModel):
+    """A unit a plan declares in its rule files (section ``units``), beside the built-in ones."""
+
+    label: str = Field(min_length=1, description="as written in rule and data files, e.g. 'tỷ USD'")
+    dimension: str = Field(
+        pattern=r"^[a-z0-9][a-z0-9_]*$",
+        description="what it measures; units of one dimension convert into each other (e.g. usd, visits)",
+    )
+    scale: Number = Field(
+        gt=0, description="its size in the dimension's base unit, e.g. 1000000000 for 'tỷ USD' (USD is 1)"
+    )
+    name: str | None = Field(None, description="what the unit is, in words")
+
+    @field_validator("label")
+    @classmethod
+    def _one_line(cls, label: str) -> str:
+        if any(not c.isprintable() for c in label) or label != " ".join(label.split()):
+            raise ValueError("expected a label on one line, single spaces, no leading or trailing blanks")
+        return label
+
+    def unit(self) -> Unit:
+        return Unit(self.label, self.dimension, self.scale)
 
 
 # Keys are the labels as written in rule and data files.
@@ -63,5 +102,6 @@ UNITS: dict[str, Unit] = {
 
 
 def find_unit(label: str) -> Unit | None:
-    """The unit written `label` (surrounding blanks ignored), or None if it is not known."""
+    """The built-in unit written `label` (surrounding blanks ignored), or None if it is not known.
+    A plan's own units are found with `Plan.find_unit`."""
     return UNITS.get(" ".join(label.split()))

@@ -54,11 +54,16 @@ def templates_used(config: Settings) -> Iterator[None]:
 
 
 def report_rule_problems(problems: RuleSetError) -> NoReturn:
-    for problem in problems.problems:
+    for problem in [*problems.problems, *problems.warnings]:
         click.echo(str(problem), err=True)
     count, files = len(problems.problems), len({p.file for p in problems.problems})
-    click.echo(f"{count} problem{'s' if count != 1 else ''} in {files} file{'s' if files != 1 else ''}", err=True)
+    also = f" (and {plural(len(problems.warnings), 'warning')})" if problems.warnings else ""
+    click.echo(f"{plural(count, 'problem')} in {plural(files, 'file')}{also}", err=True)
     sys.exit(1)
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}{'s' if count != 1 else ''}"
 
 
 def load(paths: Sequence[Path] = ()) -> Plan:

@@ -27,12 +27,19 @@ from rules import Plan
 DEMO_DAY = dt.date(2022, 7, 31)
 
 
+SHIPPED = Path(monitor.__file__).resolve().parent / "shipped"  # package data: the 2022 plan and its figures
+
+
 def _examples() -> Path:
-    here = Path(monitor.__file__).resolve().parent.parent
-    found = [p for p in (Path.cwd() / "examples" / "2022", here / "examples" / "2022") if p.is_dir()]
-    if not found:
-        fail("the example data (examples/2022) is not here; run the demo from the project's folder", status=2)
-    return found[0]
+    found = SHIPPED / "examples"
+    if not found.is_dir():
+        fail(f"the example data is missing from the installed program ({found}); reinstall plan-monitor", status=2)
+    return found
+
+
+def _targets(configured: Path) -> Path:
+    """The configured rule folder when there is one here, else the plan shipped with the program."""
+    return configured if configured.is_dir() else SHIPPED / "targets"
 
 
 def _sender(name: str, plan: Plan) -> str:
@@ -56,7 +63,7 @@ def demo_settings(base: Settings, *, fresh: bool) -> Settings:
         key.write_text(secrets.token_urlsafe(32), encoding="ascii")
     return Settings(
         data_dir=folder, database_url=f"sqlite:///{folder / 'plan-monitor.db'}", smtp_host=None,
-        mail_dir=folder / "mail", inbox=folder / "inbox", targets=base.targets,
+        mail_dir=folder / "mail", inbox=folder / "inbox", targets=_targets(base.targets),
         inbox_settle_seconds=0,  # the demo copies the files in itself: they are complete
         web_host=base.web_host, web_port=base.web_port, public_url=base.public_url,
         secret_key=key.read_text(encoding="ascii").strip() if key.is_file() else None,

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from monitor.commands.common import console, load, report_rule_problems
+from monitor.commands.common import console, load, plural, report_rule_problems
 from monitor.records import required_text, target_record
 from rules import rule_file_schema
 
@@ -19,9 +19,12 @@ from rules import rule_file_schema
 def validate(paths: tuple[Path, ...]) -> None:
     """Check rule files (default: ./targets or $PLAN_MONITOR_TARGETS); report every problem."""
     plan = load(paths)
+    for warning in plan.warnings:
+        click.echo(str(warning), err=True)
+    warned = f", {plural(len(plan.warnings), 'warning')}" if plan.warnings else ""
     click.echo(
         f"OK: {len(plan.targets)} targets, {len(plan.departments)} departments "
-        f"in {len(plan.files)} files ({plan.info.title})"
+        f"in {len(plan.files)} files ({plan.info.title}){warned}"
     )
 
 
@@ -31,7 +34,7 @@ def validate(paths: tuple[Path, ...]) -> None:
 def targets(paths: tuple[Path, ...], fmt: str) -> None:
     """List the declared targets."""
     plan = load(paths)
-    ordered = sorted(plan.targets.values(), key=lambda t: (t.section, t.number))
+    ordered = sorted(plan.targets.values(), key=lambda t: t.order)
     if fmt == "json":
         click.echo(json.dumps([target_record(plan, t) for t in ordered], ensure_ascii=False, indent=2))
         return

@@ -19,7 +19,7 @@ from monitor.ingest.numbers import plain_text, read_figure
 from monitor.ingest.readers import Line, Row, as_row
 from monitor.ingest.shown import and_more, quoted
 from monitor.store.schema import decimal_text
-from rules import UNITS, Basis, FigureStatus, Kind, Period, PeriodKind, Plan, Target, Unit, find_unit
+from rules import Basis, FigureStatus, Kind, Period, PeriodKind, Plan, Target, Unit
 
 BASES: dict[str, str] = {
     "year_to_date": Basis.YEAR_TO_DATE,
@@ -276,7 +276,7 @@ class RowChecker:
         except ValueError as exc:
             fail("value", str(exc))
             return None
-        if figure.percent and UNITS[target.unit].dimension != "percent":
+        if figure.percent and self._unit_of(target).dimension != "percent":
             fail("value", f"a percentage for a target in {target.unit}; report the amount in {target.unit}")
             return None
         unit = self._remember("unit", target, row.cells.get("unit"), self._unit, fail)
@@ -286,7 +286,7 @@ class RowChecker:
         if unit.label == target.unit:
             value, shown = figure.value, reported
         else:
-            value = unit.convert(figure.value, UNITS[target.unit])
+            value = unit.convert(figure.value, self._unit_of(target))
             shown = decimal_text(value)
         problem = self._limits_of(target).problem(value)
         if problem:
@@ -294,12 +294,17 @@ class RowChecker:
             return None
         return shown, reported, unit.label
 
-    @staticmethod
-    def _unit(target: Target, cell: Any) -> Unit | Refusal:
-        unit = find_unit(_text(cell).strip() or target.unit)
+    def _unit_of(self, target: Target) -> Unit:
+        """The target's unit: built in, or declared by the plan (the loader has checked it is known)."""
+        unit = self.plan.find_unit(target.unit)
+        assert unit is not None
+        return unit
+
+    def _unit(self, target: Target, cell: Any) -> Unit | Refusal:
+        unit = self.plan.find_unit(_text(cell).strip() or target.unit)
         if unit is None:
             return Refusal("unknown unit; expected e.g. 'tỷ đồng', 'triệu đồng', '%'")
-        if unit.dimension != UNITS[target.unit].dimension:
+        if unit.dimension != self._unit_of(target).dimension:
             return Refusal(f"cannot be converted to the target's unit '{target.unit}'")
         return unit
 

@@ -21,7 +21,7 @@ BAD = ROOT / "tests" / "rules" / "bad"
 def test_validate_accepts_the_shipped_plan() -> None:
     result = CliRunner().invoke(cli, ["validate", str(TARGETS)])
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("OK: 50 targets, 21 departments in 7 files")
+    assert result.output.startswith("OK: 52 targets, 21 departments in 7 files")
 
 
 def test_validate_reads_the_folder_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -61,7 +61,7 @@ def test_targets_json_is_the_stable_interface() -> None:
     result = CliRunner().invoke(cli, ["targets", "--format", "json", str(TARGETS)])
     assert result.exit_code == 0, result.output
     records = {r["id"]: r for r in json.loads(result.output)}
-    assert len(records) == 50
+    assert len(records) == 52
     required = {"id", "number", "name", "unit", "kind", "comparator", "value", "owner", "parent"}
     assert all(required <= set(r) for r in records.values())
     growth = records["grdp-growth"]

@@ -79,7 +79,7 @@ def test_an_invalid_rule_edit_keeps_the_old_rules_and_the_daemon(home: Path, smt
     daemon.wait_for("event=daemon.active")
     with (home / "targets" / "economy.yaml").open("a", encoding="utf-8") as rules:
         rules.write("  - id: broken\n    trajectroy: {type: linear}\n")
-    daemon.wait_for(r"event=rules\.kept targets=50")
+    daemon.wait_for(r"event=rules\.kept targets=52")
     assert "unknown field 'trajectroy'; did you mean 'trajectory'?" in daemon.text()
     wait_until(lambda: any("van-phong@" in to for _, tos, _ in mailbox.received for to in tos))  # the admin is told
     drop(home, DISBURSEMENT)

@@ -77,9 +77,11 @@ def test_one_bad_target_does_not_hide_problems_of_the_others(rule_dir: Callable[
     broken = TARGET.replace("value: 7088.973", "value: lots").replace("targets:\n", "")
     folder = rule_dir(targets=TARGET + broken + second.replace("targets:\n", ""))
     problems = _problems([folder])
-    assert len(problems) == 2
-    assert "target revenue: value: expected a valid decimal" in problems[0]
-    assert "target other: owner: unknown department 'nobody'" in problems[1]
+    assert len(problems) == 3
+    # The broken target is still checked without its bad value: it repeats the first one's id.
+    assert "target revenue: id: duplicate target id 'revenue'" in problems[0]
+    assert "target revenue: value: expected a valid decimal" in problems[1]
+    assert "target other: owner: unknown department 'nobody'" in problems[2]
 
 
 def test_a_name_on_two_lines_is_refused(rule_dir: Callable[..., Path]) -> None:
