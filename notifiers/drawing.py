@@ -14,7 +14,7 @@ import sys
 from notifiers.digest import ChartData
 
 
-def draw(data: ChartData, title: str) -> tuple[bytes | None, str]:
+def draw_chart(data: ChartData, title: str) -> tuple[bytes | None, str]:
     """One chart, or the reason it could not be drawn."""
     from notifiers.chart import render_chart
 
@@ -26,7 +26,7 @@ def draw(data: ChartData, title: str) -> tuple[bytes | None, str]:
 
 def main() -> None:
     wanted: list[tuple[ChartData, str]] = pickle.load(sys.stdin.buffer)
-    pickle.dump([draw(data, title) for data, title in wanted], sys.stdout.buffer)
+    pickle.dump([draw_chart(data, title) for data, title in wanted], sys.stdout.buffer)
     sys.stdout.buffer.flush()
 
 

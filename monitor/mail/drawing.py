@@ -21,7 +21,6 @@ from pathlib import Path
 import notifiers
 from monitor.logs import event
 from notifiers import ChartData
-from notifiers.drawing import draw
 from rules import SeriesKey
 
 Drawn = dict[SeriesKey, bytes | None]
@@ -29,7 +28,10 @@ Drawn = dict[SeriesKey, bytes | None]
 
 PER_WORKER = 24  # charts that are worth a second process's start-up (about half a second)
 
-__all__ = ["Drawn", "draw", "draw_all", "failed"]
+
+def draw(data: ChartData, title: str) -> tuple[bytes | None, str]:
+    """One chart drawn here, in this process, or the reason it could not be drawn."""
+    return notifiers.draw_chart(data, title)
 
 
 def draw_all(wanted: Sequence[tuple[SeriesKey, ChartData, str]]) -> Drawn:
