@@ -11,6 +11,7 @@ plan that loaded without a problem is kept. A cache that cannot be read or writt
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import pickle
@@ -69,11 +70,16 @@ def _document(plan: Plan) -> tuple[tuple[str, str], ...]:
 
 
 def _read(where: Path, key: str) -> Plan | None:
+    collecting = gc.isenabled()
+    gc.disable()  # a plan is 100,000s of objects that are all kept: collecting meanwhile only costs
     try:
         with where.open("rb") as handle:
             stored_key, document, plan = pickle.load(handle)
     except Exception:  # absent, damaged or of another version: load the files
         return None
+    finally:
+        if collecting:
+            gc.enable()
     if stored_key != key or not isinstance(plan, Plan) or _document(plan) != document:
         return None
     return plan
