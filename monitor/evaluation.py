@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from sqlalchemy.pool import StaticPool
 
 from monitor.mail.compose import MailContext
-from monitor.mail.queue import queue_digests
-from monitor.recording import RunResult, record_run
+from monitor.mail.queue import draw_charts, queue_digests
+from monitor.recording import RunResult, draft_run, record_run
 from monitor.store.database import upgrade
 from monitor.store.figures import observations
 from rules import Evaluation, Plan, evaluate_plan, month_ends
@@ -28,11 +28,17 @@ def run_evaluation(
     now: dt.datetime | None = None,
 ) -> RunResult:
     """Evaluate the plan on the stored figures as of `as_of`, and record the run and its alerts;
-    with `mail`, the messages owed are rendered into the outbox in the same transaction."""
+    with `mail`, the messages owed are rendered into the outbox in the same transaction, their
+    charts drawn before it."""
     now = now or dt.datetime.now(dt.UTC)
     known = observations(engine)
     evaluations = evaluate_plan(plan, known, as_of)
-    owed = queue_digests(plan, known, mail, now) if mail is not None else None
+    owed = None
+    if mail is not None:
+        # The charts are drawn first, outside the write transaction; composing there finds them.
+        draft = draft_run(engine, plan, evaluations, as_of, repeat_every=repeat_every, now=now)
+        drawn = draw_charts(engine, plan, known, draft, mail) if draft.queued else {}
+        owed = queue_digests(plan, known, mail, now, drawn)
     return record_run(
         engine, plan, evaluations, as_of, trigger=trigger, repeat_every=repeat_every, now=now, on_owed=owed
     )

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
+from monitor import plancache
 from monitor.evaluation import run_evaluation
 from monitor.ingest.arrivals import Looks
 from monitor.ingest.batch import Outcome, Report, file_hash
@@ -28,7 +29,7 @@ from monitor.store.alerts import last_run_started
 from monitor.store.database import is_database_failure
 from monitor.store.figures import last_arrival
 from monitor.submitting import Channel, answer
-from rules import Plan, RuleSetError, load_plan, rule_files
+from rules import Plan, RuleSetError, rule_files
 
 RulesStamp = tuple[tuple[str, int, int], ...]
 
@@ -139,7 +140,7 @@ class Jobs:
             return
         self.rules_seen = stamp
         try:
-            plan = load_plan([self.settings.targets])
+            plan = plancache.load([self.settings.targets], self.settings.data_dir / "cache")
         except RuleSetError as problems:
             for problem in problems.problems:
                 event("rules.invalid", logging.ERROR, problem=str(problem))

@@ -19,6 +19,7 @@ from monitor.lifecycle import (
     AlertKind,
     AlertMemory,
     AlertState,
+    AlertStep,
     MessageKind,
     Muting,
     Rules,
@@ -130,14 +131,35 @@ def record_run(
         recorder = _Recorder(connection, plan, RunResult(run_id, as_of), now, repeat_every)
         for evaluation in evaluations:
             recorder.record(evaluation)
+        recorder.flush()
         if on_owed is not None and recorder.result.queued:
             on_owed(connection, recorder.result)
         store.finish_run(connection, run_id, dt.datetime.now(dt.UTC))
     return recorder.result
 
 
+def draft_run(
+    engine: sa.Engine,
+    plan: Plan,
+    evaluations: list[Evaluation],
+    as_of: dt.date,
+    *,
+    repeat_every: dt.timedelta = DEFAULT_REPEAT,
+    now: dt.datetime | None = None,
+) -> RunResult:
+    """What `record_run` would decide now, read from the store and written nowhere (run id 0):
+    the messages a run will owe, known before its transaction (to draw their charts first)."""
+    with engine.connect() as connection:
+        recorder = _Recorder(connection, plan, RunResult(0, as_of), now or dt.datetime.now(dt.UTC), repeat_every)
+        for evaluation in evaluations:
+            recorder.record(evaluation)
+        connection.rollback()
+    return recorder.result
+
+
 class _Recorder:
-    """Advances each series' alerts within one run's transaction."""
+    """Advances each series' alerts within one run's transaction; the rows are written together by
+    `flush` (a few statements for a whole plan, not several per series)."""
 
     def __init__(
         self, connection: sa.Connection, plan: Plan, result: RunResult, now: dt.datetime, repeat: dt.timedelta
@@ -146,6 +168,7 @@ class _Recorder:
         self.memories = store.alert_memories(connection)
         self.silenced = silenced(connection, result.as_of)
         self.acknowledged = {key: record.period for key, record in latest_acknowledgements(connection).items()}
+        self.steps: list[_Step] = []
 
     def record(self, evaluation: Evaluation) -> None:
         target = self.plan.targets[evaluation.target_id]
@@ -162,24 +185,55 @@ class _Recorder:
             step = advance(kind, memory, evaluation, self.result.as_of, rules, muting)
             if alert_id is None and step.memory.state == AlertState.INACTIVE and step.transition is None:
                 continue  # nothing to remember about a series that never alerted
-            alert_id = store.save_alert(self.connection, alert_id, key, step.memory)
             self.result.alert_states[key] = step.memory.state
-            transition_id = None
+            told: list[Recipient] = []
             if step.transition is not None:
-                transition_id = store.save_transition(
-                    self.connection, alert_id, self.result.run_id, self.result.as_of, step.transition,
-                    escalated=step.memory.escalated, status=evaluation.status.value, now=self.now,
-                )  # fmt: skip
                 self.result.transitions.append(AlertChange(*key, *step.transition))
             if step.message:
                 owners, contact = recipients(self.plan, target, evaluation.breakdown)
-                told = who_is_told(step.message, step.memory.escalated or step.escalated_now, owners, contact)
-                for recipient in _unique(told):
-                    store.save_notification(
-                        self.connection, alert_id, self.result.run_id, transition_id, self.result.as_of,
-                        recipient=recipient.department, role=recipient.role, kind=step.message.value, now=self.now,
-                    )  # fmt: skip
-                    self.result.queued.append(Queued(key, step.message, recipient, memory.status))
+                told = _unique(who_is_told(step.message, step.memory.escalated or step.escalated_now, owners, contact))
+                self.result.queued.extend(Queued(key, step.message, r, memory.status) for r in told)
+            self.steps.append(_Step(key, alert_id, step, evaluation.status.value, told))
+
+    def flush(self) -> None:
+        """Write the alerts' memories, their transitions and the notifications owed."""
+        new = [s for s in self.steps if s.alert_id is None]
+        stored = [(s.alert_id, s.step.memory) for s in self.steps if s.alert_id is not None]
+        for s, alert_id in zip(new, store.insert_alerts(self.connection, [(s.key, s.step.memory) for s in new]),
+                               strict=True):  # fmt: skip
+            s.alert_id = alert_id
+        store.update_alerts(self.connection, stored)
+        run_id, as_of = self.result.run_id, self.result.as_of
+        changed = [s for s in self.steps if s.step.transition is not None]
+        rows = [store.TransitionRow(s.id, s.step.transition, s.step.memory.escalated, s.status) for s in changed
+                if s.step.transition is not None]  # fmt: skip
+        for s, transition_id in zip(changed, store.insert_transitions(self.connection, run_id, as_of, rows, self.now),
+                                    strict=True):  # fmt: skip
+            s.transition_id = transition_id
+        owed = [
+            store.NotificationRow(s.id, s.transition_id, r.department, r.role, s.step.message.value)
+            for s in self.steps
+            if s.step.message
+            for r in s.told
+        ]
+        store.insert_notifications(self.connection, run_id, as_of, owed, self.now)
+
+
+@dataclass(eq=False)
+class _Step:
+    """One alert's step in a run, until it is written."""
+
+    key: AlertKey
+    alert_id: int | None
+    step: AlertStep
+    status: str
+    told: list[Recipient]
+    transition_id: int | None = None
+
+    @property
+    def id(self) -> int:
+        assert self.alert_id is not None
+        return self.alert_id
 
 
 def _unique(told: list[Recipient]) -> list[Recipient]:

@@ -18,10 +18,12 @@ from notifiers.errors import DeliveryError, PermanentError, RecoverableError, Se
 if TYPE_CHECKING:
     from notifiers.chart import render_chart
     from notifiers.delivery import EmailNotifier, FileNotifier, Notifier, SmtpSettings
+    from notifiers.drawing import draw_chart
     from notifiers.render import Templates, render_digest, render_notice, render_test, subject
 
 _LATER = {
     "render_chart": "notifiers.chart",
+    "draw_chart": "notifiers.drawing",
     "EmailNotifier": "notifiers.delivery",
     "FileNotifier": "notifiers.delivery",
     "Notifier": "notifiers.delivery",
@@ -56,6 +58,7 @@ __all__ = [
     "ServerUnavailableError",
     "SmtpSettings",
     "Templates",
+    "draw_chart",
     "formatting",
     "render_chart",
     "render_digest",

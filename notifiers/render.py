@@ -9,6 +9,7 @@ CSS is inlined for mail clients by css-inline.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from email.header import Header
 from email.message import Message
@@ -124,17 +125,56 @@ def render_digest(
         return _digest_message(digest, items[:kept], len(items) - kept, title, templates, charts, sender,
                                message_id, composed_at)  # fmt: skip
 
-    message = rendered(len(items))
-    if size_budget is None or len(message.as_bytes()) <= size_budget:
-        return message
-    fits, over = 1, len(items)  # one item always goes, whatever its size
+    if size_budget is None:
+        return rendered(len(items))
+    return _largest_within(len(items), rendered, size_budget)
+
+
+PROBE = 32  # items rendered first, to learn what an item weighs
+
+
+def _largest_within(count: int, rendered: Callable[[int], Message], budget: int) -> Message:
+    """The message of the most items (at least one) within `budget` bytes; a message grows with
+    its items. A few renders: one of `PROBE` items, then guesses from the bytes an item adds,
+    each checked against its neighbour; bisection if guessing stalls."""
+    sizes: dict[int, int] = {}
+    messages: dict[int, Message] = {}
+
+    def size(kept: int) -> int:
+        if kept not in sizes:
+            messages[kept] = rendered(kept)
+            sizes[kept] = len(messages[kept].as_bytes())
+        return sizes[kept]
+
+    first = min(count, PROBE)
+    if size(first) > budget:
+        fits, over = 1, first  # one item always goes, whatever its size
+    elif first == count:
+        return messages[count]
+    else:
+        fits, over = first, count + 1  # count + 1: not known to be over
+        for _ in range(6):
+            if over - fits <= 1:
+                break
+            low = min(sizes)  # two points give an item's weight beyond the message's own
+            weight = (sizes[fits] - sizes[low]) / (fits - low) if fits > low else sizes[fits] / fits
+            guess = max(fits + 1, min(over - 1, count, fits + int((budget - sizes[fits]) / max(weight, 1.0))))
+            if size(guess) <= budget:
+                fits = guess
+                if guess + 1 < over and guess < count and size(guess + 1) > budget:
+                    over = guess + 1
+            else:
+                over = guess
+                if guess - 1 > fits and size(guess - 1) <= budget:
+                    fits = guess - 1
+        over = min(over, count + 1)
     while over - fits > 1:
         middle = (fits + over) // 2
-        if len(rendered(middle).as_bytes()) <= size_budget:
+        if middle <= count and size(middle) <= budget:
             fits = middle
         else:
             over = middle
-    return rendered(fits)
+    return messages[fits] if fits in messages else rendered(fits)
 
 
 def _digest_message(

@@ -15,8 +15,9 @@ import click
 from pydantic import ValidationError
 from rich.console import Console
 
+from monitor import plancache
 from monitor.settings import CONFIG_ENV, Settings, SettingsError, check_environment
-from rules import Plan, RuleSetError, load_plan
+from rules import Plan, RuleSetError
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])  # dates on the command line: 2022-07-31
 
@@ -67,9 +68,11 @@ def plural(count: int, word: str) -> str:
 
 
 def load(paths: Sequence[Path] = ()) -> Plan:
-    """The plan from `paths`, or from the configured targets folder."""
+    """The plan from `paths`, or from the configured targets folder; unchanged since the last
+    load, from the cache in the data folder (monitor.plancache)."""
+    config = settings()
     try:
-        return load_plan(list(paths) or [settings().targets])
+        return plancache.load(list(paths) or [config.targets], config.data_dir / "cache")
     except RuleSetError as problems:
         report_rule_problems(problems)
 

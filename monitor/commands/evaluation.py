@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections import Counter
 
 import click
 from rich.table import Table
@@ -18,6 +19,8 @@ from monitor.records import evaluation_record
 from monitor.store.alerts import alert_states
 from notifiers import formatting
 from rules import Evaluation, Plan, Status
+
+SHOWN = 200  # series in a table by default: a national plan's 100,000 rows are no one's glance
 
 COLOURS = {
     Status.CRITICAL: "bold red",
@@ -41,7 +44,8 @@ def _repeat() -> dt.timedelta:
 @click.command()
 @click.option("--as-of", type=DATE, help="Evaluate as of this date (default: today, Asia/Ho_Chi_Minh).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-def evaluate(as_of: dt.datetime | None, fmt: str) -> None:
+@click.option("--all", "every", is_flag=True, help=f"Every series in the table (default: the {SHOWN} worst).")
+def evaluate(as_of: dt.datetime | None, fmt: str, every: bool) -> None:
     """Evaluate every target, record the run and its alerts, and queue the messages owed."""
     plan = load()
     day = _as_of(as_of)
@@ -55,7 +59,7 @@ def evaluate(as_of: dt.datetime | None, fmt: str) -> None:
             )
         )
         return
-    table(plan, result.evaluations, result.alert_states, f"Đánh giá đến ngày {formatting.day(day)}")
+    table(plan, result.evaluations, result.alert_states, f"Đánh giá đến ngày {formatting.day(day)}", every=every)
     click.echo(_summary(result))
 
 
@@ -71,7 +75,8 @@ def _summary(result: RunResult) -> str:
 @click.command()
 @click.option("--as-of", type=DATE, help="Judge as of this date (default: today).")
 @click.option("--owner", help="Only the series this department owns.")
-def status(as_of: dt.datetime | None, owner: str | None) -> None:
+@click.option("--all", "every", is_flag=True, help=f"Every series (default: the {SHOWN} worst).")
+def status(as_of: dt.datetime | None, owner: str | None, every: bool) -> None:
     """The plan at a glance, worst first. Records nothing."""
     plan = load()
     if owner is not None and owner not in plan.departments:
@@ -81,18 +86,23 @@ def status(as_of: dt.datetime | None, owner: str | None) -> None:
     evaluations = evaluate_stored(engine, plan, day)
     if owner:
         evaluations = [e for e in evaluations if _owner(plan, e) == owner]
-    table(plan, evaluations, alert_states(engine), f"Tình hình thực hiện đến ngày {formatting.day(day)}")
+    table(plan, evaluations, alert_states(engine), f"Tình hình thực hiện đến ngày {formatting.day(day)}", every=every)
 
 
 def _owner(plan: Plan, evaluation: Evaluation) -> str:
     return plan.targets[evaluation.target_id].owner_of(evaluation.breakdown)
 
 
-def table(plan: Plan, evaluations: list[Evaluation], states: dict[AlertKey, AlertState], title: str) -> None:
+def table(
+    plan: Plan, evaluations: list[Evaluation], states: dict[AlertKey, AlertState], title: str, *, every: bool = False
+) -> None:
+    """The series worst first: the `SHOWN` worst, or `every` one; a line counts those left out."""
     grid = Table(title=title)
     for column in ("status", "target", "part", "actual", "required", "gap", "year end", "period", "alert", "owner"):
         grid.add_column(column, overflow="fold")
-    for e in sorted(evaluations, key=lambda e: -e.status.severity):
+    ranked = sorted(evaluations, key=lambda e: -e.status.severity)
+    shown = ranked if every else ranked[:SHOWN]
+    for e in shown:
         target = plan.targets[e.target_id]
         alert = states.get(AlertKey(e.target_id, e.breakdown, AlertKind.PERFORMANCE), AlertState.INACTIVE)
         overdue = states.get(AlertKey(e.target_id, e.breakdown, AlertKind.OVERDUE), AlertState.INACTIVE)
@@ -111,6 +121,12 @@ def table(plan: Plan, evaluations: list[Evaluation], states: dict[AlertKey, Aler
             style=COLOURS[e.status],
         )
     console().print(grid)
+    if len(shown) < len(ranked):
+        left = Counter(e.status.value for e in ranked[len(shown) :])
+        counted = ", ".join(
+            f"{formatting.number(n)} {s}" for s, n in sorted(left.items(), key=lambda kv: -Status(kv[0]).severity)
+        )
+        click.echo(f"… and {formatting.number(len(ranked) - len(shown))} more series ({counted}); --all lists them")
 
 
 @click.command()

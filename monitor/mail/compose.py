@@ -1,25 +1,24 @@
 """Composing a run's messages: one digest per recipient, rendered and ready for the outbox.
 
 Runs inside the run's transaction (monitor.mail.queue), so a message exists exactly when the
-transition that owes it does. Charts are rendered once per series and shared by every digest
-that shows it.
+transition that owes it does. Charts are drawn once per series, before the transaction
+(`charts_wanted`, monitor.mail.drawing), and shared by every digest that shows it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import logging
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-import notifiers
 from monitor.charts import chart_data
 from monitor.lifecycle import AlertKind, MessageKind
-from monitor.logs import event
+from monitor.mail.drawing import Drawn, draw, failed
 from monitor.recording import Queued
 from monitor.store.outbox import Outgoing
-from notifiers import STATUS_NAMES, Digest, Explanation, Item, Templates, formatting, render_digest, subject
+from notifiers import STATUS_NAMES, ChartData, Digest, Explanation, Item, Templates, formatting, render_digest, subject
 from rules import Evaluation, Kind, Measure, Observation, Plan, SeriesKey, Status, Target, due_date, shortfall_measure
 
 
@@ -99,28 +98,91 @@ def compose(
     explanations: dict[SeriesKey, Explanation],
     mail: MailContext,
     now: dt.datetime,
+    drawn: Drawn | None = None,
 ) -> list[Outgoing]:
     """One rendered message per recipient of the run's queued notifications.
 
     A digest carries the charts of its worst items only (`mail.max_charts`); each chart is drawn once,
-    whoever receives it."""
+    whoever receives it: taken from `drawn` (drawn before the run's transaction, monitor.mail.drawing),
+    or drawn here if it is not there."""
     charts: dict[str, bytes] = {}
-    drawn: dict[SeriesKey, str | None] = {}
+    cids: dict[SeriesKey, str | None] = {}
+    drawn = drawn or {}
 
     def chart_of(target: Target, series: SeriesKey) -> str | None:
-        if series not in drawn:
-            drawn[series] = None
-            data = chart_data(target, series.breakdown, known.get(target.id, []), as_of, plan.info.year)
-            if data.actual:
+        if series not in cids:
+            cids[series] = None
+            png = drawn[series] if series in drawn else _draw(plan, target, series, known, as_of)
+            if png is not None:
                 cid = f"chart.{run_id}.{_slug(target.id, series.breakdown)}@{mail.domain}"
-                try:
-                    charts[cid] = notifiers.render_chart(data, target.name[:60])
-                    drawn[series] = cid
-                except Exception as exc:  # a chart is an aid: the digest goes without it
-                    event("chart.failed", logging.WARNING, target=target.id, breakdown=series.breakdown,
-                          error=f"{type(exc).__name__}: {exc}"[:200])  # fmt: skip
-        return drawn[series]
+                charts[cid] = png
+                cids[series] = cid
+        return cids[series]
 
+    by_recipient = _with_charts(plan, _entries(plan, queued, evaluations, explanations), mail, chart_of)
+    composed = []
+    for recipient, items in sorted(by_recipient.items()):
+        department = plan.departments[recipient]
+        digest = Digest(
+            department.id, department.name, department.email, plan.info.province, plan.info.title, as_of,
+            tuple(items),
+        )  # fmt: skip
+        message_id = f"<{as_of:%Y%m%d}.run{run_id}.{recipient}@{mail.domain}>"
+        message = render_digest(
+            digest, mail.templates, charts, sender=mail.sender, message_id=message_id, composed_at=now,
+            size_budget=mail.size_budget,
+        )  # fmt: skip
+        composed.append(Outgoing(message_id, recipient, department.email, subject(digest), message.as_bytes()))
+    return composed
+
+
+def charts_wanted(
+    plan: Plan,
+    as_of: dt.date,
+    queued: list[Queued],
+    evaluations: dict[SeriesKey, Evaluation],
+    known: dict[str, list[Observation]],
+    explanations: dict[SeriesKey, Explanation],
+    mail: MailContext,
+) -> list[tuple[SeriesKey, ChartData, str]]:
+    """The charts `compose` will put in these digests: each series once, with its data and title."""
+    wanted: dict[SeriesKey, tuple[SeriesKey, ChartData, str]] = {}
+    seen: dict[SeriesKey, str | None] = {}
+
+    def chart_of(target: Target, series: SeriesKey) -> str | None:
+        if series not in seen:
+            data = chart_data(target, series.breakdown, known.get(target.id, []), as_of, plan.info.year)
+            seen[series] = "wanted" if data.actual else None
+            if data.actual:
+                wanted[series] = (series, data, target.name[:60])
+        return seen[series]
+
+    _with_charts(plan, _entries(plan, queued, evaluations, explanations), mail, chart_of)
+    return list(wanted.values())
+
+
+ChartOf = Callable[[Target, SeriesKey], "str | None"]
+
+
+def _draw(
+    plan: Plan, target: Target, series: SeriesKey, known: dict[str, list[Observation]], as_of: dt.date
+) -> bytes | None:
+    data = chart_data(target, series.breakdown, known.get(target.id, []), as_of, plan.info.year)
+    if not data.actual:
+        return None
+    png, error = draw(data, target.name[:60])
+    if png is None:
+        failed(series, error)
+    return png
+
+
+def _entries(
+    plan: Plan,
+    queued: list[Queued],
+    evaluations: dict[SeriesKey, Evaluation],
+    explanations: dict[SeriesKey, Explanation],
+) -> dict[str, list[tuple[Item, SeriesKey, bool]]]:
+    """Each recipient's items, and whether each may carry a chart."""
     entries: dict[str, list[tuple[Item, SeriesKey, bool]]] = defaultdict(list)
     for q in queued:
         target = plan.targets[q.target_id]
@@ -143,6 +205,13 @@ def compose(
         )  # fmt: skip
         chartable = q.kind == AlertKind.PERFORMANCE and target.kind != Kind.SHARE
         entries[q.recipient.department].append((item, series, chartable))
+    return entries
+
+
+def _with_charts(
+    plan: Plan, entries: dict[str, list[tuple[Item, SeriesKey, bool]]], mail: MailContext, chart_of: ChartOf
+) -> dict[str, list[Item]]:
+    """Each recipient's items worst first, the worst `mail.max_charts` that can have one with their chart."""
     by_recipient: dict[str, list[Item]] = {}
     for recipient, listed in entries.items():
         items, shown = [], 0
@@ -153,20 +222,7 @@ def compose(
                     item, shown = replace(item, chart_id=cid), shown + 1
             items.append(item)
         by_recipient[recipient] = items
-    composed = []
-    for recipient, items in sorted(by_recipient.items()):
-        department = plan.departments[recipient]
-        digest = Digest(
-            department.id, department.name, department.email, plan.info.province, plan.info.title, as_of,
-            tuple(items),
-        )  # fmt: skip
-        message_id = f"<{as_of:%Y%m%d}.run{run_id}.{recipient}@{mail.domain}>"
-        message = render_digest(
-            digest, mail.templates, charts, sender=mail.sender, message_id=message_id, composed_at=now,
-            size_budget=mail.size_budget,
-        )  # fmt: skip
-        composed.append(Outgoing(message_id, recipient, department.email, subject(digest), message.as_bytes()))
-    return composed
+    return by_recipient
 
 
 def _slug(target_id: str, breakdown: str) -> str:

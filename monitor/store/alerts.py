@@ -8,7 +8,7 @@ stored whole or not at all.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import fields
+from dataclasses import dataclass, fields
 from typing import Any
 
 import sqlalchemy as sa
@@ -79,59 +79,77 @@ def alert_states(engine: sa.Engine) -> dict[AlertKey, AlertState]:
         }
 
 
-def save_alert(connection: sa.Connection, alert_id: int | None, key: AlertKey, memory: AlertMemory) -> int:
-    """Store an alert's memory (a new alert when `alert_id` is None); its id."""
-    values = {name: getattr(memory, name) for name in _MEMORY_FIELDS} | {"state": memory.state.value}
-    if alert_id is None:
-        inserted = connection.execute(
-            sa.insert(Alert).values(target_id=key.target_id, breakdown=key.breakdown, kind=key.kind.value, **values)
-        )
-        return _new_id(inserted)
-    connection.execute(sa.update(Alert).where(col(Alert.id) == alert_id).values(**values))
-    return alert_id
+def insert_alerts(connection: sa.Connection, alerts: list[tuple[AlertKey, AlertMemory]]) -> list[int]:
+    """Store new alerts, in one statement; their ids, in the order given."""
+    if not alerts:
+        return []
+    rows = [
+        {"target_id": key.target_id, "breakdown": key.breakdown, "kind": key.kind.value, **_memory_values(memory)}
+        for key, memory in alerts
+    ]
+    inserted = connection.execute(sa.insert(Alert).returning(col(Alert.id), sort_by_parameter_order=True), rows)
+    return [int(alert_id) for (alert_id,) in inserted if alert_id is not None]
 
 
-def save_transition(
-    connection: sa.Connection,
-    alert_id: int,
-    run_id: int,
-    as_of: dt.date,
-    transition: Transition,
-    *,
-    escalated: bool,
-    status: str,
-    now: dt.datetime,
-) -> int:
-    """Store a change of an alert's state; its id."""
-    inserted = connection.execute(
-        sa.insert(AlertTransition).values(
-            alert_id=alert_id, run_id=run_id, as_of=as_of, from_state=transition.before.value,
-            to_state=transition.after.value, escalated=escalated, status=status, reason=transition.reason,
-            created_at=now,
-        )
-    )  # fmt: skip
-    return _new_id(inserted)
+def update_alerts(connection: sa.Connection, alerts: list[tuple[int, AlertMemory]]) -> None:
+    """Store the new memory of alerts already stored, by id, in one statement."""
+    if alerts:
+        query = sa.update(Alert).where(col(Alert.id) == sa.bindparam("alert_id"))
+        connection.execute(query, [{"alert_id": alert_id, **_memory_values(memory)} for alert_id, memory in alerts])
 
 
-def save_notification(
-    connection: sa.Connection,
-    alert_id: int,
-    run_id: int,
-    transition_id: int | None,
-    as_of: dt.date,
-    *,
-    recipient: str,
-    role: str,
-    kind: str,
-    now: dt.datetime,
+@dataclass(frozen=True)
+class TransitionRow:
+    """A change of an alert's state, to be stored."""
+
+    alert_id: int
+    transition: Transition
+    escalated: bool
+    status: str
+
+
+def insert_transitions(
+    connection: sa.Connection, run_id: int, as_of: dt.date, rows: list[TransitionRow], now: dt.datetime
+) -> list[int]:
+    """Store changes of alerts' states, in one statement; their ids, in the order given."""
+    if not rows:
+        return []
+    values = [
+        {"alert_id": r.alert_id, "run_id": run_id, "as_of": as_of, "from_state": r.transition.before.value,
+         "to_state": r.transition.after.value, "escalated": r.escalated, "status": r.status,
+         "reason": r.transition.reason, "created_at": now}
+        for r in rows
+    ]  # fmt: skip
+    query = sa.insert(AlertTransition).returning(col(AlertTransition.id), sort_by_parameter_order=True)
+    return [int(found) for (found,) in connection.execute(query, values) if found is not None]
+
+
+@dataclass(frozen=True)
+class NotificationRow:
+    """A message owed to one recipient about one alert."""
+
+    alert_id: int
+    transition_id: int | None
+    recipient: str
+    role: str
+    kind: str
+
+
+def insert_notifications(
+    connection: sa.Connection, run_id: int, as_of: dt.date, rows: list[NotificationRow], now: dt.datetime
 ) -> None:
-    """Record that a recipient is owed a message about an alert in this run."""
-    connection.execute(
-        sa.insert(Notification).values(
-            alert_id=alert_id, run_id=run_id, transition_id=transition_id, as_of=as_of, recipient=recipient,
-            role=role, kind=kind, created_at=now,
-        )
-    )  # fmt: skip
+    """Record that recipients are owed messages about alerts in this run, in one statement."""
+    if rows:
+        values = [
+            {"alert_id": r.alert_id, "run_id": run_id, "transition_id": r.transition_id, "as_of": as_of,
+             "recipient": r.recipient, "role": r.role, "kind": r.kind, "created_at": now}
+            for r in rows
+        ]  # fmt: skip
+        connection.execute(sa.insert(Notification), values)
+
+
+def _memory_values(memory: AlertMemory) -> dict[str, Any]:
+    return {name: getattr(memory, name) for name in _MEMORY_FIELDS} | {"state": memory.state.value}
 
 
 def _new_id(inserted: sa.CursorResult[Any]) -> int:

@@ -91,8 +91,36 @@ def as_observations(stored: Iterable[StoredFigure]) -> dict[str, list[Observatio
 
 
 def observations(engine: sa.Engine) -> dict[str, list[Observation]]:
-    """The current stored figures as evaluation's observations, by target id."""
-    return as_observations(figures(engine))
+    """The current stored figures as evaluation's observations, by target id: the same as
+    `as_observations(figures(engine))`, read in batches with only the columns evaluation needs and
+    the texts and times that recur (breakdowns, periods, a file's arrival) shared, so that a
+    national plan's million figures are not held three times over."""
+    o = ObservationRecord
+    query = (
+        sa.select(col(o.target_id), col(o.breakdown), col(o.period), col(o.basis), col(o.value), col(o.status),
+                  col(o.received_at), col(o.source_row), col(Ingestion.file_name))
+        .join(Ingestion, col(Ingestion.id) == col(o.ingestion_id))
+        .where(col(o.is_current))
+        .order_by(col(o.target_id), col(o.breakdown), col(o.period_end), col(o.period), col(o.id))
+    )  # fmt: skip
+    periods: dict[str, Period] = {}
+    texts: dict[str, str] = {}
+    times: dict[object, object] = {}
+    bases = {b.value: b for b in Basis}
+    statuses = {s.value: s for s in FigureStatus}
+    by_target: dict[str, list[Observation]] = defaultdict(list)
+    with engine.connect() as connection:
+        for target_id, breakdown, label, basis, value, status, received, row, file_name in connection.execute(
+            query.execution_options(yield_per=20_000)
+        ):
+            period = periods.get(label)
+            if period is None:
+                period = periods[label] = Period.parse(label)
+            by_target[texts.setdefault(target_id, target_id)].append(
+                Observation(period, decimal_value(value), bases[basis], texts.setdefault(breakdown, breakdown),
+                            statuses[status], times.setdefault(received, received), f"{file_name}:{row}")  # type: ignore[arg-type]
+            )  # fmt: skip
+    return by_target
 
 
 def last_arrival(engine: sa.Engine) -> dt.datetime | None:

@@ -7,6 +7,7 @@ from email import message_from_bytes, policy
 from email.message import Message
 
 from notifiers import Templates, render_digest, subject
+from notifiers import render as rendering
 from tests.notifiers.test_render import AT, PNG, _item, digest
 
 SENDER = "plan-monitor@bacgiang.example"
@@ -46,3 +47,30 @@ def test_a_digest_within_its_budget_is_whole() -> None:
 
     assert text(plain) == text(budgeted)
     assert "mục nữa" not in text(plain)
+
+
+def test_a_trimmed_digest_keeps_exactly_as_many_items_as_fit() -> None:
+    """The most items whose message is within the budget: one more would not be."""
+    items = [
+        _item(target_id=f"t{n}", number=f"({n:03d})", name=f"Chỉ tiêu {n}" + " dài" * (n % 7),
+              chart_id=f"chart.{n % 9}@bacgiang.example")
+        for n in range(90)
+    ]  # fmt: skip
+    whole = digest(*items)
+    charts = {f"chart.{n}@bacgiang.example": PNG * (n + 1) for n in range(9)}
+
+    def size(kept: int) -> int:  # the message of the `kept` worst items, counting the others
+        message = rendering._digest_message(whole, whole.ordered[:kept], 90 - kept, subject(whole), Templates(),
+                                            charts, SENDER, "<1@x>", AT)  # fmt: skip
+        return len(message.as_bytes())
+
+    full = size(90)
+    for budget in (full // 9, full // 3, full // 2, full - 1, full, size(1) - 1, size(40)):
+        trimmed = render_digest(whole, Templates(), charts, sender=SENDER, message_id="<1@x>", composed_at=AT,
+                                size_budget=budget).as_bytes()  # fmt: skip
+        text = message_from_bytes(trimmed, policy=policy.default).get_body(("plain",)).get_content()  # type: ignore[union-attr]
+        omitted = int(text.split("Còn ")[1].split(" mục")[0]) if "mục nữa" in text else 0
+        kept = 90 - omitted
+        assert kept == 1 or len(trimmed) <= budget, budget
+        if kept < 90:  # one more item would not have fitted
+            assert size(kept + 1) > budget, (budget, kept)

@@ -1,0 +1,85 @@
+"""Drawing a run's charts before its write transaction, in worker processes.
+
+A chart costs tens of milliseconds of matplotlib; drawn inside the run's transaction they held the
+database's write lock for minutes on a big plan, and they loaded matplotlib and NumPy (about 40 MB)
+into the daemon for good. Here the charts a run's digests will carry are drawn first, outside any
+transaction, by short-lived processes (`python -m notifiers.drawing`, two at a time for many
+charts) that end with the drawing. Composing then finds them drawn; one it did not expect (the
+alerts changed in between, or a worker failed) it draws itself.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import pickle
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import notifiers
+from monitor.logs import event
+from notifiers import ChartData
+from rules import SeriesKey
+
+Drawn = dict[SeriesKey, bytes | None]
+"""Each series' chart as PNG bytes, or None when it could not be drawn (the digest goes without)."""
+
+PER_WORKER = 24  # charts that are worth a second process's start-up (about half a second)
+
+
+def draw(data: ChartData, title: str) -> tuple[bytes | None, str]:
+    """One chart drawn here, in this process, or the reason it could not be drawn."""
+    return notifiers.draw_chart(data, title)
+
+
+def draw_all(wanted: Sequence[tuple[SeriesKey, ChartData, str]]) -> Drawn:
+    """The charts of `wanted` (series, data, title), drawn in worker processes; failures logged.
+    A worker that fails leaves its series out (composing draws them)."""
+    if not wanted:
+        return {}
+    count = max(1, min(2, os.cpu_count() or 1, -(-len(wanted) // PER_WORKER)))
+    shares = [list(wanted[k::count]) for k in range(count)]
+    env = os.environ | {"PYTHONPATH": os.pathsep.join(filter(None, [_root(), os.environ.get("PYTHONPATH")]))}
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "-m", "notifiers.drawing"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+        )
+        for _ in shares
+    ]
+    for worker, share in zip(workers, shares, strict=True):
+        assert worker.stdin is not None
+        try:
+            pickle.dump([(data, title) for _, data, title in share], worker.stdin)
+            worker.stdin.close()
+        except OSError:
+            pass  # it died at start: said below
+    drawn: Drawn = {}
+    for worker, share in zip(workers, shares, strict=True):
+        assert worker.stdout is not None
+        assert worker.stderr is not None
+        out, err = worker.stdout.read(), worker.stderr.read()  # a worker says little on stderr
+        worker.wait()
+        if worker.returncode != 0:
+            event("chart.worker-failed", logging.WARNING, status=worker.returncode,
+                  error=err.decode(errors="replace").strip()[-200:])  # fmt: skip
+            continue
+        for (series, _, _), (png, error) in zip(share, pickle.loads(out), strict=True):
+            drawn[series] = png
+            if png is None:
+                failed(series, error)
+    return drawn
+
+
+def failed(series: SeriesKey, error: str) -> None:
+    event("chart.failed", logging.WARNING, target=series.target_id, breakdown=series.breakdown, error=error)
+
+
+def _root() -> str:
+    """The folder that holds the notifiers package, for a worker started from anywhere."""
+    return str(Path(notifiers.__file__).resolve().parent.parent)
