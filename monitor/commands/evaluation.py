@@ -15,11 +15,12 @@ from monitor.lifecycle import AlertKey, AlertKind, AlertState
 from monitor.mail.sending import mail_context
 from monitor.recording import RunResult
 from monitor.records import evaluation_record
-from monitor.store.alerts import alert_states
+from monitor.store.alerts import EarlierThanLastRunError, alert_states
 from notifiers import formatting
 from rules import Evaluation, Plan, Status
 
 COLOURS = {
+    Status.MISSED: "bold red reverse",
     Status.CRITICAL: "bold red",
     Status.BEHIND: "red",
     Status.OVERDUE: "magenta",
@@ -47,7 +48,12 @@ def evaluate(as_of: dt.datetime | None, fmt: str) -> None:
     day = _as_of(as_of)
     config = settings()
     with templates_used(config):
-        result = run_evaluation(database(), plan, day, trigger="cli", repeat_every=_repeat(), mail=mail_context(config))
+        try:
+            result = run_evaluation(
+                database(), plan, day, trigger="cli", repeat_every=_repeat(), mail=mail_context(config)
+            )
+        except EarlierThanLastRunError as exc:
+            fail(str(exc))
     if fmt == "json":
         click.echo(
             json.dumps(
@@ -105,7 +111,9 @@ def table(plan: Plan, evaluations: list[Evaluation], states: dict[AlertKey, Aler
             formatting.rounded(e.required),
             formatting.rounded(e.gap),
             f"{formatting.rounded(e.projected_pct, 1)}%" if e.projected_pct is not None else "",
-            e.actual_period.label if e.actual_period else (f"thiếu {e.overdue_period}" if e.overdue_period else ""),
+            formatting.period(e.actual_period.label)
+            if e.actual_period
+            else (f"thiếu {formatting.period(e.overdue_period.label)}" if e.overdue_period else ""),
             alerts.strip(),
             _owner(plan, e),
             style=COLOURS[e.status],
