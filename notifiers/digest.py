@@ -50,6 +50,9 @@ class ChartData:
     actual: tuple[tuple[dt.date, Decimal], ...]
     required: tuple[tuple[dt.date, Decimal], ...]
     unit: str
+    target: Decimal | None = None  # the year's target: a line across the chart
+    as_of: dt.date | None = None  # the evaluation date: a mark
+    deadline: dt.date | None = None  # the target's deadline: a mark
 
 
 @dataclass(frozen=True)

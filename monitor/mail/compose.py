@@ -155,7 +155,8 @@ def compose(
             if data.actual:
                 cid = f"chart.{run_id}.{_slug(target.id, series.breakdown)}@{mail.domain}"
                 try:
-                    charts[cid] = notifiers.render_chart(data, target.name[:60])
+                    title = target.name[:60] + (f" — {part_name(target, series.breakdown)}" if series.breakdown else "")
+                    charts[cid] = notifiers.render_chart(data, title)
                     drawn[series] = cid
                 except Exception as exc:  # a chart is an aid: the digest goes without it
                     event("chart.failed", logging.WARNING, target=target.id, breakdown=series.breakdown,
