@@ -97,7 +97,7 @@ def _owner(plan: Plan, evaluation: Evaluation) -> str:
 def table(plan: Plan, evaluations: list[Evaluation], states: dict[AlertKey, AlertState], title: str) -> None:
     grid = Table(title=title)
     for column in ("status", "target", "part", "actual", "required", "gap", "year end", "period", "alert", "owner"):
-        grid.add_column(column, overflow="fold")
+        grid.add_column(column, overflow="fold", max_width=13 if column == "period" else None)
     for e in sorted(evaluations, key=lambda e: -e.status.severity):
         target = plan.targets[e.target_id]
         alert = states.get(AlertKey(e.target_id, e.breakdown, AlertKind.PERFORMANCE), AlertState.INACTIVE)

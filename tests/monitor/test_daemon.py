@@ -39,7 +39,7 @@ def test_a_file_in_the_inbox_becomes_an_email_and_sigterm_exits_0(home: Path, sm
     daemon.wait_for("event=email.sent")
     wait_until(lambda: any("so-khdt@" in to for _, tos, _ in mailbox.received for to in tos))
     khdt = next(m for m in mailbox.messages() if "so-khdt@" in str(m["To"]))
-    assert "chậm tiến độ" in str(khdt["Subject"])
+    assert "1 chỉ tiêu nghiêm trọng" in str(khdt["Subject"])  # the subject says how bad it is
     started = time.monotonic()
     assert daemon.stop(signal.SIGTERM) == 0
     assert time.monotonic() - started < 10
