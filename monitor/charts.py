@@ -7,7 +7,7 @@ import datetime as dt
 from decimal import Decimal
 
 from notifiers import ChartData
-from rules import Kind, Observation, Target, evaluate, month_end, month_ends, required_value
+from rules import Kind, Observation, Target, evaluate, month_end, month_ends, required_value, target_value
 
 
 def chart_data(target: Target, breakdown: str, known: list[Observation], as_of: dt.date, year: int) -> ChartData:
@@ -36,4 +36,7 @@ def chart_data(target: Target, breakdown: str, known: list[Observation], as_of: 
         value = required_value(target, year, day, breakdown)
         if value is not None:
             required.append((day, value))
-    return ChartData(tuple(sorted(actual.items())), tuple(required), target.unit)
+    return ChartData(
+        tuple(sorted(actual.items())), tuple(required), target.unit,
+        target=target_value(target, as_of, breakdown), as_of=as_of, deadline=deadline,
+    )  # fmt: skip

@@ -7,8 +7,9 @@ message. Modelled on Prometheus alerting rules and Alertmanager:
 - ``inactive`` → ``pending`` when the condition first holds; → ``firing`` once it has held for
   the target's ``for`` reporting periods (counted by the figures' periods, so evaluating the
   same data twice counts once);
-- ``firing`` → escalated (the escalation contact is told) after ``escalate_after`` periods, or
-  at once when critical;
+- ``firing`` → escalated (the escalation contact is told as well as the owners) after
+  ``escalate_after`` periods of a shortfall that is large in absolute terms, or at once when
+  critical or missed (a final figure short of the target);
 - ``firing`` → ``resolved`` only when fresh data shows the target back on track. Missing data is
   never recovery, and a figure that merely moves from "behind" to "at risk" does not resolve it
   either: the gap between the firing and the resolving line keeps a figure that hovers at the
@@ -65,7 +66,7 @@ class Transition(NamedTuple):
     reason: str
 
 
-FIRES = frozenset({Status.BEHIND, Status.CRITICAL})
+FIRES = frozenset({Status.BEHIND, Status.CRITICAL, Status.MISSED})
 RECOVERS = frozenset({Status.ON_TRACK, Status.ACHIEVED})
 
 
@@ -140,7 +141,9 @@ def advance(
         if state in (AlertState.INACTIVE, AlertState.RESOLVED):
             new = replace(new, since=as_of, escalated=False)
             state = AlertState.INACTIVE
-        if state != AlertState.FIRING and held >= (1 if kind == AlertKind.OVERDUE else rules.for_periods):
+        # A report that has not come, and a final figure that misses, have no later period to wait for.
+        at_once = kind == AlertKind.OVERDUE or evaluation.status == Status.MISSED
+        if state != AlertState.FIRING and held >= (1 if at_once else rules.for_periods):
             escalate = _escalates(kind, evaluation, held, rules)
             new = replace(new, state=AlertState.FIRING, escalated=escalate)
             reason = _why(kind, evaluation, held)
@@ -188,8 +191,13 @@ def advance(
 
 
 def _escalates(kind: AlertKind, evaluation: Evaluation, held: int, rules: Rules) -> bool:
-    critical = kind == AlertKind.PERFORMANCE and evaluation.status == Status.CRITICAL
-    return critical or held >= rules.escalate_after
+    if kind == AlertKind.OVERDUE:
+        return held >= rules.escalate_after
+    if evaluation.status in (Status.CRITICAL, Status.MISSED):
+        return True
+    # A small shortfall early in the year is a large percentage: it escalates only once it is
+    # large in absolute terms too.
+    return held >= rules.escalate_after and evaluation.material
 
 
 def _why(kind: AlertKind, evaluation: Evaluation, held: int) -> str:

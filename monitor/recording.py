@@ -105,9 +105,10 @@ def recipients(plan: Plan, target: Target, breakdown: str) -> tuple[list[Recipie
 def who_is_told(
     message: MessageKind, escalated: bool, owners: list[Recipient], contact: Recipient | None
 ) -> list[Recipient]:
-    """Owners hear of everything; the escalation contact of what is escalated."""
+    """Owners hear of everything; the escalation contact of what is escalated. Escalation adds
+    the contact: it never takes the owner or the `notify` departments off the message."""
     if message == MessageKind.ESCALATED:
-        return [contact] if contact else []
+        return owners + ([contact] if contact else [])
     return owners + ([contact] if contact and escalated else [])
 
 

@@ -79,6 +79,9 @@ class Settings(BaseSettings):
     smtp_verify: bool = Field(True, description="check the SMTP server's certificate")
     mail_from: str = Field("plan-monitor@bacgiang.example", pattern=r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+$")
     mail_dir: Path | None = Field(None, description="where .eml files go without SMTP; data_dir/mail if unset")
+    reply_to: str | None = Field(
+        None, pattern=r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+$", description="where replies to the digests go (Reply-To)"
+    )
     templates: Path | None = Field(None, description="a folder of templates that replace the shipped ones")
     evaluate_cron: str = Field("0 7 * * *", description="when the daemon evaluates (crontab, in `timezone`)")
     overdue_cron: str = Field("0 9 * * *", description="when the daemon checks for overdue reports")

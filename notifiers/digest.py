@@ -17,6 +17,7 @@ STATUS_NAMES = {
     "no_data": "Chưa có số liệu",
     "on_track": "Đúng tiến độ",
     "achieved": "Đạt kế hoạch",
+    "missed": "Không đạt",
 }
 MESSAGE_NAMES = {
     "firing": "Cảnh báo mới",
@@ -49,6 +50,9 @@ class ChartData:
     actual: tuple[tuple[dt.date, Decimal], ...]
     required: tuple[tuple[dt.date, Decimal], ...]
     unit: str
+    target: Decimal | None = None  # the year's target: a line across the chart
+    as_of: dt.date | None = None  # the evaluation date: a mark
+    deadline: dt.date | None = None  # the target's deadline: a mark
 
 
 @dataclass(frozen=True)
@@ -81,6 +85,35 @@ class Item:
     changed: str = ""  # what changed since the last email about it
     acknowledgement: Explanation | None = None
     chart_id: str | None = None  # the Content-ID of its chart, shared across recipients
+    target_value: Decimal | None = None  # the year's target in force
+    deadline: dt.date | None = None
+    previous_year: Decimal | None = None  # the figure of the same period of the previous year, if stored
+    next_milestone: str = ""  # "65% KH trước 30/09/2022"
+    due: dt.date | None = None  # when the missing report was due
+    explain_by: dt.date | None = None  # when an explanation ("giải trình") is expected
+    link: str | None = None  # where the owner sends its explanation, on the portal
+    worst_parts: str = ""  # for a total: its parts furthest behind
+
+    @property
+    def rate(self) -> bool:
+        """A percentage (a growth rate, a share): gaps in points, no "% of plan"."""
+        return self.unit == "%"
+
+    @property
+    def gap_unit(self) -> str:
+        return "điểm %" if self.rate else self.unit
+
+    @property
+    def share_of_target(self) -> Decimal | None:
+        """The figure as a percentage of the year's target (a flow's progress); none for a rate."""
+        if self.rate or self.actual is None or not self.target_value:
+            return None
+        return self.actual / self.target_value * 100
+
+    @property
+    def report(self) -> bool:
+        """A missing report (or its arrival), told in the digest's compact table."""
+        return self.alert == "overdue"
 
     @property
     def severity(self) -> int:
@@ -88,9 +121,11 @@ class Item:
         return self.rank + (10 if self.message != "resolved" else 0)
 
     @property
-    def order(self) -> tuple[int, str, str]:
-        """Worst first, then in the plan's numbering."""
-        return -self.severity, self.number, self.part
+    def order(self) -> tuple[int, str, int, Decimal, str]:
+        """Worst first, then in the plan's numbering, the total before its parts, the parts by the
+        size of their shortfall."""
+        shortfall = self.gap_points if self.gap_points is not None else (self.gap or Decimal(0))
+        return -self.severity, self.number, 1 if self.part else 0, -shortfall, self.part
 
     @property
     def status_name(self) -> str:
@@ -98,6 +133,8 @@ class Item:
 
     @property
     def message_name(self) -> str:
+        if self.report and self.message == "resolved":
+            return "Đã nhận báo cáo"  # the report came: the target itself may still be behind
         return MESSAGE_NAMES.get(self.message, self.message)
 
     @property
@@ -117,6 +154,17 @@ class Digest:
     as_of: dt.date
     items: tuple[Item, ...]
     sender_name: str = "Hệ thống theo dõi kế hoạch"
+    send_figures: str = ""  # how to send figures: the department's inbox folder
+
+    @property
+    def shortfalls(self) -> list[Item]:
+        """The items about figures, worst first: a leader's digest leads with these."""
+        return [i for i in self.ordered if not i.report]
+
+    @property
+    def reports(self) -> list[Item]:
+        """The missing (and arrived) reports, for the compact table at the end."""
+        return [i for i in self.ordered if i.report]
 
     @property
     def behind(self) -> int:

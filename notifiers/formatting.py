@@ -51,6 +51,12 @@ def period(code: str) -> str:
     The forms are those of `rules.Period` (``2022``, ``2022-Q2``, ``2022-H1``, ``2022-9M``,
     ``2022-07``, ``2022-07-31``); any other text is returned as it is.
     """
+    base, cumulative, _ = code.partition(" (lũy kế)")
+    if cumulative:
+        year, _, month = base.partition("-")
+        if year.isdigit() and month.isdigit() and len(month) == 2 and 1 <= int(month) <= 12:
+            return f"lũy kế {int(month)} tháng năm {year}"
+        return f"lũy kế {period(base)}"
     year, _, rest = code.partition("-")
     if not year.isdigit():
         return code
@@ -74,3 +80,12 @@ def period(code: str) -> str:
         except ValueError:
             return code
     return code
+
+
+def amount(value: Decimal | None, unit: str, places: int = 2, *, missing: str = "—") -> str:
+    """A figure with its unit, one style throughout: ``'14%'`` (no space before %),
+    ``'7.088,97 tỷ đồng'``, ``'5,8 điểm %'``."""
+    if value is None:
+        return missing
+    text = rounded(value, places)
+    return f"{text}%" if unit == "%" else f"{text} {unit}".rstrip()

@@ -51,21 +51,37 @@ class Templates:
         )
         self.environment.filters["num"] = _number
         self.environment.filters["day"] = _day
+        self.environment.filters["period"] = lambda code: formatting.period(code) if code else "—"
+        self.environment.filters["amount"] = formatting.amount
 
     def render(self, template: str, /, **context: object) -> str:
         return self.environment.get_template(template).render(**context)
 
 
+_SEVERITY_WORDS = (("missed", "không đạt"), ("critical", "nghiêm trọng"), ("behind", "chậm tiến độ"),
+                   ("at_risk", "có nguy cơ chậm"))  # fmt: skip
+
+
 def subject(digest: Digest) -> str:
-    """Says at once how many targets are behind."""
+    """Says at once how bad it is: "1 chỉ tiêu nghiêm trọng, 2 chậm tiến độ, 1 báo cáo chưa gửi"."""
     day = formatting.day(digest.as_of)
-    overdue = len({i.target_id for i in digest.items if i.alert == "overdue" and i.message != "resolved"})
-    resolved = len({i.target_id for i in digest.items if i.message == "resolved"})
-    parts = []
-    if digest.behind:
-        parts.append(f"{digest.behind} chỉ tiêu chậm tiến độ")
+    worst: dict[str, Item] = {}
+    for item in digest.items:
+        if item.alert == "performance" and item.message != "resolved":
+            held = worst.get(item.target_id)
+            if held is None or item.rank > held.rank:
+                worst[item.target_id] = item
+    counts = {status: sum(1 for i in worst.values() if i.status == status) for status, _ in _SEVERITY_WORDS}
+    overdue = len({i.target_id for i in digest.items if i.report and i.message != "resolved"})
+    received = len({i.target_id for i in digest.items if i.report and i.message == "resolved"})
+    resolved = len({i.target_id for i in digest.items if not i.report and i.message == "resolved"})
+    parts = [f"{counts[status]} {word}" for status, word in _SEVERITY_WORDS if counts[status]]
+    if parts:
+        parts[0] = parts[0].replace(" ", " chỉ tiêu ", 1)
     if overdue:
         parts.append(f"{overdue} báo cáo chưa gửi")
+    if received:
+        parts.append(f"{received} báo cáo đã nhận")
     if resolved:
         parts.append(f"{resolved} chỉ tiêu đã khắc phục")
     return f"[{digest.province}] {', '.join(parts) or 'Tình hình thực hiện kế hoạch'} — ngày {day}"
@@ -83,9 +99,15 @@ def _address(name: str, address: str) -> str:
 
 
 def _envelope(
-    subject_text: str, sender: tuple[str, str], recipient: tuple[str, str], message_id: str, at: dt.datetime
+    subject_text: str,
+    sender: tuple[str, str],
+    recipient: tuple[str, str],
+    message_id: str,
+    at: dt.datetime,
+    reply_to: str | None = None,
 ) -> MIMEMultipart:
-    """The outer message: encoded headers (RFC 2047), built with the fast compat32 API."""
+    """The outer message: encoded headers (RFC 2047), built with the fast compat32 API. Every
+    message says it is automatic (RFC 3834), so that out-of-office replies are not sent back."""
     message = MIMEMultipart("alternative")
     message["Subject"] = Header(_header(subject_text), "utf-8")  # type: ignore[assignment]  # compat32 takes a Header
     message["From"] = _address(*sender)
@@ -93,6 +115,9 @@ def _envelope(
     message["Date"] = format_datetime(at)
     message["Message-ID"] = _header(message_id)
     message["Content-Language"] = "vi"
+    message["Auto-Submitted"] = "auto-generated"
+    if reply_to:
+        message["Reply-To"] = _header(reply_to)
     return message
 
 
@@ -111,6 +136,7 @@ def render_digest(
     message_id: str,
     composed_at: dt.datetime,
     size_budget: int | None = None,
+    reply_to: str | None = None,
 ) -> Message:
     """The email for `digest`: plain text, HTML with CSS inlined, each item's chart inline by Content-ID.
 
@@ -123,7 +149,7 @@ def render_digest(
 
     def rendered(kept: int) -> Message:
         return _digest_message(digest, items[:kept], len(items) - kept, title, templates, charts, sender,
-                               message_id, composed_at)  # fmt: skip
+                               message_id, composed_at, reply_to)  # fmt: skip
 
     if size_budget is None:
         return rendered(len(items))
@@ -187,13 +213,19 @@ def _digest_message(
     sender: str,
     message_id: str,
     composed_at: dt.datetime,
+    reply_to: str | None = None,
 ) -> Message:
-    context = {"digest": digest, "items": items, "subject": title, "omitted": omitted}
+    kept = set(map(id, items))
+    context = {
+        "digest": digest, "items": items, "subject": title, "omitted": omitted,
+        "shortfalls": [i for i in digest.shortfalls if id(i) in kept],
+        "reports": [i for i in digest.reports if id(i) in kept],
+    }  # fmt: skip
     text = templates.render("digest.txt", **context)
     html = css_inline.inline(templates.render("digest.html", **context))
     message = _envelope(
         title, (digest.sender_name, sender), (digest.recipient_name, digest.address), message_id,
-        composed_at,
+        composed_at, reply_to,
     )  # fmt: skip
     message.attach(_part(text, "plain"))
     related = MIMEMultipart("related")

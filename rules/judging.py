@@ -14,7 +14,12 @@ Statuses, worst first:
 - ``no_data``: no figure yet, and none due;
 - ``on_track``: meets what is required by now (a shortfall within the ``at_risk`` band counts);
 - ``achieved``: the final figure meets the target; at the deadline this is exactly the plain
-  comparison with the target.
+  comparison with the target;
+- ``missed``: the final figure does not meet the target. After the deadline nothing is "on the
+  way" any more: a final figure is ``achieved`` or ``missed``.
+
+A relative shortfall is ``critical`` (and escalates) only when it is also large in absolute terms:
+at least the tolerance's ``floor`` points of the year's target (`material`).
 
 A report that is due and missing is flagged (`overdue_period`) whatever the status.
 """
@@ -43,6 +48,7 @@ class Status(StrEnum):
     AT_RISK = "at_risk"
     BEHIND = "behind"
     CRITICAL = "critical"
+    MISSED = "missed"
     NO_DATA = "no_data"
     OVERDUE = "overdue"
 
@@ -60,6 +66,7 @@ _SEVERITY = {
     Status.OVERDUE: 4,
     Status.BEHIND: 5,
     Status.CRITICAL: 6,
+    Status.MISSED: 7,
 }
 DAYS_PER_MONTH = Decimal("30.4375")
 
@@ -104,6 +111,7 @@ class Evaluation:
     projected_pct: Decimal | None = None
     pace_per_month: Decimal | None = None  # needed from here on, per month, to reach the target
     overdue_period: Period | None = None  # the report that was due and has not come
+    material: bool = True  # the shortfall reaches the tolerance's floor: it may be critical and escalate
     parts: tuple[Evaluation, ...] = field(default=())
 
 
@@ -152,7 +160,9 @@ def _judge(
         gap = _shortfall(target.comparator, required, value) if required is not None else None
         if gap is not None and target.kind == Kind.SHARE:
             gap = abs(gap)  # a share is off whichever way it misses
-    status, reason = _grade(target, gap, required, final, final_value, value)
+    gap_points = (gap / abs(final_value) * HUNDRED) if gap is not None and final_value else None
+    material = _material(target, gap_points)
+    status, reason = _grade(target, gap, required, final, final_value, value, material)
     projected = _projection(target, breakdown, value, period, year)
     return Evaluation(
         target.id,
@@ -166,12 +176,22 @@ def _judge(
         actual_estimate=estimate,
         required=required,
         gap=gap,
-        gap_points=(gap / abs(final_value) * HUNDRED) if gap is not None and final_value else None,
+        gap_points=gap_points,
         projected=projected,
         projected_pct=(projected / final_value * HUNDRED) if projected is not None and final_value else None,
         pace_per_month=_pace(target, value, day, deadline, final_value),
         overdue_period=overdue,
+        material=material,
     )
+
+
+def _material(target: Target, gap_points: Decimal | None) -> bool:
+    """Whether a shortfall is large in absolute terms: a relative band's floor, in points of the
+    year's target; a shortfall measured in points is absolute already."""
+    tolerance = target.effective_tolerance()
+    if tolerance.measure != Measure.RELATIVE or gap_points is None:
+        return True
+    return gap_points >= tolerance.floor
 
 
 def _shortfall(comparator: Comparator, required: Decimal, actual: Decimal) -> Decimal:
@@ -200,7 +220,7 @@ def _meets(comparator: Comparator, gap: Decimal) -> bool:
 
 def _grade(
     target: Target, gap: Decimal | None, required: Decimal | None, final: bool, final_value: Decimal | None,
-    actual: Decimal,
+    actual: Decimal, material: bool = True,
 ) -> tuple[Status, str]:  # fmt: skip
     tolerance = target.effective_tolerance()
     if gap is None or (not final and target.effective_trajectory().type == "year_end"):
@@ -208,6 +228,8 @@ def _grade(
     meets = gap <= tolerance.at_risk if target.kind == Kind.SHARE else _meets(target.comparator, gap)
     if final and meets:
         return Status.ACHIEVED, "the final figure meets the target"
+    if final:
+        return Status.MISSED, _missed(target, actual, required, final_value)
     measure = shortfall_measure(target, gap, required)
     # Within the dead band a shortfall still counts as on track; for a strict comparator a band of
     # zero leaves no room, since meeting the requirement exactly is not enough.
@@ -220,7 +242,29 @@ def _grade(
         return Status.AT_RISK, f"{short}, within the tolerance of {_plain(tolerance.behind)}{unit}"
     if measure <= tolerance.critical:
         return Status.BEHIND, f"{short}, beyond the tolerance of {_plain(tolerance.behind)}{unit}"
+    if not material:
+        floor = _plain(tolerance.floor)
+        return Status.BEHIND, f"{short}, under {floor} points of the year's target: not critical yet"
     return Status.CRITICAL, f"{short}, beyond the critical band of {_plain(tolerance.critical)}{unit}"
+
+
+_COMPARISON = {
+    Comparator.AT_LEAST: "at least",
+    Comparator.AT_MOST: "at most",
+    Comparator.ABOVE: "above",
+    Comparator.BELOW: "below",
+}
+
+
+def _missed(target: Target, actual: Decimal, required: Decimal | None, final_value: Decimal | None) -> str:
+    """The plain comparison a final figure fails: "the final figure 37.8 is not at least 38"."""
+    if target.kind == Kind.RANGE:
+        wanted = f"between {_plain(target.low or ZERO)} and {_plain(target.high or ZERO)}"
+    else:
+        reference = required if required is not None else final_value
+        word = "within the band of" if target.kind == Kind.SHARE else _COMPARISON.get(target.comparator, "")
+        wanted = f"{word} {_plain(reference or ZERO)}".strip()
+    return f"the final figure {_plain(actual)} is not {wanted}: the target is missed"
 
 
 def _before_year_end(

@@ -116,6 +116,12 @@ class Tolerance(RuleModel):
     at_risk: Number = Field(Decimal(0), ge=0)
     behind: Number = Field(ge=0)
     critical: Number = Field(ge=0)
+    floor: Number = Field(
+        Decimal(2),
+        ge=0,
+        description="points of the year's target a relative shortfall must also reach before it is critical"
+        " or escalates (early in the year a small shortfall against a small requirement is a large percentage)",
+    )
 
 
 class Revision(RuleModel):

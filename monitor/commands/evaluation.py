@@ -16,13 +16,14 @@ from monitor.lifecycle import AlertKey, AlertKind, AlertState
 from monitor.mail.sending import mail_context
 from monitor.recording import RunResult
 from monitor.records import evaluation_record
-from monitor.store.alerts import alert_states
+from monitor.store.alerts import EarlierThanLastRunError, alert_states
 from notifiers import formatting
 from rules import Evaluation, Plan, Status
 
 SHOWN = 200  # series in a table by default: a national plan's 100,000 rows are no one's glance
 
 COLOURS = {
+    Status.MISSED: "bold red reverse",
     Status.CRITICAL: "bold red",
     Status.BEHIND: "red",
     Status.OVERDUE: "magenta",
@@ -51,7 +52,12 @@ def evaluate(as_of: dt.datetime | None, fmt: str, every: bool) -> None:
     day = _as_of(as_of)
     config = settings()
     with templates_used(config):
-        result = run_evaluation(database(), plan, day, trigger="cli", repeat_every=_repeat(), mail=mail_context(config))
+        try:
+            result = run_evaluation(
+                database(), plan, day, trigger="cli", repeat_every=_repeat(), mail=mail_context(config)
+            )
+        except EarlierThanLastRunError as exc:
+            fail(str(exc))
     if fmt == "json":
         click.echo(
             json.dumps(
@@ -99,7 +105,7 @@ def table(
     """The series worst first: the `SHOWN` worst, or `every` one; a line counts those left out."""
     grid = Table(title=title)
     for column in ("status", "target", "part", "actual", "required", "gap", "year end", "period", "alert", "owner"):
-        grid.add_column(column, overflow="fold")
+        grid.add_column(column, overflow="fold", max_width=13 if column == "period" else None)
     ranked = sorted(evaluations, key=lambda e: -e.status.severity)
     shown = ranked if every else ranked[:SHOWN]
     for e in shown:
@@ -115,7 +121,9 @@ def table(
             formatting.rounded(e.required),
             formatting.rounded(e.gap),
             f"{formatting.rounded(e.projected_pct, 1)}%" if e.projected_pct is not None else "",
-            e.actual_period.label if e.actual_period else (f"thiếu {e.overdue_period}" if e.overdue_period else ""),
+            formatting.period(e.actual_period.label)
+            if e.actual_period
+            else (f"thiếu {formatting.period(e.overdue_period.label)}" if e.overdue_period else ""),
             alerts.strip(),
             _owner(plan, e),
             style=COLOURS[e.status],

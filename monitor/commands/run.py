@@ -11,6 +11,7 @@ from monitor.commands.store import database
 from monitor.daemon import Daemon, ScheduleError, cron_triggers
 from monitor.jobs import Jobs
 from monitor.logs import event, setup
+from monitor.store.alerts import EarlierThanLastRunError
 
 
 @click.command()
@@ -28,7 +29,10 @@ def run(once: bool, as_of: dt.datetime | None) -> None:
     jobs = Jobs(database(), config, plan)
     event("daemon.start", targets=len(plan.targets), database=config.shown()["database_url"], once=once)
     if once:
-        jobs.once(as_of.date() if as_of else None)
+        try:
+            jobs.once(as_of.date() if as_of else None)
+        except EarlierThanLastRunError as exc:
+            fail(str(exc))
         return
     raise SystemExit(Daemon(config, jobs).run())
 

@@ -59,7 +59,11 @@ def notifier_from(settings: Settings) -> Notifier:
 
 
 def mail_context(settings: Settings) -> MailContext:
-    return MailContext(settings.mail_from, Templates(settings.templates))
+    return MailContext(
+        settings.mail_from, Templates(settings.templates), reply_to=settings.reply_to,
+        public_url=settings.public_url.rstrip("/") if settings.public_url else None,
+        inbox=str(settings.effective_inbox()),
+    )  # fmt: skip
 
 
 @dataclass

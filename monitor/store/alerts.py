@@ -32,6 +32,19 @@ _MEMORY_FIELDS = [f.name for f in fields(AlertMemory)]
 RUN_LOCK_KEY = 0x706C616F  # PostgreSQL's advisory lock that serialises evaluation runs
 
 
+class EarlierThanLastRunError(Exception):
+    """An evaluation of a date before the last recorded run's: it would mix alert states of two
+    moments (a firing alert beside targets with no data yet). Looking back is `backtest`'s work."""
+
+    def __init__(self, as_of: dt.date, last: dt.date) -> None:
+        self.as_of, self.last = as_of, last
+        super().__init__(
+            f"cannot evaluate as of {as_of:%Y-%m-%d}: the last recorded run is as of {last:%Y-%m-%d}, and "
+            f"evaluating an earlier date would mix alert states; to look back, use "
+            f"'plan-monitor backtest --from DATE --to DATE', which records nothing"
+        )
+
+
 def start_run(connection: sa.Connection, as_of: dt.date, trigger: str, now: dt.datetime) -> int:
     """A new evaluation run; its id. Runs are recorded one at a time: a second run waits for the
     first to commit, then finds the alerts it left (so the same date twice changes nothing). On
@@ -39,6 +52,9 @@ def start_run(connection: sa.Connection, as_of: dt.date, trigger: str, now: dt.d
     advisory lock held until the transaction ends."""
     if connection.dialect.name == "postgresql":
         connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": RUN_LOCK_KEY})
+    last = connection.execute(sa.select(sa.func.max(col(EvaluationRun.as_of)))).scalar()
+    if last is not None and as_of < last:
+        raise EarlierThanLastRunError(as_of, last)
     inserted = connection.execute(sa.insert(EvaluationRun).values(as_of=as_of, trigger=trigger, started_at=now))
     return _new_id(inserted)
 

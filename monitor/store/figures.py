@@ -46,6 +46,11 @@ class StoredFigure:
         return f"{self.file_name}:{self.source_row}"
 
 
+def _sent(figure: StoredFigure) -> str:
+    """Where a figure came from and who sent it: "giai-ngan.xlsx:14 (so-khdt)"."""
+    return f"{figure.source} ({figure.submitter})" if figure.submitter else figure.source
+
+
 def figures(engine: sa.Engine, target_id: str | None = None, *, history: bool = False) -> list[StoredFigure]:
     """Current figures (or every revision with `history`), by target, breakdown, period, arrival."""
     o = ObservationRecord
@@ -85,7 +90,7 @@ def as_observations(stored: Iterable[StoredFigure]) -> dict[str, list[Observatio
         if period is None:
             period = periods[f.period] = Period.parse(f.period)
         by_target[f.target_id].append(
-            Observation(period, f.value, f.basis, f.breakdown, f.status, f.received_at, f.source)
+            Observation(period, f.value, f.basis, f.breakdown, f.status, f.received_at, _sent(f))
         )
     return by_target
 

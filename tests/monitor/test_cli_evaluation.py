@@ -124,3 +124,22 @@ def test_ack_add_and_list(loaded: CliRunner) -> None:
     assert "'July' is not a period" in bad.stderr
     listed = loaded.invoke(cli, ["ack", "list"])
     assert "vướng GPMB" in listed.output
+
+
+def test_evaluating_a_date_before_the_last_run_is_refused_and_records_nothing(evaluated: CliRunner) -> None:
+    engine = create_engine(Settings().effective_database_url())
+
+    def count(table: type) -> int:
+        with engine.connect() as connection:
+            return int(connection.execute(sa.select(sa.func.count()).select_from(table)).scalar_one())
+
+    runs, alerts = count(EvaluationRun), count(AlertTransition)
+    result = evaluated.invoke(cli, ["evaluate", "--as-of", "2022-06-30"])
+    assert result.exit_code == 1, result.output
+    assert "cannot evaluate as of 2022-06-30: the last recorded run is as of 2022-07-31" in result.output
+    assert "plan-monitor backtest" in result.output
+    assert "Traceback" not in result.output
+    assert (count(EvaluationRun), count(AlertTransition)) == (runs, alerts)
+    again = evaluated.invoke(cli, ["evaluate", "--as-of", "2022-07-31"])  # the same date is still fine
+    assert again.exit_code == 0, again.output
+    engine.dispose()

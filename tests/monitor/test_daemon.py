@@ -16,7 +16,7 @@ from sqlmodel import col
 from bench.synthetic import write_plan, write_rows
 from monitor.ingest.checking import ASIDE_FROM_BYTES
 from monitor.store.database import create_engine, upgrade
-from monitor.store.schema import EvaluationRun, JobRun, ObservationRecord, OutboxMessage
+from monitor.store.schema import EvaluationRun, Ingestion, JobRun, ObservationRecord, OutboxMessage
 from tests.conftest import empty_postgresql
 from tests.monitor.daemons import (
     DISBURSEMENT,
@@ -44,7 +44,7 @@ def test_a_file_in_the_inbox_becomes_an_email_and_sigterm_exits_0(home: Path, sm
     replies = [m for m in khdt if str(m["Message-ID"]).startswith("<reply.")]
     assert [str(m["Subject"]) for m in replies] == ["Đã nhận số liệu: 07-so-khdt-giai-ngan-7-thang.xlsx"]
     [digest] = [m for m in khdt if m not in replies]
-    assert "chậm tiến độ" in str(digest["Subject"])
+    assert "1 chỉ tiêu nghiêm trọng" in str(digest["Subject"])  # the subject says how bad it is
     started = time.monotonic()
     assert daemon.stop(signal.SIGTERM) == 0
     assert time.monotonic() - started < 10
@@ -126,7 +126,12 @@ def test_kill_9_in_mid_cycle_then_restart_loses_nothing(home: Path, smtp: tuple[
             return False  # files still waiting
         with engine.connect() as connection:
             states = connection.execute(sa.select(col(OutboxMessage.state))).scalars().all()
-        return bool(states) and set(states) == {"sent"}
+            arrived = connection.execute(sa.select(sa.func.max(col(Ingestion.received_at)))).scalar_one()
+            judged = connection.execute(
+                sa.select(sa.func.max(col(EvaluationRun.started_at))).where(col(EvaluationRun.finished_at).is_not(None))
+            ).scalar_one()
+        # The replies to the files are queued as they come; the digests once the last file is judged.
+        return judged is not None and judged >= arrived and bool(states) and set(states) == {"sent"}
 
     wait_until(all_sent)
     assert second.stop() == 0

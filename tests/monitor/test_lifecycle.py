@@ -14,11 +14,13 @@ RULES = Rules(for_periods=2, escalate_after=3, repeat_every=dt.timedelta(days=7)
 PERF, OVERDUE = AlertKind.PERFORMANCE, AlertKind.OVERDUE
 
 
-def verdict(status: Status, period: str | None = "2022-06", overdue: str | None = None) -> Evaluation:
+def verdict(
+    status: Status, period: str | None = "2022-06", overdue: str | None = None, *, material: bool = True
+) -> Evaluation:
     return Evaluation(
         "t", "", dt.date(2022, 7, 20), status, "test",
         actual_period=Period.parse(period) if period else None,
-        overdue_period=Period.parse(overdue) if overdue else None,
+        overdue_period=Period.parse(overdue) if overdue else None, material=material,
     )  # fmt: skip
 
 
@@ -68,6 +70,20 @@ def test_escalation_after_n_periods_behind() -> None:
     assert third.message == MessageKind.ESCALATED
     assert third.transition is not None
     assert third.transition[:2] == (AlertState.FIRING, AlertState.FIRING)
+
+
+def test_a_shortfall_small_in_absolute_terms_does_not_escalate() -> None:
+    rules = Rules(1, 2, dt.timedelta(days=30))
+    memory = run(AlertMemory(), verdict(Status.BEHIND, "2022-01", material=False), "2022-02-10", rules=rules).memory
+    second = run(memory, verdict(Status.BEHIND, "2022-02", material=False), "2022-03-10", rules=rules)
+    assert (second.memory.escalated, second.message) == (False, None)
+    third = run(second.memory, verdict(Status.BEHIND, "2022-03"), "2022-04-10", rules=rules)
+    assert (third.memory.escalated, third.message) == (True, MessageKind.ESCALATED)
+
+
+def test_a_missed_target_fires_and_escalates_at_once() -> None:
+    step = run(AlertMemory(), verdict(Status.MISSED, "2022"), "2023-01-20", rules=Rules(2, 3, dt.timedelta(days=7)))
+    assert (step.memory.state, step.escalated_now, step.message) == (AlertState.FIRING, True, MessageKind.FIRING)
 
 
 @pytest.mark.parametrize("status", [Status.NO_DATA, Status.OVERDUE])

@@ -162,9 +162,9 @@ CONTACT = Recipient("leader", "escalation")
         (MessageKind.RESOLVED, True, CONTACT, [*OWNERS, CONTACT]),
         (MessageKind.RESOLVED, False, CONTACT, OWNERS),
         (MessageKind.FIRING, True, None, OWNERS),
-        # An escalation is news for the contact only: the owners already know.
-        (MessageKind.ESCALATED, True, CONTACT, [CONTACT]),
-        (MessageKind.ESCALATED, True, None, []),
+        # Escalation adds the contact; the owner and the notify departments are still told.
+        (MessageKind.ESCALATED, True, CONTACT, [*OWNERS, CONTACT]),
+        (MessageKind.ESCALATED, True, None, OWNERS),
     ],
 )
 def test_who_is_told(

@@ -16,8 +16,8 @@ SHIPPED = TARGETS / "tests" / "plan.test.yaml"
 
 def test_the_shipped_rule_tests_pass() -> None:
     results = run_tests(SHIPPED)
-    assert len(results) == 9
-    assert [r.failures for r in results] == [[]] * 9
+    assert len(results) == 11
+    assert [r.failures for r in results] == [[]] * 11
 
 
 def _write(tmp_path: Path, body: str) -> Path:
@@ -90,7 +90,7 @@ def test_the_command_reports_and_exits_1_on_failure(tmp_path: Path) -> None:
     runner = CliRunner()
     ok = runner.invoke(cli, ["test", str(SHIPPED)])
     assert ok.exit_code == 0, ok.output
-    assert ok.output.strip().endswith("9 passed, 0 failed")
+    assert ok.output.strip().endswith("11 passed, 0 failed")
     failing = _write(
         tmp_path,
         """\

@@ -33,7 +33,7 @@ def test_a_digest_over_its_budget_keeps_the_worst_items_and_says_how_many_more()
     assert all(f"Chỉ tiêu {n}" in text for n in range(5))  # the critical ones first
     assert f"Còn {300 - kept} mục nữa" in text
     assert message["Subject"] == subject(whole)  # the subject still counts every target behind
-    assert "300 chỉ tiêu chậm tiến độ" in subject(whole)
+    assert "5 chỉ tiêu nghiêm trọng, 295 chậm tiến độ" in subject(whole)  # all 300, by severity
 
 
 def test_a_digest_within_its_budget_is_whole() -> None:

@@ -129,14 +129,14 @@ class TestDirectionAndStrictness:
     def test_above_is_strict_at_year_end(self) -> None:
         insurance = target(kind="level", comparator="above", value=99, unit="%", baseline={"value": "99.1"},
                            reporting={"every": "year", "basis": "level"})  # fmt: skip
-        assert _status(insurance, [figure("2022", "99.0")], "2023-01-20") == Status.AT_RISK
+        assert _status(insurance, [figure("2022", "99.0")], "2023-01-20") == Status.MISSED
         assert _status(insurance, [figure("2022", "99.01")], "2023-01-20") == Status.ACHIEVED
 
     def test_year_end_verdict_is_the_plain_comparison(self) -> None:
         flow = target(value=1200, tolerance={"measure": "relative", "at_risk": 5, "behind": 10, "critical": 20})
         assert (
-            _status(flow, [figure("2022", 1199)], "2023-01-15") == Status.AT_RISK
-        )  # within the dead band, yet not met
+            _status(flow, [figure("2022", 1199)], "2023-01-15") == Status.MISSED
+        )  # within the dead band, yet not met: after the deadline there is no "on the way"
         assert _status(flow, [figure("2022", 1200)], "2023-01-15") == Status.ACHIEVED
 
 
@@ -162,8 +162,8 @@ class TestGrowthRange:
                       reporting={"every": "year", "basis": "level"}, trajectory={"type": "year_end"},
                       tolerance={"measure": "points", "at_risk": 0, "behind": 2, "critical": 8})  # fmt: skip
         assert _status(farm, [figure("2022", 137)], "2023-01-20") == Status.ACHIEVED
-        assert _status(farm, [figure("2022", 141)], "2023-01-20") == Status.AT_RISK
-        assert _status(farm, [figure("2022", 150)], "2023-01-20") == Status.CRITICAL
+        assert _status(farm, [figure("2022", 141)], "2023-01-20") == Status.MISSED
+        assert _status(farm, [figure("2022", 150)], "2023-01-20") == Status.MISSED
         assert (
             _status(farm, [figure("2022-06-30", 150)], "2022-07-20") == Status.AT_RISK
         )  # not judged before the deadline
@@ -183,10 +183,10 @@ class TestShares:
         result = evaluate(structure, shares, day("2023-01-20"), year=YEAR)
         assert [(p.breakdown, p.status, p.gap) for p in result.parts] == [
             ("industry", Status.ACHIEVED, Decimal("0.5")),  # within the half-point band
-            ("services", Status.AT_RISK, Decimal("0.8")),
-            ("agriculture", Status.BEHIND, Decimal("1.3")),  # over, which is as wrong as under
+            ("services", Status.MISSED, Decimal("0.8")),
+            ("agriculture", Status.MISSED, Decimal("1.3")),  # over, which is as wrong as under
         ]
-        assert (result.status, result.actual) == (Status.BEHIND, Decimal("17.3"))
+        assert (result.status, result.actual) == (Status.MISSED, Decimal("17.3"))
 
 
 class TestBreakdowns:
@@ -231,3 +231,35 @@ class TestMissingData:
     def test_due_dates(self) -> None:
         monthly = target(reporting={"every": "month", "basis": "year_to_date", "due_day": 31})
         assert due_date(monthly, Period.parse("2022-01")) == dt.date(2022, 2, 28)
+
+
+class TestFinalFigures:
+    def test_a_final_figure_short_of_the_target_is_missed_with_the_plain_comparison(self) -> None:
+        forest = target(kind="level", comparator="at_least", value=38, unit="%", baseline={"value": "37.5"},
+                        reporting={"every": "year", "basis": "level"}, trajectory={"type": "year_end"})  # fmt: skip
+        result = evaluate(forest, [figure("2022", "37.8")], day("2023-01-20"), year=YEAR)
+        assert result.status == Status.MISSED
+        assert result.reason == "the final figure 37.8 is not at least 38: the target is missed"
+        assert _status(forest, [figure("2022", "38")], "2023-01-20") == Status.ACHIEVED
+        assert _status(forest, [figure("2022-06-30", "37.8")], "2022-07-20") == Status.AT_RISK  # still on the way
+
+
+_MILESTONES: dict[str, object] = {"type": "milestones", "points": [{"date": "2022-03-31", "share": 15},
+                                                                   {"date": "2022-12-31", "share": 100}]}  # fmt: skip
+_BANDS: dict[str, object] = {"measure": "relative", "behind": 10, "critical": 25}
+
+
+class TestFloor:
+    def test_a_small_shortfall_early_in_the_year_is_not_critical(self) -> None:
+        flow = target(value=1000, trajectory=_MILESTONES, tolerance=_BANDS)
+        # 31/01: 51.7 required (15 % of the way by 31/03); 35 is 32 % short, but 1.7 points of the year
+        early = evaluate(flow, [figure("2022-01", 35)], day("2022-02-10"), year=YEAR)
+        assert (early.status, early.material) == (Status.BEHIND, False)
+        assert "not critical yet" in early.reason
+        # the same share short in June is large in absolute terms too
+        late = evaluate(flow, [figure("2022-06", 280)], day("2022-07-10"), year=YEAR)
+        assert (late.status, late.material) == (Status.CRITICAL, True)
+
+    def test_the_floor_is_a_setting_of_the_target(self) -> None:
+        flow = target(value=1000, trajectory=_MILESTONES, tolerance={**_BANDS, "floor": 1})
+        assert _status(flow, [figure("2022-01", 35)], "2022-02-10") == Status.CRITICAL
