@@ -14,11 +14,13 @@ from typing import TYPE_CHECKING, Any
 from notifiers import formatting
 from notifiers.digest import STATUS_NAMES, ChartData, Digest, Explanation, Item
 from notifiers.errors import DeliveryError, PermanentError, RecoverableError, ServerUnavailableError
+from notifiers.report import ASSESSMENT_NAMES, SECTION_NAMES, LaggingItem, ProgressReport, ReportRow, ReportSection
 
 if TYPE_CHECKING:
     from notifiers.chart import render_chart
     from notifiers.delivery import EmailNotifier, FileNotifier, Notifier, SmtpSettings
     from notifiers.render import Templates, render_digest, render_notice, render_test, subject
+    from notifiers.report_files import render_report_html, render_report_pdf, render_report_xlsx
 
 _LATER = {
     "render_chart": "notifiers.chart",
@@ -31,6 +33,9 @@ _LATER = {
     "render_notice": "notifiers.render",
     "render_test": "notifiers.render",
     "subject": "notifiers.render",
+    "render_report_html": "notifiers.report_files",
+    "render_report_pdf": "notifiers.report_files",
+    "render_report_xlsx": "notifiers.report_files",
 }
 
 
@@ -42,6 +47,8 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "ASSESSMENT_NAMES",
+    "SECTION_NAMES",
     "STATUS_NAMES",
     "ChartData",
     "DeliveryError",
@@ -50,9 +57,13 @@ __all__ = [
     "Explanation",
     "FileNotifier",
     "Item",
+    "LaggingItem",
     "Notifier",
     "PermanentError",
+    "ProgressReport",
     "RecoverableError",
+    "ReportRow",
+    "ReportSection",
     "ServerUnavailableError",
     "SmtpSettings",
     "Templates",
@@ -60,6 +71,9 @@ __all__ = [
     "render_chart",
     "render_digest",
     "render_notice",
+    "render_report_html",
+    "render_report_pdf",
+    "render_report_xlsx",
     "render_test",
     "subject",
 ]

@@ -33,6 +33,10 @@ def _day(value: dt.date | None) -> str:
     return formatting.day(value) if value else "—"
 
 
+def _period(code: str | None) -> str:
+    return formatting.period(code) if code else "—"
+
+
 class Templates:
     """The digest templates: the operator's folder first, then the package's."""
 
@@ -50,6 +54,7 @@ class Templates:
         )
         self.environment.filters["num"] = _number
         self.environment.filters["day"] = _day
+        self.environment.filters["period"] = _period
 
     def render(self, template: str, /, **context: object) -> str:
         return self.environment.get_template(template).render(**context)

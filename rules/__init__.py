@@ -12,7 +12,7 @@ from rules.loader import load_plan, read_yaml, rule_files, validation_problems
 from rules.observation import FigureStatus, Observation
 from rules.periods import Period, PeriodKind
 from rules.plan import Department, Plan, PlanInfo, Role, RuleFile, rule_file_schema
-from rules.required import required_value
+from rules.required import required_value, target_value
 from rules.series import SeriesKey, evaluate_plan, series_of
 from rules.target import Basis, Comparator, Frequency, Kind, Measure, Target
 from rules.trajectory import Milestones, MonthlyProfile
@@ -60,5 +60,6 @@ __all__ = [
     "rule_files",
     "series_of",
     "shortfall_measure",
+    "target_value",
     "validation_problems",
 ]
