@@ -6,28 +6,19 @@ import datetime as dt
 import json
 
 import click
-from rich.table import Table
+from rich.console import Console
 
-from monitor.commands.common import DATE, console, fail, load, settings, templates_used
+from monitor.commands.common import DATE, fail, load, settings, templates_used
+from monitor.commands.status_table import status_table
 from monitor.commands.store import database
 from monitor.evaluation import evaluate_stored, replay, run_evaluation, steps
-from monitor.lifecycle import AlertKey, AlertKind, AlertState
+from monitor.lifecycle import AlertKey, AlertState
 from monitor.mail.sending import mail_context
 from monitor.recording import RunResult
 from monitor.records import evaluation_record
 from monitor.store.alerts import alert_states
 from notifiers import formatting
 from rules import Evaluation, Plan, Status
-
-COLOURS = {
-    Status.CRITICAL: "bold red",
-    Status.BEHIND: "red",
-    Status.OVERDUE: "magenta",
-    Status.AT_RISK: "yellow",
-    Status.NO_DATA: "dim",
-    Status.ON_TRACK: "green",
-    Status.ACHIEVED: "bold green",
-}
 
 
 def _as_of(value: dt.datetime | None) -> dt.date:
@@ -71,8 +62,9 @@ def _summary(result: RunResult) -> str:
 @click.command()
 @click.option("--as-of", type=DATE, help="Judge as of this date (default: today).")
 @click.option("--owner", help="Only the series this department owns.")
-def status(as_of: dt.datetime | None, owner: str | None) -> None:
-    """The plan at a glance, worst first. Records nothing."""
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def status(as_of: dt.datetime | None, owner: str | None, fmt: str) -> None:
+    """The plan at a glance, worst first, as wide as the terminal. Records nothing."""
     plan = load()
     if owner is not None and owner not in plan.departments:
         fail(f"unknown department '{owner}'; expected an id from the departments file", status=2)
@@ -81,7 +73,11 @@ def status(as_of: dt.datetime | None, owner: str | None) -> None:
     evaluations = evaluate_stored(engine, plan, day)
     if owner:
         evaluations = [e for e in evaluations if _owner(plan, e) == owner]
-    table(plan, evaluations, alert_states(engine), f"Tình hình thực hiện đến ngày {formatting.day(day)}")
+    states = alert_states(engine)
+    if fmt == "json":
+        click.echo(json.dumps([evaluation_record(e, states) for e in evaluations], ensure_ascii=False, indent=2))
+        return
+    table(plan, evaluations, states, f"Tình hình thực hiện đến ngày {formatting.day(day)}")
 
 
 def _owner(plan: Plan, evaluation: Evaluation) -> str:
@@ -89,28 +85,9 @@ def _owner(plan: Plan, evaluation: Evaluation) -> str:
 
 
 def table(plan: Plan, evaluations: list[Evaluation], states: dict[AlertKey, AlertState], title: str) -> None:
-    grid = Table(title=title)
-    for column in ("status", "target", "part", "actual", "required", "gap", "year end", "period", "alert", "owner"):
-        grid.add_column(column, overflow="fold")
-    for e in sorted(evaluations, key=lambda e: -e.status.severity):
-        target = plan.targets[e.target_id]
-        alert = states.get(AlertKey(e.target_id, e.breakdown, AlertKind.PERFORMANCE), AlertState.INACTIVE)
-        overdue = states.get(AlertKey(e.target_id, e.breakdown, AlertKind.OVERDUE), AlertState.INACTIVE)
-        alerts = ", ".join(f"{name} {s.value}" for name, s in (("", alert), ("report", overdue)) if s != "inactive")
-        grid.add_row(
-            e.status.value,
-            f"{target.name} [dim]({target.id})[/dim]",
-            e.breakdown,
-            formatting.rounded(e.actual),
-            formatting.rounded(e.required),
-            formatting.rounded(e.gap),
-            f"{formatting.rounded(e.projected_pct, 1)}%" if e.projected_pct is not None else "",
-            e.actual_period.label if e.actual_period else (f"thiếu {e.overdue_period}" if e.overdue_period else ""),
-            alerts.strip(),
-            _owner(plan, e),
-            style=COLOURS[e.status],
-        )
-    console().print(grid)
+    """The evaluations as a table that fits the terminal (fewer columns when it is narrow)."""
+    out = Console()
+    out.print(status_table(plan, evaluations, states, title, out.width))
 
 
 @click.command()
