@@ -28,6 +28,7 @@ COMMANDS = {
     "notify": "monitor.commands.outbox:notify",
     "run": "monitor.commands.run:run",
     "config": "monitor.commands.run:config",
+    "web": "monitor.commands.web:web",
     "demo": "monitor.commands.demo:demo",
     "db": "monitor.commands.db:db_group",
 }

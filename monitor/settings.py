@@ -101,6 +101,16 @@ class Settings(BaseSettings):
     max_cell_chars: int = Field(
         limits.CELL_CHARS, ge=100, le=1_000_000, description="the most characters a data file's cell may hold"
     )
+    web_host: str = Field("127.0.0.1", description="the address the portal (plan-monitor web) listens on")
+    web_port: int = Field(8000, ge=1, le=65535, description="the port the portal listens on")
+    public_url: str | None = Field(
+        None, pattern=r"^https?://[^\s/]+(/[^\s]*)?$", description="the portal's address as people reach it, for links"
+    )
+    secret_key: SecretStr | None = Field(
+        None, description="signs sign-in links and sessions; plan-monitor web needs it"
+    )
+    sign_in_minutes: int = Field(15, ge=1, le=1440, description="how long an emailed sign-in link stays valid")
+    max_upload_mb: float = Field(20, gt=0, description="the largest file the portal takes in one upload, in MB")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     repeat_days: int = Field(7, ge=1, le=90, description="days before a firing alert is sent again")
 
@@ -139,6 +149,10 @@ class Settings(BaseSettings):
             rows=self.max_rows,
             cell_chars=self.max_cell_chars,
         )
+
+    def effective_public_url(self) -> str:
+        """The portal's address for links: `public_url`, else where it listens."""
+        return (self.public_url or f"http://{self.web_host}:{self.web_port}").rstrip("/")
 
     def effective_mail_dir(self) -> Path:
         return self.mail_dir or self.data_dir / "mail"

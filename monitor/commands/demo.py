@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 import shutil
 import time
 from email import message_from_bytes, policy
 from pathlib import Path
 
 import click
+import sqlalchemy as sa
 
 import monitor
 from monitor.commands.common import fail, load, settings
@@ -42,19 +44,32 @@ def _sender(name: str, plan: Plan) -> str:
     return max(found, key=len)
 
 
+def demo_settings(base: Settings, *, fresh: bool) -> Settings:
+    """The demo's settings: its own folder under the data folder, emails as .eml files, and a
+    secret key of its own for the portal (made anew, with the folder, when `fresh`)."""
+    folder = base.data_dir / "demo"
+    key = folder / "portal.key"
+    if fresh:
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        key.touch(mode=0o600)
+        key.write_text(secrets.token_urlsafe(32), encoding="ascii")
+    return Settings(
+        data_dir=folder, database_url=f"sqlite:///{folder / 'plan-monitor.db'}", smtp_host=None,
+        mail_dir=folder / "mail", inbox=folder / "inbox", targets=base.targets,
+        inbox_settle_seconds=0,  # the demo copies the files in itself: they are complete
+        web_host=base.web_host, web_port=base.web_port, public_url=base.public_url,
+        secret_key=key.read_text(encoding="ascii").strip() if key.is_file() else None,
+    )  # fmt: skip
+
+
 @click.command()
 def demo() -> None:
     """Load the 2022 plan and the example data, run the daemon's cycle as of 31 July 2022, and show
     the result: the status table and the emails, written as .eml files."""
     started = time.perf_counter()
-    base = settings()
-    folder = base.data_dir / "demo"
-    shutil.rmtree(folder, ignore_errors=True)
-    config = Settings(
-        data_dir=folder, database_url=f"sqlite:///{folder / 'plan-monitor.db'}", smtp_host=None,
-        mail_dir=folder / "mail", inbox=folder / "inbox", targets=base.targets,
-        inbox_settle_seconds=0,  # the demo copies the files in itself: they are complete
-    )  # fmt: skip
+    config = demo_settings(settings(), fresh=True)
+    folder = config.data_dir
     setup("WARNING")
     plan = load([config.targets])
     inbox = config.effective_inbox()
@@ -71,8 +86,27 @@ def demo() -> None:
     for path in emails:
         message = message_from_bytes(path.read_bytes(), policy=policy.default)
         click.echo(f"  {path.name}: {message['To']}: {message['Subject']}")
+    _portal(config, engine, plan)
     click.echo(f"\nThe demo's database is {folder / 'plan-monitor.db'}; done in {time.perf_counter() - started:.1f} s.")
     click.echo(f"To look further: PLAN_MONITOR_DATA_DIR={folder} plan-monitor status --as-of 2022-07-31")
     click.echo(
         f"                 PLAN_MONITOR_DATA_DIR={folder} plan-monitor backtest --from 2022-01-01 --to 2022-07-31"
     )
+
+
+PORTAL_DEPARTMENT = "so-khdt"  # the department whose sign-in link the demo prints: disbursement is behind
+
+
+def _portal(config: Settings, engine: sa.Engine, plan: Plan) -> None:
+    """Print the portal's address and a sign-in link for one department."""
+    from monitor.web.app import Portal, checked_secret
+    from monitor.web.signin import issue_link
+
+    portal = Portal(settings=config, engine=engine, plan=plan, secret=checked_secret(config))
+    link = issue_link(portal, PORTAL_DEPARTMENT, minutes=DEMO_LINK_MINUTES)
+    name = plan.departments[PORTAL_DEPARTMENT].name
+    click.echo(f"\nThe departments' portal: plan-monitor web --demo, then open {config.effective_public_url()}/")
+    click.echo(f"  sign in as {name} with this link (once, within {DEMO_LINK_MINUTES // 60} hours): {link}")
+
+
+DEMO_LINK_MINUTES = 24 * 60

@@ -14,7 +14,7 @@ import datetime as dt
 import os
 import socket
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -80,9 +80,10 @@ def drain(
     stop: Callable[[], bool] = lambda: False,
     claimant: str | None = None,
     lease: dt.timedelta = CLAIM_LEASE,
+    only: Collection[str] | None = None,
 ) -> DrainReport:
-    """Deliver every message due now, until `stop()` says so between two messages;
-    `after_send` is called between the server's acceptance and the mark.
+    """Deliver every message due now (or only those of the Message-IDs in `only`), until `stop()`
+    says so between two messages; `after_send` is called between the server's acceptance and the mark.
 
     Each message is claimed before it is delivered, so that two senders (the daemon and an
     operator's `outbox send`, or a daemon that lost its leadership and the one that took over)
@@ -92,7 +93,7 @@ def drain(
     """
     who = claimant or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
     _release_the_dead(engine, now())
-    return asyncio.run(_drain(engine, notifier, sender, now, after_send, stop, who, lease))
+    return asyncio.run(_drain(engine, notifier, sender, now, after_send, stop, who, lease, only))
 
 
 def _release_the_dead(engine: sa.Engine, now: dt.datetime) -> None:
@@ -126,10 +127,13 @@ async def _drain(
     stop: Callable[[], bool],
     claimant: str,
     lease: dt.timedelta,
+    only: Collection[str] | None = None,
 ) -> DrainReport:
     report = DrainReport()
     async with notifier:
         for row in outbox.due(engine, now()):
+            if only is not None and row.message_id not in only:
+                continue
             if stop():
                 break  # the rest stay queued for the next drain
             body = outbox.claim(engine, row.id, claimant, now(), lease)

@@ -253,3 +253,72 @@ class JobRun(SQLModel, table=True):
 
     job_id: str = Field(primary_key=True, max_length=32)
     last_run_at: dt.datetime = Field(sa_type=sa.DateTime(timezone=True))
+
+
+class SignInLink(SQLModel, table=True):
+    """A sign-in link emailed to a department: single use, expiring. Only its nonce's hash is kept."""
+
+    __tablename__ = "sign_in_link"
+
+    id: int | None = Field(default=None, primary_key=True)
+    nonce_hash: str = Field(max_length=64, unique=True)
+    department_id: str = Field(max_length=64)
+    created_at: dt.datetime = Field(sa_type=sa.DateTime(timezone=True))
+    expires_at: dt.datetime = Field(sa_type=sa.DateTime(timezone=True))
+    used_at: dt.datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+
+
+class SignInRequest(SQLModel, table=True):
+    """A request for a sign-in link, known address or not: what the rate limits count."""
+
+    __tablename__ = "sign_in_request"
+
+    id: int | None = Field(default=None, primary_key=True)
+    address: str = Field(max_length=255, index=True)  # as typed, folded to lower case
+    client: str = Field(max_length=64, index=True)
+    at: dt.datetime = Field(sa_type=sa.DateTime(timezone=True), index=True)
+
+
+class WebSession(SQLModel, table=True):
+    """A signed-in department's session in the portal. Only its token's hash is kept."""
+
+    __tablename__ = "web_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    department_id: str = Field(max_length=64)
+    client: str = Field(max_length=64)
+    created_at: dt.datetime = Field(sa_type=sa.DateTime(timezone=True))
+    expires_at: dt.datetime = Field(sa_type=sa.DateTime(timezone=True))
+    ended_at: dt.datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+
+
+class Submission(SQLModel, table=True):
+    """One submission of figures, by upload, form or inbox: who, when, from where, which file,
+    what came of it."""
+
+    __tablename__ = "submission"
+
+    id: int | None = Field(default=None, primary_key=True)
+    department_id: str = Field(max_length=64, index=True)
+    channel: str = Field(max_length=16)  # upload, form, inbox
+    client: str | None = Field(default=None, max_length=64)  # the sender's network address, for the portal
+    file_name: str | None = Field(default=None, max_length=255)
+    ingestion_id: int | None = Field(default=None, foreign_key="ingestion.id")
+    outcome: str = Field(max_length=16)  # ingested, already ingested, rejected
+    summary: str  # what changed, or why nothing did
+    at: dt.datetime = Field(sa_type=sa.DateTime(timezone=True))
+
+
+class Comment(SQLModel, table=True):
+    """A leader's (or the admin's) comment on a series' shortfall and its explanation."""
+
+    __tablename__ = "comment"
+
+    id: int | None = Field(default=None, primary_key=True)
+    target_id: str = Field(max_length=64, index=True)
+    breakdown: str = Field(default="", max_length=130)
+    period: str = Field(max_length=32)
+    text: str
+    created_by: str = Field(max_length=64)
+    created_at: dt.datetime = Field(sa_type=sa.DateTime(timezone=True))
