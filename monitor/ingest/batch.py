@@ -117,10 +117,13 @@ def ingest_file(
     path: Path,
     *,
     submitter: str | None = None,
+    writer: str | None = None,
     now: dt.datetime | None = None,
     limits: Limits = DEFAULTS,
 ) -> Report:
-    """Check and store every row of `path`, or none of them; a file beyond `limits` is refused.
+    """Check and store every row of `path`, or none of them; a file beyond `limits` is refused, and
+    so is a file holding a row of a series the department `writer` may not write (`monitor.rights`:
+    the inbox and the portal name the sender; the operator's command line names none).
 
     Whatever goes wrong with the file is a rejection with its reason, on one line: an unforeseen
     exception while reading, checking or storing it too. Only the database's own failures (it
@@ -135,7 +138,7 @@ def ingest_file(
     except (FileError, OSError) as exc:
         return Report(path, Outcome.REJECTED, errors=[str(exc)])
     try:
-        return _ingest(engine, plan, path, sha256, kind, submitter, now, limits)
+        return _ingest(engine, plan, path, sha256, kind, submitter, writer, now, limits)
     except Exception as exc:
         if is_database_failure(exc):
             raise
@@ -149,6 +152,7 @@ def _ingest(
     sha256: str,
     kind: str,
     submitter: str | None,
+    writer: str | None,
     now: dt.datetime | None,
     limits: Limits,
 ) -> Report:
@@ -159,7 +163,7 @@ def _ingest(
                 connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": int(sha256[:15], 16)})
             if connection.execute(sa.select(col(Ingestion.id)).where(col(Ingestion.sha256) == sha256)).first():
                 return Report(path, Outcome.ALREADY_INGESTED)
-            report = _load(connection, plan, path, limits)
+            report = _load(connection, plan, path, limits, writer)
             if report.outcome != Outcome.REJECTED:
                 _commit(connection, report, sha256, kind, submitter, received)
             if report.outcome == Outcome.REJECTED:
@@ -168,7 +172,7 @@ def _ingest(
     return report
 
 
-def _load(connection: sa.Connection, plan: Plan, path: Path, limits: Limits) -> Report:
+def _load(connection: sa.Connection, plan: Plan, path: Path, limits: Limits, writer: str | None) -> Report:
     report = Report(path, Outcome.INGESTED)
     _staging_metadata.drop_all(connection)
     _staging_metadata.create_all(connection)
@@ -176,7 +180,7 @@ def _load(connection: sa.Connection, plan: Plan, path: Path, limits: Limits) -> 
     shapes: list[Shape] = []
     errors: list[RowError] = []
     try:
-        for chunk in checked_chunks(plan, path, limits):
+        for chunk in checked_chunks(plan, path, limits, writer):
             report.rows += chunk.rows
             errors += chunk.errors
             report.more_errors += chunk.more_errors

@@ -44,19 +44,21 @@ class CheckingError(RuntimeError):
     """The worker process checking a file ended without finishing it."""
 
 
-def checked_chunks(plan: Plan, path: Path, limits: Limits = DEFAULTS) -> Generator[Checked, None, None]:
-    """The rows of `path`, checked against `plan`, a chunk at a time; `FileError` for an unreadable
-    file, or one beyond `limits`.
+def checked_chunks(
+    plan: Plan, path: Path, limits: Limits = DEFAULTS, writer: str | None = None
+) -> Generator[Checked, None, None]:
+    """The rows of `path`, checked against `plan` (and the rights of the department `writer`
+    sending it), a chunk at a time; `FileError` for an unreadable file, or one beyond `limits`.
 
     Files of `ASIDE_FROM_BYTES` or more are read and checked in a worker process.
     """
     if path.stat().st_size >= ASIDE_FROM_BYTES:
-        return _aside(plan, path, limits)
-    return _here(plan, path, limits)
+        return _aside(plan, path, limits, writer)
+    return _here(plan, path, limits, writer)
 
 
-def _here(plan: Plan, path: Path, limits: Limits) -> Generator[Checked, None, None]:
-    checker = RowChecker(plan)
+def _here(plan: Plan, path: Path, limits: Limits, writer: str | None = None) -> Generator[Checked, None, None]:
+    checker = RowChecker(plan, writer)
     check, check_line = checker.check, checker.check_line
     failing = False
     kept = shapes_sent = 0
@@ -95,14 +97,14 @@ def _context() -> ForkContext | SpawnContext:
     return multiprocessing.get_context("spawn")
 
 
-def _aside(plan: Plan, path: Path, limits: Limits) -> Generator[Checked, None, None]:
+def _aside(plan: Plan, path: Path, limits: Limits, writer: str | None) -> Generator[Checked, None, None]:
     context = _context()
     receiver, sender = context.Pipe(duplex=False)
     # A forked worker inherits this end too, and must close it: a pipe whose only reader has died
     # then fails the worker's next write, instead of blocking it for ever.
     inherited = receiver if context.get_start_method() == "fork" else None
     worker = context.Process(
-        target=_work, args=(plan, path, limits, sender, inherited), name="plan-monitor-check", daemon=True
+        target=_work, args=(plan, path, limits, writer, sender, inherited), name="plan-monitor-check", daemon=True
     )
     worker.start()
     sender.close()  # the worker holds the sending end: when it ends, this end reads EOF
@@ -133,7 +135,9 @@ def _aside(plan: Plan, path: Path, limits: Limits) -> Generator[Checked, None, N
         worker.join()
 
 
-def _work(plan: Plan, path: Path, limits: Limits, sender: Connection, inherited: Connection | None) -> None:
+def _work(
+    plan: Plan, path: Path, limits: Limits, writer: str | None, sender: Connection, inherited: Connection | None
+) -> None:
     """The worker process: check `path` and send each chunk; then done, or why not."""
     if inherited is not None:
         inherited.close()
@@ -141,7 +145,7 @@ def _work(plan: Plan, path: Path, limits: Limits, sender: Connection, inherited:
     # garbage would only cost time, and could finalize objects copied from the parent.
     gc.disable()
     try:
-        for chunk in _here(plan, path, limits):
+        for chunk in _here(plan, path, limits, writer):
             sender.send(("chunk", chunk))
         sender.send(("done", None))
     except BrokenPipeError:

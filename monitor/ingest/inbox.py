@@ -98,7 +98,8 @@ def wait_to_settle(
 def _take(engine: sa.Engine, plan: Plan, arrival: Arrival, now: dt.datetime, limits: Limits) -> Report:
     if arrival.refusal is not None:
         return Report(arrival.path, Outcome.REJECTED, errors=[arrival.refusal])
-    return ingest_file(engine, plan, arrival.path, submitter=arrival.department, now=now, limits=limits)
+    department = arrival.department
+    return ingest_file(engine, plan, arrival.path, submitter=department, writer=department, now=now, limits=limits)
 
 
 def _move_aside(inbox: Path, path: Path, report: Report, now: dt.datetime) -> str | None:

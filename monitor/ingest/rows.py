@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, NamedTuple
 
+from monitor import rights
 from monitor.ingest.numbers import plain_text, read_figure
 from monitor.ingest.readers import Line, Row, as_row
 from monitor.ingest.shown import and_more, quoted
@@ -97,8 +98,9 @@ class RowChecker:
     of remembered cells and a plain decimal is checked at once by `check_line`.
     """
 
-    def __init__(self, plan: Plan) -> None:
+    def __init__(self, plan: Plan, writer: str | None = None) -> None:
         self.plan = plan
+        self.writer = writer  # the department sending the file: rows of another's series are refused
         self.shapes: list[Shape] = []
         self._shape_ids: dict[Shape, int] = {}
         self._memo: dict[tuple[str, str, Any], Any] = {}
@@ -142,6 +144,10 @@ class RowChecker:
         breakdown = self._remember("breakdown", target, cells.get("breakdown"), self._breakdown, fail)
         basis = self._choice(cells.get("basis"), BASES, "basis", fail)
         status = self._choice(cells.get("status"), STATUSES, "status", fail) or FigureStatus.OFFICIAL
+        if self.writer is not None and target is not None and breakdown is not None:
+            refused = rights.refusal(self.plan, self.writer, target, breakdown)
+            if refused:
+                fail("target", refused)
         staged_value = self._value(row, target, fail) if target else None
         if target is None or period is None or breakdown is None or staged_value is None or errors:
             return errors

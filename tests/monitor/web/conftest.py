@@ -55,7 +55,7 @@ class Site:
             if address in str(message["To"]):
                 body = message.get_body(preferencelist=("plain",))
                 assert body is not None
-                texts.append(body.get_content())
+                texts.append(str(body.get_content()))
         return texts
 
     def request_link(self, address: str) -> str:
