@@ -88,9 +88,10 @@ def checked_secret(settings: Settings) -> str:
 
 def all_routes() -> list[BaseRoute]:
     """Every concern's routes, in one list (a new concern adds its module here)."""
-    from monitor.web import home, signin
+    from monitor.web import home, operations, signin
 
-    return [*signin.routes, *home.routes, Mount("/static", app=StaticFiles(directory=STATIC), name="static")]
+    static = Mount("/static", app=StaticFiles(directory=STATIC), name="static")
+    return [*signin.routes, *home.routes, *operations.routes, static]
 
 
 def create_app(
