@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -39,6 +40,17 @@ def plan_text(target: Target, value: Decimal | None) -> str:
     if value is None:
         return ""
     return _SYMBOLS.get(target.comparator, "") + formatting.number(value)
+
+
+def gap_text(evaluation: Evaluation, unit: str) -> str:
+    """The gap as a person says it: "thiếu 1.234 tỷ đồng", "vượt 12 tỷ đồng" (ahead), "đạt"."""
+    gap = evaluation.gap
+    if gap is None:
+        return ""
+    if not gap.quantize(Decimal("0.01")):
+        return "đạt yêu cầu"
+    word = "thiếu" if gap > 0 else "vượt"
+    return f"{word} {formatting.rounded(abs(gap))} {unit}"
 
 
 def share_of_plan(target: Target, actual: Decimal | None, value: Decimal | None) -> Decimal | None:
@@ -114,19 +126,19 @@ def progress_report(engine: sa.Engine, plan: Plan, as_of: dt.date, *, owner: str
     return build_report(plan, judged, as_of, _explanations(engine), owner=owner)
 
 
-def build_report(
-    plan: Plan,
-    judged: list[Evaluation],
-    as_of: dt.date,
-    explanations: dict[SeriesKey, Explanation],
-    *,
-    owner: str | None = None,
-) -> ProgressReport:
-    """The report from evaluations already made (the dashboard's, the command line's)."""
+@dataclass(frozen=True)
+class Line:
+    """One series in the source's order: its target, its verdict, and its row of the report."""
+
+    target: Target
+    evaluation: Evaluation
+    row: ReportRow
+
+
+def lines(plan: Plan, judged: list[Evaluation], *, owner: str | None = None) -> Iterator[Line]:
+    """Every series judged (or those `owner` is judged on), in the source's order: each target,
+    then its shares or breakdown parts; the source's number on the first line that has it."""
     evaluations = {SeriesKey(e.target_id, e.breakdown): e for e in judged}
-    rows: dict[str, list[ReportRow]] = {section: [] for section in SECTIONS}
-    worst_by_number: dict[int, Status] = {}
-    lagging: list[tuple[int, LaggingItem]] = []
     shown_numbers: set[tuple[str, int]] = set()
     for target in in_order(plan):
         for evaluation in _series(target, evaluations):
@@ -136,14 +148,30 @@ def build_report(
             number = "" if key in shown_numbers else str(target.number)
             shown_numbers.add(key)
             level = 1 if (evaluation.breakdown or target.parent) else 0
-            row = _row(plan, target, evaluation, number, level)
-            rows[target.section].append(row)
-            if target.section == MAIN_SECTION and target.parent is None and not evaluation.breakdown:
-                before = worst_by_number.get(target.number)
-                if before is None or evaluation.status.severity > before.severity:
-                    worst_by_number[target.number] = evaluation.status
-            if evaluation.status in LAGGING or evaluation.overdue_period is not None:
-                lagging.append((evaluation.status.severity, _lagging(plan, target, evaluation, explanations)))
+            yield Line(target, evaluation, _row(plan, target, evaluation, number, level))
+
+
+def build_report(
+    plan: Plan,
+    judged: list[Evaluation],
+    as_of: dt.date,
+    explanations: dict[SeriesKey, Explanation],
+    *,
+    owner: str | None = None,
+) -> ProgressReport:
+    """The report from evaluations already made (the dashboard's, the command line's)."""
+    rows: dict[str, list[ReportRow]] = {section: [] for section in SECTIONS}
+    worst_by_number: dict[int, Status] = {}
+    lagging: list[tuple[int, LaggingItem]] = []
+    for line in lines(plan, judged, owner=owner):
+        target, evaluation, row = line.target, line.evaluation, line.row
+        rows[target.section].append(row)
+        if target.section == MAIN_SECTION and target.parent is None and not evaluation.breakdown:
+            before = worst_by_number.get(target.number)
+            if before is None or evaluation.status.severity > before.severity:
+                worst_by_number[target.number] = evaluation.status
+        if evaluation.status in LAGGING or evaluation.overdue_period is not None:
+            lagging.append((evaluation.status.severity, _lagging(plan, target, evaluation, explanations)))
     counts: dict[str, int] = {}
     for status in sorted(worst_by_number.values(), key=lambda s: -s.severity):
         counts[status.value] = counts.get(status.value, 0) + 1

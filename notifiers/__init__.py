@@ -12,18 +12,26 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from notifiers import formatting
-from notifiers.digest import STATUS_NAMES, ChartData, Digest, Explanation, Item
+from notifiers.digest import STATUS_NAMES, ChartData, Digest, Explanation, Item, TrajectoryChart
 from notifiers.errors import DeliveryError, PermanentError, RecoverableError, ServerUnavailableError
 from notifiers.report import ASSESSMENT_NAMES, SECTION_NAMES, LaggingItem, ProgressReport, ReportRow, ReportSection
 
 if TYPE_CHECKING:
-    from notifiers.chart import render_chart
+    from notifiers.chart import render_chart, render_trajectory_svg
     from notifiers.delivery import EmailNotifier, FileNotifier, Notifier, SmtpSettings
     from notifiers.render import Templates, render_digest, render_notice, render_test, subject
-    from notifiers.report_files import render_report_html, render_report_pdf, render_report_xlsx
+    from notifiers.report_files import (
+        REPORT_CONTENT_TYPES,
+        render_report_html,
+        render_report_pdf,
+        render_report_xlsx,
+        report_file,
+        report_file_name,
+    )
 
 _LATER = {
     "render_chart": "notifiers.chart",
+    "render_trajectory_svg": "notifiers.chart",
     "EmailNotifier": "notifiers.delivery",
     "FileNotifier": "notifiers.delivery",
     "Notifier": "notifiers.delivery",
@@ -36,6 +44,9 @@ _LATER = {
     "render_report_html": "notifiers.report_files",
     "render_report_pdf": "notifiers.report_files",
     "render_report_xlsx": "notifiers.report_files",
+    "report_file": "notifiers.report_files",
+    "report_file_name": "notifiers.report_files",
+    "REPORT_CONTENT_TYPES": "notifiers.report_files",
 }
 
 
@@ -48,6 +59,7 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "ASSESSMENT_NAMES",
+    "REPORT_CONTENT_TYPES",
     "SECTION_NAMES",
     "STATUS_NAMES",
     "ChartData",
@@ -67,6 +79,7 @@ __all__ = [
     "ServerUnavailableError",
     "SmtpSettings",
     "Templates",
+    "TrajectoryChart",
     "formatting",
     "render_chart",
     "render_digest",
@@ -75,5 +88,8 @@ __all__ = [
     "render_report_pdf",
     "render_report_xlsx",
     "render_test",
+    "render_trajectory_svg",
+    "report_file",
+    "report_file_name",
     "subject",
 ]

@@ -35,6 +35,27 @@ LAGGING_COLUMNS = (
     ("Giải trình", 60),
 )
 NUMBER_FORMAT = "#,##0.###"
+CONTENT_TYPES = {
+    "html": "text/html; charset=utf-8",
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def report_file(report: ProgressReport, fmt: str, templates: Templates | None = None) -> bytes:
+    """The report written in one of `CONTENT_TYPES`' formats: html, pdf or xlsx."""
+    if fmt == "pdf":
+        return render_report_pdf(report, templates)
+    if fmt == "xlsx":
+        return render_report_xlsx(report)
+    if fmt == "html":
+        return render_report_html(report, templates).encode("utf-8")
+    raise ValueError(f"unknown report format {fmt!r}; expected one of {', '.join(CONTENT_TYPES)}")
+
+
+def report_file_name(report: ProgressReport, fmt: str, owner: str | None = None) -> str:
+    """`bao-cao-tien-do-2022-07-31.pdf`, with the department's id when it is one department's."""
+    return f"bao-cao-tien-do-{report.as_of.isoformat()}{f'-{owner}' if owner else ''}.{fmt}"
 
 
 def render_report_html(report: ProgressReport, templates: Templates | None = None) -> str:
@@ -136,3 +157,6 @@ def render_report_xlsx(report: ProgressReport) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+REPORT_CONTENT_TYPES = CONTENT_TYPES

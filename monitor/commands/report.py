@@ -13,21 +13,7 @@ import click
 from monitor.commands.common import DATE, fail, load, settings
 from monitor.commands.store import database
 from monitor.progress import progress_report
-from notifiers import ProgressReport, Templates, render_report_html, render_report_pdf, render_report_xlsx
-
-
-def report_bytes(report: ProgressReport, fmt: str, templates: Templates | None = None) -> bytes:
-    """The report written in one of the formats: html, pdf or xlsx."""
-    if fmt == "pdf":
-        return render_report_pdf(report, templates)
-    if fmt == "xlsx":
-        return render_report_xlsx(report)
-    return render_report_html(report, templates).encode("utf-8")
-
-
-def file_name(report: ProgressReport, fmt: str, owner: str | None) -> str:
-    """`bao-cao-tien-do-2022-07-31.pdf`, with the department's id when it is one department's."""
-    return f"bao-cao-tien-do-{report.as_of.isoformat()}{f'-{owner}' if owner else ''}.{fmt}"
+from notifiers import Templates, report_file, report_file_name
 
 
 def write_whole(path: Path, data: bytes) -> None:
@@ -61,12 +47,12 @@ def report(as_of: dt.datetime | None, fmt: str, owner: str | None, output: Path 
     config = settings()
     day = as_of.date() if as_of else config.today()
     built = progress_report(database(), plan, day, owner=owner)
-    data = report_bytes(built, fmt, Templates(config.templates))
+    data = report_file(built, fmt, Templates(config.templates))
     if output is not None and str(output) == "-":
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
         return
-    path = output or Path(file_name(built, fmt, owner))
+    path = output or Path(report_file_name(built, fmt, owner))
     if not path.parent.is_dir():
         fail(f"cannot write {path} (--output): the folder {path.parent} does not exist", status=2)
     try:

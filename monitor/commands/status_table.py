@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
 
 from rich.cells import cell_len
 from rich.table import Table
 
 from monitor.lifecycle import AlertKey, AlertKind, AlertState
 from monitor.mail.compose import part_name
+from monitor.progress import gap_text
 from notifiers import STATUS_NAMES, formatting
 from rules import Evaluation, Plan, Status, Target
 
@@ -67,17 +67,6 @@ def _actual(line: Line) -> str:
 
 def _required(line: Line) -> str:
     return _with_unit(line, formatting.rounded(line.evaluation.required))
-
-
-def gap_text(evaluation: Evaluation, unit: str) -> str:
-    """The gap as a person says it: "thiếu 1.234 tỷ đồng", "vượt 12 tỷ đồng" (ahead), "đạt"."""
-    gap = evaluation.gap
-    if gap is None:
-        return ""
-    if not gap.quantize(Decimal("0.01")):
-        return "đạt yêu cầu"
-    word = "thiếu" if gap > 0 else "vượt"
-    return f"{word} {formatting.rounded(abs(gap))} {unit}"
 
 
 def _gap(line: Line) -> str:

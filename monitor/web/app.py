@@ -88,10 +88,11 @@ def checked_secret(settings: Settings) -> str:
 
 def all_routes() -> list[BaseRoute]:
     """Every concern's routes, in one list (a new concern adds its module here)."""
-    from monitor.web import home, operations, signin
+    from monitor.web import dashboard, home, operations, signin, target_page
 
     static = Mount("/static", app=StaticFiles(directory=STATIC), name="static")
-    return [*signin.routes, *home.routes, *operations.routes, static]
+    glance = [*dashboard.routes, *target_page.routes, *operations.routes]
+    return [*signin.routes, *home.routes, *glance, static]
 
 
 def create_app(
