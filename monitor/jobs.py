@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 from monitor.evaluation import run_evaluation
 from monitor.ingest.arrivals import Looks
-from monitor.ingest.batch import Outcome
+from monitor.ingest.batch import Outcome, Report, file_hash
 from monitor.ingest.inbox import process_inbox, wait_to_settle
 from monitor.lifecycle import AlertState
 from monitor.logs import event
@@ -26,6 +26,7 @@ from monitor.recording import RunResult
 from monitor.settings import Settings
 from monitor.store.alerts import last_run_started
 from monitor.store.figures import last_arrival
+from monitor.submitting import Channel, answer
 from rules import Plan, RuleSetError, load_plan, rule_files
 
 RulesStamp = tuple[tuple[str, int, int], ...]
@@ -60,10 +61,26 @@ class Jobs:
             else:
                 stored += 1
                 event("file.ingested", file=report.file, rows=report.rows, new=report.new, revised=report.revised)
+            self._answer(report)
             if report.move_problem:
                 event("file.not-moved", logging.ERROR, file=report.file, problem=report.move_problem,
                       moved_to=report.moved_to or "")  # fmt: skip
         return stored
+
+    def _answer(self, report: Report) -> None:
+        """Record a department's inbox file and answer it by email (a file of no department's folder
+        has no one to answer)."""
+        inbox = self.settings.effective_inbox()
+        try:
+            folder = report.file.relative_to(inbox).parts[0]
+        except (ValueError, IndexError):
+            return
+        if folder not in self.plan.departments or report.file.parent != inbox / folder:
+            return
+        moved = report.moved_to if report.outcome != Outcome.REJECTED else None
+        sha256 = file_hash(moved) if moved is not None and moved.is_file() else None
+        answer(self.engine, self.plan, self.settings, report, department_id=folder, channel=Channel.INBOX,
+               file_name=report.file.name, now=dt.datetime.now(dt.UTC), sha256=sha256)  # fmt: skip
 
     def stale(self) -> bool:
         """Whether figures arrived after the last evaluation (a daemon killed between the two

@@ -1,7 +1,8 @@
 """Who may do what: the one rule, used by the portal, the inbox and the command line.
 
-A department reads the whole plan but writes figures only for the series it owns (a target, or a
-breakdown part whose own owner it is) and explanations only for its own alerts. Leaders read all
+A department reads the whole plan but writes figures only for the series it owns (a target and its
+parts, or a breakdown part whose own owner it is) and explanations only for its own alerts (of a
+part with an owner of its own: that owner's). Leaders read all
 and may comment. The plan's admin department does all. Nothing else decides rights.
 """
 
@@ -57,15 +58,17 @@ def by_address(plan: Plan, address: str) -> Person | None:
 
 
 def may_write_figure(plan: Plan, department_id: str, target: Target, breakdown: str = "") -> bool:
-    """Whether the department may send a figure for the series (a target, or one of its parts)."""
-    if department_id == plan.info.admin:
+    """Whether the department may send a figure for the series: the target's owner for the target
+    and every part (it compiles the report), a part's own owner for that part, the admin for all."""
+    if department_id in (plan.info.admin, target.owner):
         return True
-    return target.owner_of(breakdown) == department_id
+    return bool(breakdown) and target.owner_of(breakdown) == department_id
 
 
 def may_explain(plan: Plan, department_id: str, target: Target, breakdown: str = "") -> bool:
-    """Whether the department may record the explanation ("giải trình") of the series' alert."""
-    return may_write_figure(plan, department_id, target, breakdown)
+    """Whether the department may record the explanation ("giải trình") of the series' alert: the
+    alert's own department (a part's own owner for that part), or the admin."""
+    return department_id in (plan.info.admin, target.owner_of(breakdown))
 
 
 def may_comment(plan: Plan, department_id: str) -> bool:

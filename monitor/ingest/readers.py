@@ -37,6 +37,8 @@ ALIASES = {
     "trạng thái": "status",
     "ghi chú": "note",
 }
+# Columns shown for people and not read, such as the names beside the ids of the portal's template.
+SHOWN_ONLY = frozenset({"tên chỉ tiêu", "tên phân tổ", "tên kỳ", "target name", "part name"})
 FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".json": "json"}
 JSON_DEPTH = 100  # where a JSON file too deep to parse is said to go too deep (rows need 3 levels)
 
@@ -96,7 +98,7 @@ def _columns(header: list[Any], where: str) -> list[str | None]:
     for cell in header:
         text = " ".join(str(cell).split()).lower() if cell is not None else ""
         name = ALIASES.get(text, text)
-        if not text:
+        if not text or text in SHOWN_ONLY:
             names.append(None)
         elif name in COLUMNS:
             names.append(name)

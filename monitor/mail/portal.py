@@ -12,6 +12,7 @@ import hashlib
 
 import sqlalchemy as sa
 
+from monitor.ingest.wording import Told
 from monitor.mail.compose import MailContext
 from monitor.store import outbox
 from monitor.store.database import writing
@@ -58,3 +59,17 @@ def queue_sign_in_link(
     ]
     subject = f"Liên kết đăng nhập cổng thông tin — {plan.info.province}"
     return queue_message(engine, mail, department, kind="signin", subject=subject, lines=lines, now=now)
+
+
+def queue_reply(
+    engine: sa.Engine, mail: MailContext, department: Department, file_name: str, told: Told, now: dt.datetime
+) -> str:
+    """Queue the answer to a department that sent figures: a file refused, with each row's problem,
+    or accepted, in one line; its Message-ID."""
+    if told.accepted:
+        subject = f"Đã nhận số liệu: {file_name}"
+        lines = [f"Tệp {file_name}: {told.headline}"]
+    else:
+        subject = f"Tệp số liệu bị từ chối: {file_name}"
+        lines = [f"Kính gửi {department.name},", "", f"Tệp {file_name}: {told.headline}", "", *told.problems]
+    return queue_message(engine, mail, department, kind="reply", subject=subject, lines=lines, now=now)

@@ -86,13 +86,18 @@ def checked_secret(settings: Settings) -> str:
     return secret
 
 
-def all_routes() -> list[BaseRoute]:
-    """Every concern's routes, in one list (a new concern adds its module here)."""
-    from monitor.web import dashboard, home, operations, signin, target_page
+# The modules of routes, one per concern; each has `routes`. A new concern adds its module here.
+CONCERNS = ("signin", "home", "uploads", "workbook", "explanations", "dashboard", "target_page", "operations")
 
-    static = Mount("/static", app=StaticFiles(directory=STATIC), name="static")
-    glance = [*dashboard.routes, *target_page.routes, *operations.routes]
-    return [*signin.routes, *home.routes, *glance, static]
+
+def all_routes() -> list[BaseRoute]:
+    """Every concern's routes, in one list, and the stylesheet."""
+    import importlib
+
+    routes: list[BaseRoute] = []
+    for name in CONCERNS:
+        routes += importlib.import_module(f"monitor.web.{name}").routes
+    return [*routes, Mount("/static", app=StaticFiles(directory=STATIC), name="static")]
 
 
 def create_app(

@@ -120,6 +120,15 @@ def drop(home: Path, source: Path, department: str = "so-khdt", name: str | None
     partial.rename(partial.with_suffix(""))
 
 
+def sender_of(example: Path) -> str:
+    """The department that sends an example file: the id after its number (``07-so-khdt-…``), whose
+    folder it goes in, since a department's folder carries only its own targets."""
+    from rules import load_plan
+
+    rest = example.name.partition("-")[2]
+    return max((d for d in load_plan([TARGETS]).departments if rest.startswith(f"{d}-")), key=len)
+
+
 def waiting(home: Path) -> list[Path]:
     """The files still waiting in the inbox's department folders."""
     inbox = home / "var" / "inbox"

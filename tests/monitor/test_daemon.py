@@ -24,6 +24,7 @@ from tests.monitor.daemons import (
     Daemon,
     drop,
     environment,
+    sender_of,
     wait_until,
     waiting,
 )
@@ -37,9 +38,13 @@ def test_a_file_in_the_inbox_becomes_an_email_and_sigterm_exits_0(home: Path, sm
     drop(home, DISBURSEMENT)
     daemon.wait_for("event=file.ingested")
     daemon.wait_for("event=email.sent")
-    wait_until(lambda: any("so-khdt@" in to for _, tos, _ in mailbox.received for to in tos))
-    khdt = next(m for m in mailbox.messages() if "so-khdt@" in str(m["To"]))
-    assert "chậm tiến độ" in str(khdt["Subject"])
+    # The department hears twice: its file is confirmed, and the digest tells what is behind.
+    wait_until(lambda: len([m for m in mailbox.messages() if "so-khdt@" in str(m["To"])]) >= 2)
+    khdt = [m for m in mailbox.messages() if "so-khdt@" in str(m["To"])]
+    replies = [m for m in khdt if str(m["Message-ID"]).startswith("<reply.")]
+    assert [str(m["Subject"]) for m in replies] == ["Đã nhận số liệu: 07-so-khdt-giai-ngan-7-thang.xlsx"]
+    [digest] = [m for m in khdt if m not in replies]
+    assert "chậm tiến độ" in str(digest["Subject"])
     started = time.monotonic()
     assert daemon.stop(signal.SIGTERM) == 0
     assert time.monotonic() - started < 10
@@ -108,7 +113,7 @@ def test_downtime_across_a_scheduled_run_means_one_catch_up(home: Path) -> None:
 def test_kill_9_in_mid_cycle_then_restart_loses_nothing(home: Path, smtp: tuple[Mailbox, int]) -> None:
     mailbox, port = smtp
     for path in sorted(EXAMPLES.iterdir()):
-        drop(home, path)
+        drop(home, path, sender_of(path))
     env = environment(home, port)
     first = Daemon(env, home / "daemon.log")
     first.wait_for("event=file.ingested")

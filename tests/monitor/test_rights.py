@@ -45,7 +45,7 @@ targets:
     value: 100
     unit: tỷ đồng
     reporting: {every: month, basis: year_to_date}
-    owner: office
+    owner: leader
     breakdowns:
       - dimension: investor
         parts:
@@ -58,6 +58,9 @@ targets:
     assert rights.may_write_figure(plan, "finance", target, "investor/finance")
     assert not rights.may_write_figure(plan, "finance", target, "investor/other")
     assert not rights.may_write_figure(plan, "finance", target)
+    assert rights.may_explain(plan, "finance", target, "investor/finance")
+    assert not rights.may_explain(plan, "leader", target, "investor/finance")
+    assert rights.may_write_figure(plan, "leader", target, "investor/finance")  # the target's owner compiles it
     assert [(w.target.id, w.whole, w.parts) for w in rights.writable(plan, "finance")] == [
         ("disbursement", False, ("investor/finance",))
     ]

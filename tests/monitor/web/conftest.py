@@ -25,6 +25,13 @@ PLAN_EXTRA = """\
 departments:
   - {id: health, name: Sở Y tế, email: health@bacgiang.example, escalation: leader}
 """
+# A target whose name holds markup: a page must show it as text.
+SCRIPT_TARGET = (
+    revenue_target()
+    .replace("id: revenue", "id: visitors")
+    .replace("name: Thu ngân sách", "name: '<script>alert(1)</script> Khách du lịch'")
+    .replace("number: 5", "number: 9")
+)
 
 
 class Clock:
@@ -58,12 +65,16 @@ class Site:
                 texts.append(str(body.get_content()))
         return texts
 
+    def links_to(self, address: str) -> set[str]:
+        return {str(m) for text in self.emails_to(address) for m in re.findall(r"https?://\S+/dang-nhap/\S+", text)}
+
     def request_link(self, address: str) -> str:
+        before = self.links_to(address)
         answer = self.client.post("/dang-nhap", data={"address": address, "csrf": self.csrf("/dang-nhap")})
         assert answer.status_code == 200, answer.text
-        links = [m for text in self.emails_to(address) for m in re.findall(r"https?://\S+/dang-nhap/\S+", text)]
-        assert links, f"no link was emailed to {address}"
-        return str(links[-1]).removeprefix("http://testserver")
+        new = self.links_to(address) - before
+        assert len(new) == 1, f"no new link was emailed to {address}"
+        return new.pop().removeprefix("http://testserver")
 
     def follow(self, link: str) -> object:
         path = link.split("://", 1)[-1].partition("/")[2]
@@ -76,10 +87,10 @@ class Site:
 
 @pytest.fixture
 def site(rule_dir: Callable[..., Path], database_url: str, tmp_path: Path) -> Iterator[Site]:
-    rules = rule_dir(revenue=revenue_target(), extra=PLAN_EXTRA)
+    rules = rule_dir(revenue=revenue_target(), extra=PLAN_EXTRA, visitors=SCRIPT_TARGET)
     settings = Settings(
         data_dir=tmp_path / "var", database_url=database_url, targets=rules, secret_key=SECRET,
-        public_url="http://testserver",
+        public_url="http://testserver", max_upload_mb=1,
     )  # fmt: skip
     engine = open_database(database_url) if database_url.startswith("sqlite") else _migrated(database_url)
     clock = Clock()
