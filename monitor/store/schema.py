@@ -268,7 +268,7 @@ class JobOutcome(SQLModel, table=True):
     last_duration_seconds: float
     last_success_at: dt.datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
     last_failure_at: dt.datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
-    last_error: str | None = None
+    last_error: str | None = Field(default=None, sa_type=sa.Text)
 
 
 class SignInLink(SQLModel, table=True):
