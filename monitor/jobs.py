@@ -25,6 +25,7 @@ from monitor.mail.sending import DrainReport, drain, mail_context, notifier_from
 from monitor.recording import RunResult
 from monitor.settings import Settings
 from monitor.store.alerts import last_run_started
+from monitor.store.database import is_database_failure
 from monitor.store.figures import last_arrival
 from monitor.submitting import Channel, answer
 from rules import Plan, RuleSetError, load_plan, rule_files
@@ -79,8 +80,13 @@ class Jobs:
             return
         moved = report.moved_to if report.outcome != Outcome.REJECTED else None
         sha256 = file_hash(moved) if moved is not None and moved.is_file() else None
-        answer(self.engine, self.plan, self.settings, report, department_id=folder, channel=Channel.INBOX,
-               file_name=report.file.name, now=dt.datetime.now(dt.UTC), sha256=sha256)  # fmt: skip
+        try:
+            answer(self.engine, self.plan, self.settings, report, department_id=folder, channel=Channel.INBOX,
+                   file_name=report.file.name, now=dt.datetime.now(dt.UTC), sha256=sha256)  # fmt: skip
+        except Exception as exc:  # the file is in already: a reply that cannot be made holds up nothing
+            if is_database_failure(exc):
+                raise
+            event("reply.failed", logging.ERROR, file=report.file, error=f"{type(exc).__name__}: {exc}")
 
     def stale(self) -> bool:
         """Whether figures arrived after the last evaluation (a daemon killed between the two

@@ -66,6 +66,7 @@ def queue_reply(
 ) -> str:
     """Queue the answer to a department that sent figures: a file refused, with each row's problem,
     or accepted, in one line; its Message-ID."""
+    file_name = printable(file_name)
     if told.accepted:
         subject = f"Đã nhận số liệu: {file_name}"
         lines = [f"Tệp {file_name}: {told.headline}"]
@@ -73,3 +74,13 @@ def queue_reply(
         subject = f"Tệp số liệu bị từ chối: {file_name}"
         lines = [f"Kính gửi {department.name},", "", f"Tệp {file_name}: {told.headline}", "", *told.problems]
     return queue_message(engine, mail, department, kind="reply", subject=subject, lines=lines, now=now)
+
+
+MAX_NAME_CHARS = 120
+
+
+def printable(name: str) -> str:
+    """A file name fit for a subject line: what is not printable (a line break, an escape
+    sequence) written as Python writes it, and cut short."""
+    shown = "".join(c if c.isprintable() else repr(c)[1:-1] for c in name)
+    return shown if len(shown) <= MAX_NAME_CHARS else shown[:MAX_NAME_CHARS] + "…"

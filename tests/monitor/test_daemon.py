@@ -171,7 +171,7 @@ def test_two_daemons_on_postgresql_one_active_and_failover(home: Path, smtp: tup
     assert time.monotonic() - killed < 30
     grain = home / "grain.csv"  # the missing grain report at last: its overdue alert resolves, an email goes
     grain.write_text("target,period,value\ngrain-output,2022-12,700\n", encoding="utf-8")
-    drop(home, grain)
+    drop(home, grain, "so-nnptnt")  # the department that owns the grain target
     second.wait_for("event=file.ingested")
     wait_until(lambda: len(mailbox.received) > sent_by_first)
     wait_until(outbox_done)

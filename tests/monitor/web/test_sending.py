@@ -181,3 +181,21 @@ def test_a_figure_far_behind_fires_at_once_and_its_department_is_offered_the_exp
 
     site.sign_in("health@bacgiang.example")
     assert 'id="row-revenue"' not in site.client.get("/").text  # a department's page: its own series
+
+
+def test_a_file_name_with_a_line_break_is_answered_with_it_escaped(site: Site) -> None:
+    from monitor.mail.portal import printable
+
+    assert printable("thu\r\nBcc: x@y\x1b[2J.csv") == "thu\\r\\nBcc: x@y\\x1b[2J.csv"
+    assert printable("a" * 200) == "a" * 120 + "…"
+    folder = site.settings.effective_inbox() / "finance"
+    folder.mkdir(parents=True)
+    (folder / "thu\r\nBcc: x@y.csv").write_bytes(GOOD)
+    from monitor.jobs import Jobs
+
+    portal = site.client.app.state.portal  # type: ignore[attr-defined]
+    settings = site.settings.model_copy(update={"inbox_settle_seconds": 0})
+    assert Jobs(site.engine, settings, portal.plan).poll_inbox() == 1
+    Jobs(site.engine, settings, portal.plan).drain()
+    [reply] = site.emails_to("finance@bacgiang.example")
+    assert "Tệp thu\\r\\nBcc: x@y.csv: Đã nhận 1 dòng" in reply
