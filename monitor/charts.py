@@ -6,8 +6,18 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from notifiers import ChartData
-from rules import Kind, Observation, Target, evaluate, month_end, month_ends, required_value, target_value
+from notifiers import ChartData, TrajectoryChart
+from rules import (
+    Kind,
+    Milestones,
+    Observation,
+    Target,
+    evaluate,
+    month_end,
+    month_ends,
+    required_value,
+    target_value,
+)
 
 
 def chart_data(target: Target, breakdown: str, known: list[Observation], as_of: dt.date, year: int) -> ChartData:
@@ -40,3 +50,36 @@ def chart_data(target: Target, breakdown: str, known: list[Observation], as_of: 
         tuple(sorted(actual.items())), tuple(required), target.unit,
         target=target_value(target, as_of, breakdown), as_of=as_of, deadline=deadline,
     )  # fmt: skip
+
+
+def trajectory_chart(target: Target, known: list[Observation], as_of: dt.date, year: int) -> TrajectoryChart:
+    """A target's page chart: the emails' chart data for the target and for each of its parts
+    (breakdown parts and shares), the projection from its latest figure to the deadline, the
+    milestones' required values, and the year's target."""
+    deadline = target.effective_deadline(year)
+    verdict = evaluate(target, known, as_of, year=year)
+    projection: tuple[tuple[dt.date, Decimal], ...] = ()
+    if verdict.actual is not None and verdict.actual_period is not None and verdict.projected is not None:
+        projection = ((verdict.actual_period.end, verdict.actual), (deadline, verdict.projected))
+    milestones: list[tuple[dt.date, Decimal]] = []
+    trajectory = target.effective_trajectory()
+    if isinstance(trajectory, Milestones):
+        for point in trajectory.points:
+            value = required_value(target, year, point.date)
+            if value is not None:
+                milestones.append((point.date, value))
+    parts: list[tuple[str, ChartData]] = [(share.name, chart_data(target, share.key, known, as_of, year))
+                                          for share in target.parts]  # fmt: skip
+    reported = {o.breakdown for o in known}
+    for key in target.part_keys():
+        found = target.part(key)
+        if found is not None and (found[1].value is not None or key in reported):
+            parts.append((found[1].name, chart_data(target, key, known, as_of, year)))
+    return TrajectoryChart(
+        main=chart_data(target, "", known, as_of, year),
+        target=target_value(target, as_of),
+        deadline=deadline,
+        projection=projection,
+        milestones=tuple(milestones),
+        parts=tuple(parts),
+    )

@@ -24,6 +24,7 @@ COMMANDS = {
     "evaluate": "monitor.commands.evaluation:evaluate",
     "status": "monitor.commands.evaluation:status",
     "backtest": "monitor.commands.evaluation:backtest",
+    "report": "monitor.commands.report:report",
     "silence": "monitor.commands.muting:silence_group",
     "ack": "monitor.commands.muting:ack_group",
     "outbox": "monitor.commands.outbox:outbox_group",

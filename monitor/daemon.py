@@ -14,10 +14,12 @@ This is the only module that imports APScheduler.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import signal
 import threading
+import time
 from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
@@ -32,6 +34,7 @@ from monitor.logs import event
 from monitor.settings import Settings
 from monitor.store.database import database_cause
 from monitor.store.jobs import last_runs, remember_run
+from monitor.store.operations import record_outcome
 
 
 class ScheduleError(ValueError):
@@ -87,14 +90,18 @@ class Daemon:
         def run() -> None:
             if self._halt.is_set():
                 return
+            started = time.perf_counter()
             try:
                 work()
             except sa.exc.DBAPIError as exc:  # the database went away, or refused: said in one line
                 event("job.failed", logging.ERROR, job=job_id, error=database_cause(exc))
+                self._outcome(job_id, started, database_cause(exc))
                 return
-            except Exception:
+            except Exception as exc:
                 event("job.failed", logging.ERROR, job=job_id, exc_info=True)
+                self._outcome(job_id, started, f"{type(exc).__name__}: {exc}")
                 return
+            self._outcome(job_id, started, None)
             if remember:
                 self._remember(job_id)
 
@@ -118,6 +125,12 @@ class Daemon:
         scheduler = self._scheduler
         if scheduler is not None and scheduler.running:
             scheduler.modify_job("outbox", next_run_time=dt.datetime.now(self.zone))
+
+    def _outcome(self, job_id: str, started: float, error: str | None) -> None:
+        """Count the run for the operators (`/metrics`); a store that fails here was logged already."""
+        with contextlib.suppress(sa.exc.DBAPIError):
+            record_outcome(self.jobs.engine, job_id, finished_at=dt.datetime.now(dt.UTC),
+                           seconds=time.perf_counter() - started, error=error)  # fmt: skip
 
     def _remember(self, job_id: str) -> None:
         remember_run(self.jobs.engine, job_id, dt.datetime.now(dt.UTC))

@@ -12,18 +12,28 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from notifiers import formatting
-from notifiers.digest import STATUS_NAMES, ChartData, Digest, Explanation, Item
+from notifiers.digest import STATUS_NAMES, ChartData, Digest, Explanation, Item, TrajectoryChart
 from notifiers.errors import DeliveryError, PermanentError, RecoverableError, ServerUnavailableError
+from notifiers.report import ASSESSMENT_NAMES, SECTION_NAMES, LaggingItem, ProgressReport, ReportRow, ReportSection
 
 if TYPE_CHECKING:
-    from notifiers.chart import render_chart
+    from notifiers.chart import render_chart, render_trajectory_svg
     from notifiers.delivery import EmailNotifier, FileNotifier, Notifier, SmtpSettings
     from notifiers.drawing import draw_chart
     from notifiers.render import Templates, render_digest, render_notice, render_test, subject
+    from notifiers.report_files import (
+        REPORT_CONTENT_TYPES,
+        render_report_html,
+        render_report_pdf,
+        render_report_xlsx,
+        report_file,
+        report_file_name,
+    )
 
 _LATER = {
     "render_chart": "notifiers.chart",
     "draw_chart": "notifiers.drawing",
+    "render_trajectory_svg": "notifiers.chart",
     "EmailNotifier": "notifiers.delivery",
     "FileNotifier": "notifiers.delivery",
     "Notifier": "notifiers.delivery",
@@ -33,6 +43,12 @@ _LATER = {
     "render_notice": "notifiers.render",
     "render_test": "notifiers.render",
     "subject": "notifiers.render",
+    "render_report_html": "notifiers.report_files",
+    "render_report_pdf": "notifiers.report_files",
+    "render_report_xlsx": "notifiers.report_files",
+    "report_file": "notifiers.report_files",
+    "report_file_name": "notifiers.report_files",
+    "REPORT_CONTENT_TYPES": "notifiers.report_files",
 }
 
 
@@ -44,6 +60,9 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "ASSESSMENT_NAMES",
+    "REPORT_CONTENT_TYPES",
+    "SECTION_NAMES",
     "STATUS_NAMES",
     "ChartData",
     "DeliveryError",
@@ -52,17 +71,28 @@ __all__ = [
     "Explanation",
     "FileNotifier",
     "Item",
+    "LaggingItem",
     "Notifier",
     "PermanentError",
+    "ProgressReport",
     "RecoverableError",
+    "ReportRow",
+    "ReportSection",
     "ServerUnavailableError",
     "SmtpSettings",
     "Templates",
+    "TrajectoryChart",
     "draw_chart",
     "formatting",
     "render_chart",
     "render_digest",
     "render_notice",
+    "render_report_html",
+    "render_report_pdf",
+    "render_report_xlsx",
     "render_test",
+    "render_trajectory_svg",
+    "report_file",
+    "report_file_name",
     "subject",
 ]

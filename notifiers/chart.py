@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from decimal import Decimal
 
-from notifiers.digest import ChartData
+from notifiers.digest import ChartData, TrajectoryChart
 
 WIDTH, HEIGHT, DPI = 5.2, 2.4, 200  # 1040 x 480 pixels: sharp at twice the 520 px it is shown at
 COLOURS = 24  # a chart of three colours and anti-aliasing needs no more: a few KiB per email
@@ -61,3 +61,53 @@ def _vietnamese(value: float) -> str:
     from notifiers.formatting import rounded
 
     return rounded(Decimal(str(float(value))), 2)
+
+
+PART_COLOURS = ("#2471a3", "#7d3c98", "#d68910", "#17a589", "#566573", "#a04000")
+
+
+def render_trajectory_svg(chart: TrajectoryChart, title: str) -> str:
+    """SVG of a target's page chart: required (dashed), actual (points), projection (dotted),
+    milestones (diamonds), the year's target (a level line), the deadline (a vertical line), and
+    each breakdown part's figures and requirement in a colour of its own. Scales to its box."""
+    from matplotlib.backends.backend_svg import FigureCanvasSVG
+    from matplotlib.dates import DateFormatter
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(8, 3.6), dpi=100)
+    FigureCanvasSVG(figure)
+    figure.subplots_adjust(left=0.09, right=0.98, top=0.9, bottom=0.2)
+    axes = figure.add_subplot()
+    main = chart.main
+    if main.required:
+        days, values = zip(*main.required, strict=True)
+        axes.plot(days, [float(v) for v in values], linestyle="--", color="#7f8c8d", label="Yêu cầu")
+    if main.actual:
+        days, values = zip(*main.actual, strict=True)
+        axes.plot(days, [float(v) for v in values], marker="o", color="#c0392b", label="Thực hiện")
+    if chart.projection:
+        days, values = zip(*chart.projection, strict=True)
+        axes.plot(days, [float(v) for v in values], linestyle=":", color="#c0392b", label="Dự báo")
+    if chart.milestones:
+        days, values = zip(*chart.milestones, strict=True)
+        axes.plot(days, [float(v) for v in values], linestyle="none", marker="D", color="#1e8449", label="Mốc")
+    if chart.target is not None:
+        axes.axhline(float(chart.target), color="#1e8449", linewidth=0.8, label="Kế hoạch năm")
+    axes.axvline(chart.deadline, color="#34495e", linewidth=0.8, linestyle="-.", label="Hạn cuối")  # type: ignore[arg-type]
+    for n, (name, part) in enumerate(chart.parts):
+        colour = PART_COLOURS[n % len(PART_COLOURS)]
+        if part.actual:
+            days, values = zip(*part.actual, strict=True)
+            axes.plot(days, [float(v) for v in values], marker=".", color=colour, label=name[:40])
+        if part.required:
+            days, values = zip(*part.required, strict=True)
+            axes.plot(days, [float(v) for v in values], linestyle="--", linewidth=0.7, color=colour)
+    axes.set_title(title, fontsize=10, parse_math=False)
+    axes.xaxis.set_major_formatter(DateFormatter("%m/%Y"))  # type: ignore[no-untyped-call]
+    axes.tick_params(labelsize=8)
+    axes.set_ylabel(main.unit, fontsize=8, parse_math=False)
+    axes.grid(alpha=0.3)
+    axes.legend(fontsize=7, loc="upper left", ncols=2)
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    return buffer.getvalue()

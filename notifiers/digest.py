@@ -56,6 +56,19 @@ class ChartData:
 
 
 @dataclass(frozen=True)
+class TrajectoryChart:
+    """A target's whole chart for a page: its figures and required trajectory (the emails' data),
+    the projection to the deadline, the milestones, the year's target, and each breakdown part."""
+
+    main: ChartData
+    target: Decimal | None
+    deadline: dt.date
+    projection: tuple[tuple[dt.date, Decimal], ...] = ()  # from the latest figure to the deadline
+    milestones: tuple[tuple[dt.date, Decimal], ...] = ()  # the value each milestone asks by its date
+    parts: tuple[tuple[str, ChartData], ...] = ()  # a part's name and its own figures and trajectory
+
+
+@dataclass(frozen=True)
 class Item:
     """One target (or breakdown part) in a digest, with everything its reader needs."""
 

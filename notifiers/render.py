@@ -34,6 +34,10 @@ def _day(value: dt.date | None) -> str:
     return formatting.day(value) if value else "—"
 
 
+def _period(code: str | None) -> str:
+    return formatting.period(code) if code else "—"
+
+
 class Templates:
     """The digest templates: the operator's folder first, then the package's."""
 
@@ -51,7 +55,7 @@ class Templates:
         )
         self.environment.filters["num"] = _number
         self.environment.filters["day"] = _day
-        self.environment.filters["period"] = lambda code: formatting.period(code) if code else "—"
+        self.environment.filters["period"] = _period
         self.environment.filters["amount"] = formatting.amount
 
     def render(self, template: str, /, **context: object) -> str:

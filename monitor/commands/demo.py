@@ -73,7 +73,7 @@ def demo_settings(base: Settings, *, fresh: bool) -> Settings:
 @click.command()
 def demo() -> None:
     """Load the 2022 plan and the example data, run the daemon's cycle as of 31 July 2022, and show
-    the result: the status table and the emails, written as .eml files."""
+    the result: the status table, the emails (written as .eml files) and the progress report."""
     started = time.perf_counter()
     config = demo_settings(settings(), fresh=True)
     folder = config.data_dir
@@ -93,12 +93,28 @@ def demo() -> None:
     for path in emails:
         message = message_from_bytes(path.read_bytes(), policy=policy.default)
         click.echo(f"  {path.name}: {message['To']}: {message['Subject']}")
+    _reports(config, engine, plan)
     _portal(config, engine, plan)
     click.echo(f"\nThe demo's database is {folder / 'plan-monitor.db'}; done in {time.perf_counter() - started:.1f} s.")
     click.echo(f"To look further: PLAN_MONITOR_DATA_DIR={folder} plan-monitor status --as-of 2022-07-31")
     click.echo(
         f"                 PLAN_MONITOR_DATA_DIR={folder} plan-monitor backtest --from 2022-01-01 --to 2022-07-31"
     )
+
+
+def _reports(config: Settings, engine: sa.Engine, plan: Plan) -> None:
+    """Write the progress report as PDF and HTML beside the emails, and say where."""
+    from monitor.commands.report import write_whole
+    from monitor.progress import progress_report
+    from notifiers import report_file, report_file_name
+
+    report = progress_report(engine, plan, DEMO_DAY)
+    click.echo(f"\nThe progress report ({report.met_sentence}; {len(report.lagging)} items behind):")
+    for fmt in ("pdf", "html"):
+        path = config.data_dir / report_file_name(report, fmt)
+        write_whole(path, report_file(report, fmt))
+        click.echo(f"  {path}")
+    click.echo(f"  and on the dashboard (plan-monitor web --demo): {config.effective_public_url()}/bang-tin")
 
 
 PORTAL_DEPARTMENT = "so-khdt"  # the department whose sign-in link the demo prints: disbursement is behind

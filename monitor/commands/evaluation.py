@@ -7,12 +7,13 @@ import json
 from collections import Counter
 
 import click
-from rich.table import Table
+from rich.console import Console
 
-from monitor.commands.common import DATE, console, fail, load, settings, templates_used
+from monitor.commands.common import DATE, fail, load, settings, templates_used
+from monitor.commands.status_table import status_table
 from monitor.commands.store import database
 from monitor.evaluation import evaluate_stored, replay, run_evaluation, steps
-from monitor.lifecycle import AlertKey, AlertKind, AlertState
+from monitor.lifecycle import AlertKey, AlertState
 from monitor.mail.sending import mail_context
 from monitor.recording import RunResult
 from monitor.records import evaluation_record
@@ -21,17 +22,6 @@ from notifiers import formatting
 from rules import Evaluation, Plan, Status
 
 SHOWN = 200  # series in a table by default: a national plan's 100,000 rows are no one's glance
-
-COLOURS = {
-    Status.MISSED: "bold red reverse",
-    Status.CRITICAL: "bold red",
-    Status.BEHIND: "red",
-    Status.OVERDUE: "magenta",
-    Status.AT_RISK: "yellow",
-    Status.NO_DATA: "dim",
-    Status.ON_TRACK: "green",
-    Status.ACHIEVED: "bold green",
-}
 
 
 def _as_of(value: dt.datetime | None) -> dt.date:
@@ -82,8 +72,9 @@ def _summary(result: RunResult) -> str:
 @click.option("--as-of", type=DATE, help="Judge as of this date (default: today).")
 @click.option("--owner", help="Only the series this department owns.")
 @click.option("--all", "every", is_flag=True, help=f"Every series (default: the {SHOWN} worst).")
-def status(as_of: dt.datetime | None, owner: str | None, every: bool) -> None:
-    """The plan at a glance, worst first. Records nothing."""
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def status(as_of: dt.datetime | None, owner: str | None, every: bool, fmt: str) -> None:
+    """The plan at a glance, worst first, as wide as the terminal. Records nothing."""
     plan = load()
     if owner is not None and owner not in plan.departments:
         fail(f"unknown department '{owner}'; expected an id from the departments file", status=2)
@@ -92,7 +83,11 @@ def status(as_of: dt.datetime | None, owner: str | None, every: bool) -> None:
     evaluations = evaluate_stored(engine, plan, day)
     if owner:
         evaluations = [e for e in evaluations if _owner(plan, e) == owner]
-    table(plan, evaluations, alert_states(engine), f"Tình hình thực hiện đến ngày {formatting.day(day)}", every=every)
+    states = alert_states(engine)
+    if fmt == "json":
+        click.echo(json.dumps([evaluation_record(e, states) for e in evaluations], ensure_ascii=False, indent=2))
+        return
+    table(plan, evaluations, states, f"Tình hình thực hiện đến ngày {formatting.day(day)}", every=every)
 
 
 def _owner(plan: Plan, evaluation: Evaluation) -> str:
@@ -102,33 +97,12 @@ def _owner(plan: Plan, evaluation: Evaluation) -> str:
 def table(
     plan: Plan, evaluations: list[Evaluation], states: dict[AlertKey, AlertState], title: str, *, every: bool = False
 ) -> None:
-    """The series worst first: the `SHOWN` worst, or `every` one; a line counts those left out."""
-    grid = Table(title=title)
-    for column in ("status", "target", "part", "actual", "required", "gap", "year end", "period", "alert", "owner"):
-        grid.add_column(column, overflow="fold", max_width=13 if column == "period" else None)
+    """The series worst first, as a table that fits the terminal (fewer columns when it is narrow):
+    the `SHOWN` worst, or `every` one; a line counts those left out."""
     ranked = sorted(evaluations, key=lambda e: -e.status.severity)
     shown = ranked if every else ranked[:SHOWN]
-    for e in shown:
-        target = plan.targets[e.target_id]
-        alert = states.get(AlertKey(e.target_id, e.breakdown, AlertKind.PERFORMANCE), AlertState.INACTIVE)
-        overdue = states.get(AlertKey(e.target_id, e.breakdown, AlertKind.OVERDUE), AlertState.INACTIVE)
-        alerts = ", ".join(f"{name} {s.value}" for name, s in (("", alert), ("report", overdue)) if s != "inactive")
-        grid.add_row(
-            e.status.value,
-            f"{target.name} [dim]({target.id})[/dim]",
-            e.breakdown,
-            formatting.rounded(e.actual),
-            formatting.rounded(e.required),
-            formatting.rounded(e.gap),
-            f"{formatting.rounded(e.projected_pct, 1)}%" if e.projected_pct is not None else "",
-            formatting.period(e.actual_period.label)
-            if e.actual_period
-            else (f"thiếu {formatting.period(e.overdue_period.label)}" if e.overdue_period else ""),
-            alerts.strip(),
-            _owner(plan, e),
-            style=COLOURS[e.status],
-        )
-    console().print(grid)
+    out = Console()
+    out.print(status_table(plan, shown, states, title, out.width))
     if len(shown) < len(ranked):
         left = Counter(e.status.value for e in ranked[len(shown) :])
         counted = ", ".join(

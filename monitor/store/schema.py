@@ -258,6 +258,22 @@ class JobRun(SQLModel, table=True):
     last_run_at: dt.datetime = Field(sa_type=sa.DateTime(timezone=True))
 
 
+class JobOutcome(SQLModel, table=True):
+    """How each of the daemon's jobs last went, for its operators (`/metrics`, `/healthz`): every
+    run counted, failures apart, the last one's end and duration."""
+
+    __tablename__ = "job_outcome"
+
+    job_id: str = Field(primary_key=True, max_length=32)
+    runs: int = 0
+    failures: int = 0
+    last_finished_at: dt.datetime = Field(sa_type=sa.DateTime(timezone=True))
+    last_duration_seconds: float
+    last_success_at: dt.datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    last_failure_at: dt.datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    last_error: str | None = Field(default=None, sa_type=sa.Text)
+
+
 class SignInLink(SQLModel, table=True):
     """A sign-in link emailed to a department: single use, expiring. Only its nonce's hash is kept."""
 

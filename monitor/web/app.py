@@ -87,7 +87,7 @@ def checked_secret(settings: Settings) -> str:
 
 
 # The modules of routes, one per concern; each has `routes`. A new concern adds its module here.
-CONCERNS = ("signin", "home", "uploads", "workbook", "explanations")
+CONCERNS = ("signin", "home", "uploads", "workbook", "explanations", "dashboard", "target_page", "operations")
 
 
 def all_routes() -> list[BaseRoute]:

@@ -32,7 +32,11 @@ class Pages:
             lstrip_blocks=True,
         )
         self.environment.globals.update(
-            number=formatting.number, day=formatting.day, period=formatting.period, status_name=STATUS_NAMES.get
+            number=formatting.number,
+            rounded=formatting.rounded,
+            day=formatting.day,
+            period=formatting.period,
+            status_name=STATUS_NAMES.get,
         )
 
     def render(self, name: str, *, status: int = 200, **context: Any) -> HTMLResponse:

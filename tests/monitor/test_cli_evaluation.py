@@ -59,17 +59,18 @@ def test_evaluate_json_has_the_stable_keys(loaded: CliRunner) -> None:
     assert (grain["status"], grain["overdue_period"], grain["report_alert_state"]) == ("overdue", "2022-06", "firing")
 
 
-def test_status_is_worst_first_and_filters_by_owner(evaluated: CliRunner) -> None:
+def test_status_is_worst_first_and_filters_by_owner(evaluated: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "200")  # names on one line
     result = evaluated.invoke(cli, ["status", "--as-of", "2022-07-31", "--owner", "so-tai-chinh"])
     assert result.exit_code == 0, result.output
     statuses = [line.split("│")[1].strip() for line in result.output.splitlines() if line.startswith("│ ")]
     statuses = [s for s in statuses if s]
     # The provincial-budget part of disbursement (owned by the finance department), then its missing
-    # growth report, then its revenue on track.
-    assert statuses == ["behind", "overdue", "on_track"]
-    assert "capital-source/provincial-" in result.output
-    assert "budget-revenue" in result.output
-    assert "grain-output" not in result.output  # owned by agriculture
+    # growth report, then its revenue on track: in the words of STATUS_NAMES.
+    assert statuses == ["Chậm tiến độ", "Chưa gửi báo cáo", "Đúng tiến độ"]
+    assert "Vốn ngân sách tỉnh" in result.output
+    assert "Thu ngân sách nhà nước trên địa bàn" in result.output
+    assert "lương thực" not in result.output  # grain, owned by agriculture
 
 
 def test_backtest_shows_the_alerts_that_would_have_gone_out_and_records_nothing(loaded: CliRunner) -> None:

@@ -120,6 +120,12 @@ def test_the_demo_from_a_fresh_checkout(tmp_path: Path) -> None:
     demo = tmp_path / "var" / "demo"
     assert f"The demo's database is {demo / 'plan-monitor.db'};" in done.stdout
     assert f"PLAN_MONITOR_DATA_DIR={demo} plan-monitor status" in done.stdout
+    for fmt in ("pdf", "html"):  # the progress report, beside the emails
+        report = demo / f"bao-cao-tien-do-2022-07-31.{fmt}"
+        assert f"  {report}\n" in done.stdout
+        assert report.stat().st_size > 10_000
+    assert (demo / "bao-cao-tien-do-2022-07-31.pdf").read_bytes().startswith(b"%PDF-")
+    assert "chỉ tiêu chủ yếu đạt và vượt kế hoạch" in (demo / "bao-cao-tien-do-2022-07-31.html").read_text("utf-8")
 
 
 def test_a_failing_job_is_logged_with_its_cause_and_the_daemon_goes_on(

@@ -1,0 +1,62 @@
+"""`plan-monitor report`: the progress report in the source's layout, as HTML, PDF or XLSX."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+
+from monitor.commands.common import DATE, fail, load, settings
+from monitor.commands.store import database
+from monitor.progress import progress_report
+from notifiers import Templates, report_file, report_file_name
+
+
+def write_whole(path: Path, data: bytes) -> None:
+    """Write `path` at once: a temporary file beside it, renamed over it, so no reader ever sees
+    half a report."""
+    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", suffix=".part", delete=False) as out:
+        out.write(data)
+        temporary = Path(out.name)
+    try:
+        os.replace(temporary, path)
+    except OSError:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+@click.command()
+@click.option("--as-of", type=DATE, help="Report as of this date (default: today, Asia/Ho_Chi_Minh).")
+@click.option("--format", "fmt", type=click.Choice(["html", "pdf", "xlsx"]), default="pdf", show_default=True)
+@click.option("--owner", help="Only the targets and parts this department is judged on.")
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write it ('-' for standard output); default bao-cao-tien-do-DATE.FORMAT here.",
+)
+def report(as_of: dt.datetime | None, fmt: str, owner: str | None, output: Path | None) -> None:
+    """The progress report ("Tình hình thực hiện các chỉ tiêu chủ yếu…"): the targets in the
+    source's layout, the count of main targets met, then the items behind with their explanations."""
+    plan = load()
+    if owner is not None and owner not in plan.departments:
+        fail(f"unknown department '{owner}' (--owner); expected an id from the departments file", status=2)
+    config = settings()
+    day = as_of.date() if as_of else config.today()
+    built = progress_report(database(), plan, day, owner=owner)
+    data = report_file(built, fmt, Templates(config.templates))
+    if output is not None and str(output) == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    path = output or Path(report_file_name(built, fmt, owner))
+    if not path.parent.is_dir():
+        fail(f"cannot write {path} (--output): the folder {path.parent} does not exist", status=2)
+    try:
+        write_whole(path, data)
+    except OSError as exc:
+        fail(f"cannot write {path} (--output): {exc.strerror or exc}")
+    click.echo(f"{path} ({len(data):,} bytes): {built.met_sentence}; {len(built.lagging)} items behind")
