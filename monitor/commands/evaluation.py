@@ -18,7 +18,7 @@ from monitor.mail.sending import mail_context
 from monitor.recording import RunResult
 from monitor.records import evaluation_record
 from monitor.store.alerts import EarlierThanLastRunError, alert_states
-from notifiers import formatting
+from notifiers import STATUS_NAMES, formatting
 from rules import Evaluation, Plan, Status
 
 SHOWN = 200  # series in a table by default: a national plan's 100,000 rows are no one's glance
@@ -106,7 +106,8 @@ def table(
     if len(shown) < len(ranked):
         left = Counter(e.status.value for e in ranked[len(shown) :])
         counted = ", ".join(
-            f"{formatting.number(n)} {s}" for s, n in sorted(left.items(), key=lambda kv: -Status(kv[0]).severity)
+            f"{formatting.number(n)} {STATUS_NAMES[s]}"
+            for s, n in sorted(left.items(), key=lambda kv: -Status(kv[0]).severity)
         )
         click.echo(f"… and {formatting.number(len(ranked) - len(shown))} more series ({counted}); --all lists them")
 

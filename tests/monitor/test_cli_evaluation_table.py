@@ -38,8 +38,8 @@ def test_the_table_shows_the_worst_series_and_counts_the_others(many: CliRunner)
     assert done.exit_code == 0, done.output
     rows = _rows(done.output)
     assert len(rows) == 200
-    assert all("critical" in row for row in rows[:155])  # worst first: the 155 critical series
-    assert "… and 110 more series (110 on_track); --all lists them" in done.output
+    assert all("Nghiêm trọng" in row for row in rows[:155])  # worst first: the 155 critical series
+    assert "… and 110 more series (110 Đúng tiến độ); --all lists them" in done.output
     every = many.invoke(cli, ["status", "--as-of", "2022-12-15", "--all"])
     assert len(_rows(every.output)) == 310
     assert "more series" not in every.output

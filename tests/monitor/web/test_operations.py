@@ -60,7 +60,7 @@ def test_metrics_tell_statuses_alerts_outbox_ingestions_and_jobs(worked: Path) -
     assert answer.headers["content-type"].startswith("text/plain; version=0.0.4")
     samples = _samples(answer.text)
     series = {dict(labels)["status"]: v for (name, labels), v in samples.items() if name == "plan_monitor_series"}
-    assert set(series) == {"achieved", "on_track", "at_risk", "behind", "critical", "no_data", "overdue"}
+    assert set(series) == {"achieved", "on_track", "at_risk", "behind", "critical", "missed", "no_data", "overdue"}
     assert sum(series.values()) >= 40  # every series of the shipped plan, from the daemon's run
     assert samples[("plan_monitor_last_evaluation_timestamp_seconds", ())] > 0
     firing = sum(
