@@ -206,7 +206,9 @@ class RowChecker:
         if isinstance(cell, dt.datetime):
             cell = cell.date()
         try:
-            period = Period.of_date(cell) if isinstance(cell, dt.date) else Period.parse(_text(cell))
+            period = (
+                Period.of_date(cell) if isinstance(cell, dt.date) else Period.parse(_text(cell), self.plan.info.year)
+            )
         except ValueError as exc:
             return Refusal(str(exc))
         start, end = self.plan.info.start, target.effective_deadline(self.plan.info.year)

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from notifiers.formatting import day, number, period, rounded
+from rules import Period
 
 
 @pytest.mark.parametrize(
@@ -97,3 +98,12 @@ def test_day(value: dt.date, written: str) -> None:
 )
 def test_periods_are_written_as_officials_write_them(code: str, written: str) -> None:
     assert period(code) == written
+
+
+@pytest.mark.parametrize(
+    "code", ["2022", "2022-Q1", "2022-Q2", "2022-Q3", "2022-Q4", "2022-H1", "2022-H2", "2022-9M", "2022-01", "2022-07",
+             "2022-12", "2022-07-31", "2023-02-28"],
+)  # fmt: skip
+def test_every_period_written_reads_back_as_itself(code: str) -> None:
+    assert Period.parse(period(code)).label == code
+    assert Period.parse(period(code).upper(), year=1999).label == code
