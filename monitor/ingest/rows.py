@@ -7,13 +7,13 @@ A row that passes becomes a `Staged` tuple in the target's own unit; a row that 
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, NamedTuple
 
+from monitor.ingest.names import Several, TargetNames, listed_ids, normal
 from monitor.ingest.numbers import plain_text, read_figure
 from monitor.ingest.readers import Line, Row, as_row
 from monitor.ingest.shown import and_more, quoted
@@ -104,8 +104,10 @@ class RowChecker:
         self._memo: dict[tuple[str, str, Any], Any] = {}
         self._known: dict[Any, Known] = {}
         self._limits: dict[str, Limits] = {}
-        self._parts: dict[str, tuple[list[str], dict[str, list[str]]]] = {}
+        self._parts: dict[str, tuple[list[str], dict[str, list[str]], dict[str, list[str]]]] = {}
         self._bases = {t.id: t.reporting.basis.value for t in plan.targets.values()}
+        self._names: TargetNames | None = None  # built at the first row that names a target otherwise than by id
+        self._named: dict[Any, Target | Refusal] = {}
 
     def check_line(self, line: Line) -> Staged | list[RowError]:
         """A CSV line, checked; one that repeats what earlier rows established is answered at once."""
@@ -137,7 +139,7 @@ class RowChecker:
 
         target = self.plan.targets.get(cells.get("target"))  # type: ignore[arg-type]
         if target is None:
-            self._unknown_target(cells.get("target"), fail)
+            target = self._by_name(cells.get("target"), fail)
         period = self._remember("period", target, cells.get("period"), self._period, fail)
         breakdown = self._remember("breakdown", target, cells.get("breakdown"), self._breakdown, fail)
         basis = self._choice(cells.get("basis"), BASES, "basis", fail)
@@ -193,14 +195,29 @@ class RowChecker:
             return None
         return verdict
 
-    def _unknown_target(self, cell: Any, fail: Any) -> None:
-        ident = _text(cell).strip()
-        if not ident:
-            fail("target", "missing; expected a target id")
-            return
-        close = difflib.get_close_matches(ident, self.plan.targets, n=1)
-        hint = f"; did you mean '{close[0]}'?" if close else "; see plan-monitor targets"
-        fail("target", f"unknown target{hint}")
+    def _by_name(self, cell: Any, fail: Any) -> Target | None:
+        """The target a cell names by its numbering or name; None, with the reason, for none."""
+        found = self._named.get(cell)
+        if found is None:
+            found = self._named[cell] = self._target_named(_text(cell))
+        if isinstance(found, Refusal):
+            fail("target", found.why)
+            return None
+        return found
+
+    def _target_named(self, text: str) -> Target | Refusal:
+        if not text.strip():
+            return Refusal("missing; expected a target id")
+        if self._names is None:
+            self._names = TargetNames(self.plan)
+        found = self._names.find(text)
+        if isinstance(found, Several):
+            return Refusal(f"names several targets ({listed_ids(found.ids)}); write the id of one")
+        if found is not None:
+            return found
+        close = self._names.closest(text)
+        hint = f"; did you mean {listed_ids(close)}?" if close else "; see plan-monitor targets"
+        return Refusal(f"unknown target{hint}")
 
     def _period(self, target: Target, cell: Any) -> Period | Refusal:
         if isinstance(cell, dt.datetime):
@@ -222,11 +239,16 @@ class RowChecker:
             keys = [p.key for p in target.parts]
             if text in keys:
                 return text
+            named = [p.key for p in target.parts if normal(p.name) == normal(text)]
+            if len(named) == 1:
+                return named[0]
             return Refusal(f"a share of {target.id}; expected one of {', '.join(keys)}")
         if not text:
             return ""
-        known, by_name = self._part_index(target)
-        if "/" in text:  # a series key, "dimension/key"
+        known, by_name, names = self._part_index(target)
+        if normal(text) in names:  # a part's name, "Vốn ODA"
+            matches = names[normal(text)]
+        elif "/" in text:  # a series key, "dimension/key"
             matches = [text] if text in by_name.get(text.rpartition("/")[2], ()) else []
         else:  # a part's own key, if no other dimension has a part of that key
             matches = by_name.get(text, [])
@@ -239,15 +261,20 @@ class RowChecker:
         shown = ", ".join(known[:10]) + (f" {and_more(len(known) - 10, 'parts')}" if len(known) > 10 else "")
         return Refusal(f"unknown part of {target.id}; expected one of {shown}")
 
-    def _part_index(self, target: Target) -> tuple[list[str], dict[str, list[str]]]:
-        """The target's part keys, and the keys each part's own name (after the "/") may mean."""
+    def _part_index(self, target: Target) -> tuple[list[str], dict[str, list[str]], dict[str, list[str]]]:
+        """The target's part keys, the keys each part's own key (after the "/") may mean, and the
+        keys each part's name (normalised) may mean."""
         index = self._parts.get(target.id)
         if index is None:
             keys = target.part_keys()
-            by_name: dict[str, list[str]] = {}
+            by_key: dict[str, list[str]] = {}
             for key in keys:
-                by_name.setdefault(key.rpartition("/")[2], []).append(key)
-            index = self._parts[target.id] = (keys, by_name)
+                by_key.setdefault(key.rpartition("/")[2], []).append(key)
+            names: dict[str, list[str]] = {}
+            for split in target.breakdowns:
+                for part in split.parts:
+                    names.setdefault(normal(part.name), []).append(f"{split.dimension}/{part.key}")
+            index = self._parts[target.id] = (keys, by_key, names)
         return index
 
     @staticmethod
