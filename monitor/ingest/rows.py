@@ -6,6 +6,7 @@ A row that passes becomes a `Staged` tuple in the target's own unit; a row that 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 from collections.abc import Mapping
@@ -14,7 +15,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from monitor.ingest.names import Several, TargetNames, listed_ids, normal
-from monitor.ingest.numbers import plain_text, read_figure
+from monitor.ingest.numbers import PLAIN, VIETNAMESE, AmbiguousError, plain_text, read_figure
 from monitor.ingest.readers import Line, Row, as_row
 from monitor.ingest.shown import and_more, quoted
 from monitor.store.schema import decimal_text
@@ -35,6 +36,13 @@ STATUSES = {
     "estimate": FigureStatus.ESTIMATE, "ước": FigureStatus.ESTIMATE,
 }  # fmt: skip
 PLAUSIBLE_MULTIPLE = 10  # a year-to-date flow beyond 10 times its year's target is a unit mistake
+# Units of things counted one by one: "41.250 lượt" can only be 41250.
+COUNT_UNITS = frozenset({"lượt", "người", "giường", "huyện", "xã", "hộ", "doanh nghiệp", "dự án", "trường"})
+MAX_DEFERRED = 100_000  # ambiguous rows held until the file's format is known; beyond, refused at once
+
+
+class Deferred:
+    """A row whose value is ambiguous until the rest of the file says which format it is in."""
 
 
 @dataclass(frozen=True)
@@ -97,8 +105,13 @@ class RowChecker:
     of remembered cells and a plain decimal is checked at once by `check_line`.
     """
 
-    def __init__(self, plan: Plan) -> None:
+    def __init__(self, plan: Plan, number_format: str = "") -> None:
         self.plan = plan
+        # How an ambiguous "41.250" reads: the department's declared format, else the file's own
+        # (`finish`), else it is refused.
+        self.reading = number_format
+        self._deferred: list[Row] = []
+        self._forms = {VIETNAMESE: False, PLAIN: False}  # which formats the file's texts show
         self.shapes: list[Shape] = []
         self._shape_ids: dict[Shape, int] = {}
         self._memo: dict[tuple[str, str, Any], Any] = {}
@@ -109,7 +122,7 @@ class RowChecker:
         self._names: TargetNames | None = None  # built at the first row that names a target otherwise than by id
         self._named: dict[Any, Target | Refusal] = {}
 
-    def check_line(self, line: Line) -> Staged | list[RowError]:
+    def check_line(self, line: Line) -> Staged | list[RowError] | None:
         """A CSV line, checked; one that repeats what earlier rows established is answered at once."""
         target, period, text, breakdown, basis, unit, status, note, number = line
         known = self._known.get(target)
@@ -124,11 +137,27 @@ class RowChecker:
                 and (not unit or unit == known.target.unit)
                 and known.low < float(shown) < known.high
             ):
+                if "." in text:
+                    self._forms[PLAIN] = True
                 return (known.target.id, part, placed[0], placed[1], shown, None, note or None, number)
         return self.check(as_row(line))  # something new, wrong or at a limit: the full check says what
 
-    def check(self, row: Row) -> Staged | list[RowError]:
-        """The row checked cell by cell, with every problem named."""
+    def finish(self) -> list[Staged | list[RowError]]:
+        """The rows held for their ambiguous value, checked now that the whole file is read: in
+        Vietnamese format if the file's other numbers show it and none shows the plain one."""
+        if not self.reading and self._forms[VIETNAMESE] and not self._forms[PLAIN]:
+            self.reading = VIETNAMESE
+        held, self._deferred = self._deferred, []
+        results = []
+        for row in held:
+            result = self.check(row, last=True)
+            assert result is not None
+            results.append(result)
+        return results
+
+    def check(self, row: Row, *, last: bool = False) -> Staged | list[RowError] | None:
+        """The row checked cell by cell, with every problem named; None for a row held until
+        `finish` (its value is ambiguous so far), unless it is the `last` look."""
         if row.problem:
             return [RowError(row.number, "", "", row.problem)]
         cells = row.cells
@@ -144,7 +173,10 @@ class RowChecker:
         breakdown = self._remember("breakdown", target, cells.get("breakdown"), self._breakdown, fail)
         basis = self._choice(cells.get("basis"), BASES, "basis", fail)
         status = self._choice(cells.get("status"), STATUSES, "status", fail) or FigureStatus.OFFICIAL
-        staged_value = self._value(row, target, fail) if target else None
+        staged_value = self._value(row, target, fail, last) if target else None
+        if isinstance(staged_value, Deferred):
+            self._deferred.append(row)
+            return None
         if target is None or period is None or breakdown is None or staged_value is None or errors:
             return errors
         value, reported, reported_unit = staged_value
@@ -288,21 +320,34 @@ class RowChecker:
                 fail(column, f"expected one of {', '.join(dict.fromkeys(choices))}")
         return choice
 
-    def _value(self, row: Row, target: Target, fail: Any) -> tuple[str, str, str] | None:
-        """The value in the target's unit, the value as reported, and the reported unit, as text."""
+    def _value(self, row: Row, target: Target, fail: Any, last: bool) -> tuple[str, str, str] | Deferred | None:
+        """The value in the target's unit, the value as reported, and the reported unit, as text;
+        `DEFER` for a value that only the rest of the file can settle."""
         cell = row.cells.get("value")
         if cell is None or (isinstance(cell, str) and not cell.strip()):
             fail("value", "missing; expected a number")
             return None
+        unit = self._remember("unit", target, row.cells.get("unit"), self._unit, fail)
         try:
-            figure = read_figure(cell, excel_percent=row.value_as_percent)
+            figure = read_figure(cell, excel_percent=row.value_as_percent, reading=self.reading)
+        except AmbiguousError as exc:
+            if unit is not None and unit.label in COUNT_UNITS:
+                figure = dataclasses.replace(
+                    exc.vietnamese, form=""
+                )  # a count holds no fraction: no sign of the file's format
+            elif not last and len(self._deferred) < MAX_DEFERRED:
+                return DEFER
+            else:
+                fail("value", str(exc))
+                return None
         except ValueError as exc:
             fail("value", str(exc))
             return None
+        if figure.form:
+            self._forms[figure.form] = True
         if figure.percent and UNITS[target.unit].dimension != "percent":
             fail("value", f"a percentage for a target in {target.unit}; report the amount in {target.unit}")
             return None
-        unit = self._remember("unit", target, row.cells.get("unit"), self._unit, fail)
         if unit is None:
             return None
         reported = decimal_text(figure.value)
@@ -325,6 +370,9 @@ class RowChecker:
         if unit.dimension != UNITS[target.unit].dimension:
             return Refusal(f"cannot be converted to the target's unit '{target.unit}'")
         return unit
+
+
+DEFER = Deferred()
 
 
 @dataclass(frozen=True)
