@@ -47,7 +47,7 @@ def gap_text(evaluation: Evaluation, unit: str) -> str:
     gap = evaluation.gap
     if gap is None:
         return ""
-    if not gap.quantize(Decimal("0.01")):
+    if abs(gap) < Decimal("0.005"):  # nothing left once rounded to the cent it is written in
         return "đạt yêu cầu"
     word = "thiếu" if gap > 0 else "vượt"
     return f"{word} {formatting.rounded(abs(gap))} {unit}"

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import io
-from decimal import Decimal
+from decimal import Decimal, localcontext
 
 from notifiers import formatting
 from notifiers.render import Templates
@@ -114,7 +114,7 @@ def render_report_xlsx(report: ProgressReport) -> bytes:
                     row.plan_value if row.plan_value is not None else row.plan_text,
                     (row.actual),
                     (formatting.period(row.period) + (" (ước)" if row.estimate else "")) if row.period else None,
-                    (row.share_of_plan.quantize(Decimal("0.1")) if row.share_of_plan is not None else None),
+                    _places(row.share_of_plan, 1),
                     (row.previous),
                     row.assessment,
                 ]
@@ -145,8 +145,8 @@ def render_report_xlsx(report: ProgressReport) -> bytes:
                 item.status_name,
                 (item.actual),
                 formatting.period(item.period) if item.period else None,
-                (item.required.quantize(Decimal("0.001")) if item.required is not None else None),
-                (item.projected_pct.quantize(Decimal("0.1")) if item.projected_pct is not None else None),
+                _places(item.required, 3),
+                _places(item.projected_pct, 1),
                 item.reason,
                 item.owner,
                 explained,
@@ -160,3 +160,11 @@ def render_report_xlsx(report: ProgressReport) -> bytes:
 
 
 REPORT_CONTENT_TYPES = CONTENT_TYPES
+
+
+def _places(value: Decimal | None, places: int) -> Decimal | None:
+    """`value` rounded to `places` decimals for a cell, whatever its size (up to the stores' 30 digits)."""
+    if value is None:
+        return None
+    with localcontext(prec=formatting.PRECISION):
+        return value.quantize(Decimal(1).scaleb(-places))

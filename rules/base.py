@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 
 
 class RuleModel(BaseModel):
@@ -14,11 +14,42 @@ class RuleModel(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
 
+def _unambiguous(value: Any) -> Any:
+    """Refuse a number written with exactly three digits after a single dot (``10.788``): in
+    Vietnamese that is ten thousand seven hundred eighty-eight, not about ten."""
+    if isinstance(value, float):
+        width, dot = getattr(value, "_width", None), getattr(value, "_prec", None)  # as YAML wrote it
+        text = repr(value)
+        # Only a float read from a rule file keeps how it was written; one made in code is no text.
+        ambiguous = (
+            isinstance(width, int)
+            and isinstance(dot, int)
+            and "e" not in text.lower()
+            and width - dot - 1 == 3
+            and 1 <= len(text.split(".")[0].lstrip("+-")) <= 3
+        )
+    else:
+        return value  # a quoted text is left to Decimal (a dump of a model reads back through here)
+    if ambiguous:
+        shown = text
+        raise ValueError(
+            f"{shown} is ambiguous: {shown.replace('.', '')} in Vietnamese format or {shown} as a plain decimal; "
+            f"write {shown.replace('.', '')}, or {shown}0 for the decimal"
+        )
+    return value
+
+
 # Digits kept while a number is converted or rounded: more than any figure or rule-file value has
 # (30), so that no conversion loses a digit and no rounding runs out of the default context's 28.
 PRECISION = 80
 
 # Numbers are read exactly (7088.973 stays 7088.973); the schema tells editors to expect a number.
-# At most 30 digits, as a figure (both stores keep that many exactly); never infinite or NaN.
+# A number such as 10.788 is refused as ambiguous; at most 30 digits, as a figure (both stores keep
+# that many exactly); never infinite or NaN.
 MAX_DIGITS = 30
-Number = Annotated[Decimal, Field(max_digits=MAX_DIGITS, allow_inf_nan=False), WithJsonSchema({"type": "number"})]
+Number = Annotated[
+    Decimal,
+    BeforeValidator(_unambiguous),
+    Field(max_digits=MAX_DIGITS, allow_inf_nan=False),
+    WithJsonSchema({"type": "number"}),
+]

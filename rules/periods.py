@@ -1,7 +1,9 @@
 """Reporting periods as Vietnamese reports name them: month, quarter, 6 and 9 months, year, a date.
 
 Written forms: ``2022`` (year), ``2022-Q1`` … ``2022-Q4``, ``2022-H1`` / ``2022-H2`` (halves),
-``2022-9M`` (the first nine months), ``2022-06`` (a month), ``2022-07-31`` (as of a date).
+``2022-9M`` (the first nine months), ``2022-06`` (a month), ``2022-07-31`` (as of a date); and
+as officials write them: ``Tháng 7/2022``, ``Quý I/2022``,
+``6 tháng đầu năm 2022``, ``9 tháng``, ``cả năm``…
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -36,8 +39,11 @@ class Period:
     label: str
 
     @classmethod
-    def parse(cls, text: str) -> Period:
-        """The period written `text`; `ValueError` naming the accepted forms otherwise."""
+    def parse(cls, text: str, year: int | None = None) -> Period:
+        """The period written `text`; `ValueError` naming the accepted forms otherwise.
+
+        `year` is the plan's: the year of an official form that names none ("6 tháng", "cả năm").
+        """
         written = text.strip().upper()
         for pattern, build in _FORMS:
             match = pattern.fullmatch(written)
@@ -46,6 +52,10 @@ class Period:
                     return build(*(int(g) for g in match.groups()))
                 except ValueError:
                     break  # e.g. month 13, 31 February
+        else:
+            found = _official(text, year)
+            if found is not None:
+                return found
         shown = text if len(text) <= QUOTED else f"{text[:QUOTED]}…"
         raise ValueError(f"'{shown}' is not a period; expected {FORMS}")
 
@@ -97,3 +107,49 @@ _FORMS: list[tuple[re.Pattern[str], Callable[..., Period]]] = [
     (re.compile(r"(\d{4})-(\d{2})"), Period.month),
     (re.compile(r"(\d{4})-(\d{2})-(\d{2})"), lambda y, m, d: Period.of_date(dt.date(y, m, d))),
 ]
+
+
+# The forms officials write, after `_spoken` (lower case, NFC, single spaces): "tháng 7/2022",
+# "tháng 07 năm 2022", "quý i/2022", "quý 2 năm 2022", "6 tháng đầu năm 2022", "9 tháng",
+# "năm 2022", "cả năm", "đến ngày 31/07/2022" (what `notifiers.formatting.period` writes, too).
+# The year may be left out, for the plan's own.
+_YEAR = r"(?:\s*(?:/|-|năm)\s*(\d{4}))?"
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+_OFFICIAL: list[tuple[re.Pattern[str], Callable[[str, int], Period]]] = [
+    (re.compile(rf"tháng (\d{{1,2}}){_YEAR}"), lambda m, y: Period.month(y, int(m))),
+    (re.compile(rf"quý (i|ii|iii|iv|[1-4]){_YEAR}"), lambda q, y: Period.quarter(y, _ROMAN.get(q) or int(q))),
+    (re.compile(rf"6 tháng(?: đầu)?{_YEAR}"), lambda _, y: Period.half(y, 1)),
+    (re.compile(rf"6 tháng cuối{_YEAR}"), lambda _, y: Period.half(y, 2)),
+    (re.compile(rf"9 tháng(?: đầu)?{_YEAR}"), lambda _, y: Period.nine_months(y)),
+    (re.compile(r"(?:cả )?năm(?:\s+(\d{4}))?"), lambda _, y: Period.year(y)),
+]
+_ON_DATE = re.compile(r"(?:(?:đến |tính đến )?ngày )?(\d{1,2})/(\d{1,2})/(\d{4})")
+
+
+def _spoken(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).lower().split())
+
+
+def _official(text: str, plan_year: int | None) -> Period | None:
+    """The period an official form names, or None for no such form (or no year to place it in)."""
+    written = _spoken(text)
+    day = _ON_DATE.fullmatch(written)
+    if day:
+        try:
+            return Period.of_date(dt.date(int(day[3]), int(day[2]), int(day[1])))
+        except ValueError:
+            return None
+    for pattern, build in _OFFICIAL:
+        match = pattern.fullmatch(written)
+        if match is None:
+            continue
+        groups = match.groups()
+        written_year = groups[-1]
+        year = int(written_year) if written_year else plan_year
+        if year is None:
+            return None
+        try:
+            return build(groups[0] if len(groups) > 1 else "", year)
+        except ValueError:
+            return None  # month 13, quarter 5
+    return None

@@ -51,6 +51,13 @@ class Role(StrEnum):
     LEADER = "leader"
 
 
+class NumberFormat(StrEnum):
+    """How a department writes numbers, which settles a text such as "41.250" in its files."""
+
+    VIETNAMESE = "vietnamese"  # 41.250 is 41250; 7.622,8 is 7622.8
+    PLAIN = "plain"  # 41.250 is 41.25
+
+
 class Department(RuleModel):
     """A department ("sở, ngành") or leader that owns targets or receives escalations."""
 
@@ -59,6 +66,9 @@ class Department(RuleModel):
     email: str = Field(pattern=r'^[^@\s<>,;"]+@[^@\s<>,;"]+\.[^@\s<>,;"]+$')
     role: Role = Role.DEPARTMENT
     escalation: Id | None = Field(None, description="leader told when this department's targets stay behind")
+    number_format: NumberFormat | None = Field(
+        None, description="how its data files write numbers: settles '41.250' (vietnamese: 41250, plain: 41.25)"
+    )
 
     @field_validator("name", "email")
     @classmethod

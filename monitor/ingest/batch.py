@@ -163,7 +163,7 @@ def _ingest(
                 connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": int(sha256[:15], 16)})
             if connection.execute(sa.select(col(Ingestion.id)).where(col(Ingestion.sha256) == sha256)).first():
                 return Report(path, Outcome.ALREADY_INGESTED)
-            report = _load(connection, plan, path, limits, writer)
+            report = _load(connection, plan, path, limits, writer, _number_format(plan, submitter))
             if report.outcome != Outcome.REJECTED:
                 _commit(connection, report, sha256, kind, submitter, received)
             if report.outcome == Outcome.REJECTED:
@@ -172,7 +172,15 @@ def _ingest(
     return report
 
 
-def _load(connection: sa.Connection, plan: Plan, path: Path, limits: Limits, writer: str | None) -> Report:
+def _number_format(plan: Plan, submitter: str | None) -> str:
+    """The number format the sending department declared, if any."""
+    department = plan.departments.get(submitter) if submitter else None
+    return department.number_format.value if department and department.number_format else ""
+
+
+def _load(
+    connection: sa.Connection, plan: Plan, path: Path, limits: Limits, writer: str | None, number_format: str
+) -> Report:
     report = Report(path, Outcome.INGESTED)
     _staging_metadata.drop_all(connection)
     _staging_metadata.create_all(connection)
@@ -180,7 +188,7 @@ def _load(connection: sa.Connection, plan: Plan, path: Path, limits: Limits, wri
     shapes: list[Shape] = []
     errors: list[RowError] = []
     try:
-        for chunk in checked_chunks(plan, path, limits, writer):
+        for chunk in checked_chunks(plan, path, limits, writer, number_format):
             report.rows += chunk.rows
             errors += chunk.errors
             report.more_errors += chunk.more_errors

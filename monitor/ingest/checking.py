@@ -12,14 +12,14 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import threading
-from collections.abc import Generator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from multiprocessing.context import ForkContext, SpawnContext
 from pathlib import Path
 
 from monitor.ingest.limits import DEFAULTS, Limits
-from monitor.ingest.readers import FileError, Row, read_lines
+from monitor.ingest.readers import FileError, Line, Row, read_lines
 from monitor.ingest.rows import RowChecker, RowError, Shape, Staged
 from monitor.ingest.shown import cause
 from rules import Plan
@@ -45,27 +45,30 @@ class CheckingError(RuntimeError):
 
 
 def checked_chunks(
-    plan: Plan, path: Path, limits: Limits = DEFAULTS, writer: str | None = None
+    plan: Plan, path: Path, limits: Limits = DEFAULTS, writer: str | None = None, number_format: str = ""
 ) -> Generator[Checked, None, None]:
     """The rows of `path`, checked against `plan` (and the rights of the department `writer`
     sending it), a chunk at a time; `FileError` for an unreadable file, or one beyond `limits`.
+    `number_format` is the sending department's declared one.
 
     Files of `ASIDE_FROM_BYTES` or more are read and checked in a worker process.
     """
     if path.stat().st_size >= ASIDE_FROM_BYTES:
-        return _aside(plan, path, limits, writer)
-    return _here(plan, path, limits, writer)
+        return _aside(plan, path, limits, writer, number_format)
+    return _here(plan, path, limits, writer, number_format)
 
 
-def _here(plan: Plan, path: Path, limits: Limits, writer: str | None = None) -> Generator[Checked, None, None]:
-    checker = RowChecker(plan, writer)
-    check, check_line = checker.check, checker.check_line
+def _here(
+    plan: Plan, path: Path, limits: Limits, writer: str | None = None, number_format: str = ""
+) -> Generator[Checked, None, None]:
+    checker = RowChecker(plan, writer, number_format)
     failing = False
     kept = shapes_sent = 0
     chunk = Checked()
     staged = chunk.staged
-    for item in read_lines(path, limits):
-        result = check(item) if isinstance(item, Row) else check_line(item)
+    for result in _results(checker, read_lines(path, limits)):
+        if result is None:  # held until the file's end: counted then
+            continue
         if not isinstance(result, list):
             if not failing:
                 staged.append(result)
@@ -86,6 +89,14 @@ def _here(plan: Plan, path: Path, limits: Limits, writer: str | None = None) -> 
     yield chunk
 
 
+def _results(checker: RowChecker, items: Iterator[Row | Line]) -> Iterator[Staged | list[RowError] | None]:
+    """Each item checked (None for one held), then the rows held, once the whole file is read."""
+    check, check_line = checker.check, checker.check_line
+    for item in items:
+        yield check(item) if isinstance(item, Row) else check_line(item)
+    yield from checker.finish()
+
+
 def _context() -> ForkContext | SpawnContext:
     """Fork, the quickest start, from a process with one thread; otherwise a fresh interpreter.
 
@@ -97,14 +108,19 @@ def _context() -> ForkContext | SpawnContext:
     return multiprocessing.get_context("spawn")
 
 
-def _aside(plan: Plan, path: Path, limits: Limits, writer: str | None) -> Generator[Checked, None, None]:
+def _aside(
+    plan: Plan, path: Path, limits: Limits, writer: str | None, number_format: str
+) -> Generator[Checked, None, None]:
     context = _context()
     receiver, sender = context.Pipe(duplex=False)
     # A forked worker inherits this end too, and must close it: a pipe whose only reader has died
     # then fails the worker's next write, instead of blocking it for ever.
     inherited = receiver if context.get_start_method() == "fork" else None
     worker = context.Process(
-        target=_work, args=(plan, path, limits, writer, sender, inherited), name="plan-monitor-check", daemon=True
+        target=_work,
+        args=(plan, path, limits, writer, number_format, sender, inherited),
+        name="plan-monitor-check",
+        daemon=True,
     )
     worker.start()
     sender.close()  # the worker holds the sending end: when it ends, this end reads EOF
@@ -136,7 +152,13 @@ def _aside(plan: Plan, path: Path, limits: Limits, writer: str | None) -> Genera
 
 
 def _work(
-    plan: Plan, path: Path, limits: Limits, writer: str | None, sender: Connection, inherited: Connection | None
+    plan: Plan,
+    path: Path,
+    limits: Limits,
+    writer: str | None,
+    number_format: str,
+    sender: Connection,
+    inherited: Connection | None,
 ) -> None:
     """The worker process: check `path` and send each chunk; then done, or why not."""
     if inherited is not None:
@@ -145,7 +167,7 @@ def _work(
     # garbage would only cost time, and could finalize objects copied from the parent.
     gc.disable()
     try:
-        for chunk in _here(plan, path, limits, writer):
+        for chunk in _here(plan, path, limits, writer, number_format):
             sender.send(("chunk", chunk))
         sender.send(("done", None))
     except BrokenPipeError:

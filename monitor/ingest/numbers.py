@@ -3,7 +3,9 @@
 Two text forms are accepted: a plain decimal (``7088.973``: a dot before the decimals, no
 grouping) and the Vietnamese form (``7.088,973``: dots group thousands, a comma before the
 decimals), read with Babel. A text that both forms read, with different values (``7.088`` is
-7088 in Vietnamese and 7.088 plain), is refused rather than guessed.
+7088 in Vietnamese and 7.088 plain), is an `AmbiguousError`: the checker settles it by the file (see
+`rows`), a count unit or the department's declared format, and otherwise refuses it rather than
+guesses.
 """
 
 from __future__ import annotations
@@ -22,12 +24,34 @@ _AMBIGUOUS = re.compile(r"[+-]?\d{1,3}\.\d{3}")
 _SPACE_GROUPED = re.compile(r"[+-]?\d{1,3}([ \u00a0\u202f]\d{3})+(,\d+)?")  # 1 000 000 or 7 088,973
 
 
+VIETNAMESE, PLAIN = "vietnamese", "plain"  # the two ways of writing a number, as a file's format
+
+
 @dataclass(frozen=True)
 class CellNumber:
-    """A number read from a cell, and whether it was written as a percentage."""
+    """A number read from a cell, whether it was written as a percentage, and the format its text
+    shows, if any: `VIETNAMESE` (``7.622,8``, ``1.041.250``), `PLAIN` (``310.25``) or ""."""
 
     value: Decimal
     percent: bool
+    form: str = ""
+
+
+class AmbiguousError(ValueError):
+    """A text both formats read, with different values: ``41.250``."""
+
+    def __init__(self, text: str, compact: str, percent: bool) -> None:
+        whole = compact.replace(".", "")
+        super().__init__(
+            f"'{text}' is ambiguous: {whole} in Vietnamese format or {compact} as a plain decimal; "
+            f"write {whole} or {compact.replace('.', ',')}"
+        )
+        vietnamese, plain = Decimal(whole), Decimal(compact)
+        self.vietnamese = CellNumber(vietnamese, percent, VIETNAMESE)
+        self.plain = CellNumber(plain, percent, PLAIN)
+
+    def read(self, reading: str) -> CellNumber:
+        return self.vietnamese if reading == VIETNAMESE else self.plain
 
 
 # A plain decimal that no other reading could take: the common case, in one match.
@@ -59,13 +83,19 @@ def plain_text(text: str) -> str | None:
     return "-" + shown if negative and shown != "0" else shown
 
 
-def read_figure(cell: object, *, excel_percent: bool = False) -> CellNumber:
-    """The number in `cell`; `ValueError` saying what was expected otherwise.
+def read_figure(cell: object, *, excel_percent: bool = False, reading: str = "") -> CellNumber:
+    """The number in `cell`; `ValueError` saying what was expected otherwise, `AmbiguousError` for a
+    text both formats read unless `reading` (`VIETNAMESE` or `PLAIN`) says which.
 
     `excel_percent` says the cell is an Excel number formatted as a percentage, which Excel stores
     as a fraction (0.364 shown as 36.4%).
     """
-    figure = _read(cell, excel_percent)
+    try:
+        figure = _read(cell, excel_percent)
+    except AmbiguousError as exc:
+        if not reading:
+            raise
+        figure = exc.read(reading)
     digits = figure.value.normalize().as_tuple()
     exponent = digits.exponent if isinstance(digits.exponent, int) else 0
     if max(len(digits.digits), len(digits.digits) + exponent, -exponent) > MAX_DIGITS:
@@ -77,7 +107,7 @@ def _read(cell: object, excel_percent: bool) -> CellNumber:
     if type(cell) is str:
         plain = plain_number(cell)
         if plain is not None:
-            return CellNumber(plain, False)  # the common case, first
+            return CellNumber(plain, False, PLAIN if "." in cell else "")  # the common case, first
     if isinstance(cell, bool):
         raise ValueError("expected a number, found a true/false cell")
     if isinstance(cell, int):
@@ -106,16 +136,13 @@ def _read_text(text: str) -> CellNumber:
     if not compact:
         raise ValueError("expected a number, found an empty cell")
     if _AMBIGUOUS.fullmatch(compact):
-        whole = compact.replace(".", "")
-        raise ValueError(
-            f"'{text}' is ambiguous: {whole} in Vietnamese format or {compact} as a plain decimal; "
-            f"write {whole} or {compact.replace('.', ',')}"
-        )
+        raise AmbiguousError(text, compact, percent)
     try:
         if _PLAIN.fullmatch(compact):
-            return CellNumber(Decimal(compact), percent)
+            return CellNumber(Decimal(compact), percent, PLAIN if "." in compact else "")
         if _VIETNAMESE.fullmatch(compact):
-            return CellNumber(parse_decimal(compact, locale="vi_VN", strict=True), percent)
+            value = parse_decimal(compact, locale="vi_VN", strict=True)
+            return CellNumber(value, percent, VIETNAMESE if "," in compact or "." in compact else "")
     except (InvalidOperation, NumberFormatError):
         pass
     raise ValueError(f"{quoted(text)} is not a number; expected e.g. 7088.973, 7.088,973 or 36,4%")

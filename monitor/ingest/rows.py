@@ -6,8 +6,8 @@ A row that passes becomes a `Staged` tuple in the target's own unit; a row that 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-import difflib
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -15,7 +15,8 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from monitor import rights
-from monitor.ingest.numbers import plain_text, read_figure
+from monitor.ingest.names import Several, TargetNames, listed_ids, normal
+from monitor.ingest.numbers import PLAIN, VIETNAMESE, AmbiguousError, plain_text, read_figure
 from monitor.ingest.readers import Line, Row, as_row
 from monitor.ingest.shown import and_more, quoted
 from monitor.store.schema import decimal_text
@@ -36,6 +37,13 @@ STATUSES = {
     "estimate": FigureStatus.ESTIMATE, "ước": FigureStatus.ESTIMATE,
 }  # fmt: skip
 PLAUSIBLE_MULTIPLE = 10  # a year-to-date flow beyond 10 times its year's target is a unit mistake
+# Units of things counted one by one: "41.250 lượt" can only be 41250.
+COUNT_UNITS = frozenset({"lượt", "người", "giường", "huyện", "xã", "hộ", "doanh nghiệp", "dự án", "trường"})
+MAX_DEFERRED = 100_000  # ambiguous rows held until the file's format is known; beyond, refused at once
+
+
+class Deferred:
+    """A row whose value is ambiguous until the rest of the file says which format it is in."""
 
 
 @dataclass(frozen=True)
@@ -98,18 +106,25 @@ class RowChecker:
     of remembered cells and a plain decimal is checked at once by `check_line`.
     """
 
-    def __init__(self, plan: Plan, writer: str | None = None) -> None:
+    def __init__(self, plan: Plan, writer: str | None = None, number_format: str = "") -> None:
         self.plan = plan
         self.writer = writer  # the department sending the file: rows of another's series are refused
+        # How an ambiguous "41.250" reads: the department's declared format, else the file's own
+        # (`finish`), else it is refused.
+        self.reading = number_format
+        self._deferred: list[Row] = []
+        self._forms = {VIETNAMESE: False, PLAIN: False}  # which formats the file's texts show
         self.shapes: list[Shape] = []
         self._shape_ids: dict[Shape, int] = {}
         self._memo: dict[tuple[str, str, Any], Any] = {}
         self._known: dict[Any, Known] = {}
         self._limits: dict[str, Limits] = {}
-        self._parts: dict[str, tuple[list[str], dict[str, list[str]]]] = {}
+        self._parts: dict[str, tuple[list[str], dict[str, list[str]], dict[str, list[str]]]] = {}
         self._bases = {t.id: t.reporting.basis.value for t in plan.targets.values()}
+        self._names: TargetNames | None = None  # built at the first row that names a target otherwise than by id
+        self._named: dict[Any, Target | Refusal] = {}
 
-    def check_line(self, line: Line) -> Staged | list[RowError]:
+    def check_line(self, line: Line) -> Staged | list[RowError] | None:
         """A CSV line, checked; one that repeats what earlier rows established is answered at once."""
         target, period, text, breakdown, basis, unit, status, note, number = line
         known = self._known.get(target)
@@ -124,11 +139,27 @@ class RowChecker:
                 and (not unit or unit == known.target.unit)
                 and known.low < float(shown) < known.high
             ):
+                if "." in text:
+                    self._forms[PLAIN] = True
                 return (known.target.id, part, placed[0], placed[1], shown, None, note or None, number)
         return self.check(as_row(line))  # something new, wrong or at a limit: the full check says what
 
-    def check(self, row: Row) -> Staged | list[RowError]:
-        """The row checked cell by cell, with every problem named."""
+    def finish(self) -> list[Staged | list[RowError]]:
+        """The rows held for their ambiguous value, checked now that the whole file is read: in
+        Vietnamese format if the file's other numbers show it and none shows the plain one."""
+        if not self.reading and self._forms[VIETNAMESE] and not self._forms[PLAIN]:
+            self.reading = VIETNAMESE
+        held, self._deferred = self._deferred, []
+        results = []
+        for row in held:
+            result = self.check(row, last=True)
+            assert result is not None
+            results.append(result)
+        return results
+
+    def check(self, row: Row, *, last: bool = False) -> Staged | list[RowError] | None:
+        """The row checked cell by cell, with every problem named; None for a row held until
+        `finish` (its value is ambiguous so far), unless it is the `last` look."""
         if row.problem:
             return [RowError(row.number, "", "", row.problem)]
         cells = row.cells
@@ -139,7 +170,7 @@ class RowChecker:
 
         target = self.plan.targets.get(cells.get("target"))  # type: ignore[arg-type]
         if target is None:
-            self._unknown_target(cells.get("target"), fail)
+            target = self._by_name(cells.get("target"), fail)
         period = self._remember("period", target, cells.get("period"), self._period, fail)
         breakdown = self._remember("breakdown", target, cells.get("breakdown"), self._breakdown, fail)
         basis = self._choice(cells.get("basis"), BASES, "basis", fail)
@@ -148,7 +179,10 @@ class RowChecker:
             refused = rights.refusal(self.plan, self.writer, target, breakdown)
             if refused:
                 fail("target", refused)
-        staged_value = self._value(row, target, fail) if target else None
+        staged_value = self._value(row, target, fail, last) if target else None
+        if isinstance(staged_value, Deferred):
+            self._deferred.append(row)
+            return None
         if target is None or period is None or breakdown is None or staged_value is None or errors:
             return errors
         value, reported, reported_unit = staged_value
@@ -199,20 +233,37 @@ class RowChecker:
             return None
         return verdict
 
-    def _unknown_target(self, cell: Any, fail: Any) -> None:
-        ident = _text(cell).strip()
-        if not ident:
-            fail("target", "missing; expected a target id")
-            return
-        close = difflib.get_close_matches(ident, self.plan.targets, n=1)
-        hint = f"; did you mean '{close[0]}'?" if close else "; see plan-monitor targets"
-        fail("target", f"unknown target{hint}")
+    def _by_name(self, cell: Any, fail: Any) -> Target | None:
+        """The target a cell names by its numbering or name; None, with the reason, for none."""
+        found = self._named.get(cell)
+        if found is None:
+            found = self._named[cell] = self._target_named(_text(cell))
+        if isinstance(found, Refusal):
+            fail("target", found.why)
+            return None
+        return found
+
+    def _target_named(self, text: str) -> Target | Refusal:
+        if not text.strip():
+            return Refusal("missing; expected a target id")
+        if self._names is None:
+            self._names = TargetNames(self.plan)
+        found = self._names.find(text)
+        if isinstance(found, Several):
+            return Refusal(f"names several targets ({listed_ids(found.ids)}); write the id of one")
+        if found is not None:
+            return found
+        close = self._names.closest(text)
+        hint = f"; did you mean {listed_ids(close)}?" if close else "; see plan-monitor targets"
+        return Refusal(f"unknown target{hint}")
 
     def _period(self, target: Target, cell: Any) -> Period | Refusal:
         if isinstance(cell, dt.datetime):
             cell = cell.date()
         try:
-            period = Period.of_date(cell) if isinstance(cell, dt.date) else Period.parse(_text(cell))
+            period = (
+                Period.of_date(cell) if isinstance(cell, dt.date) else Period.parse(_text(cell), self.plan.info.year)
+            )
         except ValueError as exc:
             return Refusal(str(exc))
         start, end = self.plan.info.start, target.effective_deadline(self.plan.info.year)
@@ -226,11 +277,16 @@ class RowChecker:
             keys = [p.key for p in target.parts]
             if text in keys:
                 return text
+            named = [p.key for p in target.parts if normal(p.name) == normal(text)]
+            if len(named) == 1:
+                return named[0]
             return Refusal(f"a share of {target.id}; expected one of {', '.join(keys)}")
         if not text:
             return ""
-        known, by_name = self._part_index(target)
-        if "/" in text:  # a series key, "dimension/key"
+        known, by_name, names = self._part_index(target)
+        if normal(text) in names:  # a part's name, "Vốn ODA"
+            matches = names[normal(text)]
+        elif "/" in text:  # a series key, "dimension/key"
             matches = [text] if text in by_name.get(text.rpartition("/")[2], ()) else []
         else:  # a part's own key, if no other dimension has a part of that key
             matches = by_name.get(text, [])
@@ -243,15 +299,20 @@ class RowChecker:
         shown = ", ".join(known[:10]) + (f" {and_more(len(known) - 10, 'parts')}" if len(known) > 10 else "")
         return Refusal(f"unknown part of {target.id}; expected one of {shown}")
 
-    def _part_index(self, target: Target) -> tuple[list[str], dict[str, list[str]]]:
-        """The target's part keys, and the keys each part's own name (after the "/") may mean."""
+    def _part_index(self, target: Target) -> tuple[list[str], dict[str, list[str]], dict[str, list[str]]]:
+        """The target's part keys, the keys each part's own key (after the "/") may mean, and the
+        keys each part's name (normalised) may mean."""
         index = self._parts.get(target.id)
         if index is None:
             keys = target.part_keys()
-            by_name: dict[str, list[str]] = {}
+            by_key: dict[str, list[str]] = {}
             for key in keys:
-                by_name.setdefault(key.rpartition("/")[2], []).append(key)
-            index = self._parts[target.id] = (keys, by_name)
+                by_key.setdefault(key.rpartition("/")[2], []).append(key)
+            names: dict[str, list[str]] = {}
+            for split in target.breakdowns:
+                for part in split.parts:
+                    names.setdefault(normal(part.name), []).append(f"{split.dimension}/{part.key}")
+            index = self._parts[target.id] = (keys, by_key, names)
         return index
 
     @staticmethod
@@ -265,21 +326,34 @@ class RowChecker:
                 fail(column, f"expected one of {', '.join(dict.fromkeys(choices))}")
         return choice
 
-    def _value(self, row: Row, target: Target, fail: Any) -> tuple[str, str, str] | None:
-        """The value in the target's unit, the value as reported, and the reported unit, as text."""
+    def _value(self, row: Row, target: Target, fail: Any, last: bool) -> tuple[str, str, str] | Deferred | None:
+        """The value in the target's unit, the value as reported, and the reported unit, as text;
+        `DEFER` for a value that only the rest of the file can settle."""
         cell = row.cells.get("value")
         if cell is None or (isinstance(cell, str) and not cell.strip()):
             fail("value", "missing; expected a number")
             return None
+        unit = self._remember("unit", target, row.cells.get("unit"), self._unit, fail)
         try:
-            figure = read_figure(cell, excel_percent=row.value_as_percent)
+            figure = read_figure(cell, excel_percent=row.value_as_percent, reading=self.reading)
+        except AmbiguousError as exc:
+            if unit is not None and unit.label in COUNT_UNITS:
+                figure = dataclasses.replace(
+                    exc.vietnamese, form=""
+                )  # a count holds no fraction: no sign of the file's format
+            elif not last and len(self._deferred) < MAX_DEFERRED:
+                return DEFER
+            else:
+                fail("value", str(exc))
+                return None
         except ValueError as exc:
             fail("value", str(exc))
             return None
+        if figure.form:
+            self._forms[figure.form] = True
         if figure.percent and self._unit_of(target).dimension != "percent":
             fail("value", f"a percentage for a target in {target.unit}; report the amount in {target.unit}")
             return None
-        unit = self._remember("unit", target, row.cells.get("unit"), self._unit, fail)
         if unit is None:
             return None
         reported = decimal_text(figure.value)
@@ -307,6 +381,9 @@ class RowChecker:
         if unit.dimension != self._unit_of(target).dimension:
             return Refusal(f"cannot be converted to the target's unit '{target.unit}'")
         return unit
+
+
+DEFER = Deferred()
 
 
 @dataclass(frozen=True)

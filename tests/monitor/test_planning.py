@@ -44,6 +44,13 @@ def test_validate_fails_on_errors_and_shows_the_warnings_too(rule_dir: Callable[
     assert err.rstrip().endswith("1 problem in 1 file (and 1 warning)")
 
 
+def _typed(value: Decimal) -> float | str:
+    """A value as a planner types it: a number, and 72.3120 rather than the ambiguous 72.312."""
+    text = format(value.normalize(), "f")
+    whole, _, decimals = text.partition(".")
+    return f"{text}0" if len(decimals) == 3 and len(whole.lstrip("-")) <= 3 else float(value)
+
+
 def _fill(folder: Path, previous: Path) -> None:
     """Fill every value `plan new` left empty with last year's, as a planner would with this year's."""
     old = load_plan([previous])
@@ -54,15 +61,15 @@ def _fill(folder: Path, previous: Path) -> None:
             before = old.targets[target["id"]]
             for key in ("value", "low", "high"):
                 if key in target and target[key] is None:
-                    target[key] = float(getattr(before, key))
+                    target[key] = _typed(getattr(before, key))
             for part, was in zip(target.get("parts") or [], before.parts, strict=True):
-                part["value"] = float(was.value)
+                part["value"] = _typed(was.value)
             for split, was_split in zip(target.get("breakdowns") or [], before.breakdowns, strict=True):
                 for part, was_part in zip(split["parts"], was_split.parts, strict=True):
                     if "value" in part:
-                        part["value"] = float(was_part.value or 0)
+                        part["value"] = _typed(was_part.value or Decimal(0))
                 if was_split.unallocated is not None:
-                    split["unallocated"] = float(was_split.unallocated)
+                    split["unallocated"] = _typed(was_split.unallocated)
             scenario = (target.get("trajectory") or {}).get("scenario")
             if scenario:
                 for period in scenario:

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from notifiers.formatting import day, number, period, rounded
+from rules import Period
 
 
 @pytest.mark.parametrize(
@@ -105,3 +106,12 @@ def test_numbers_as_long_as_the_stores_keep_are_written_whole() -> None:
     assert number(thirty) == ".".join(["999"] * 10)
     assert rounded(thirty) == ".".join(["999"] * 10)
     assert rounded(Decimal("1" * 28 + ".26"), 1) == "1." + ".".join(["111"] * 9) + ",3"
+
+
+@pytest.mark.parametrize(
+    "code", ["2022", "2022-Q1", "2022-Q2", "2022-Q3", "2022-Q4", "2022-H1", "2022-H2", "2022-9M", "2022-01", "2022-07",
+             "2022-12", "2022-07-31", "2023-02-28"],
+)  # fmt: skip
+def test_every_period_written_reads_back_as_itself(code: str) -> None:
+    assert Period.parse(period(code)).label == code
+    assert Period.parse(period(code).upper(), year=1999).label == code

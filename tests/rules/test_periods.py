@@ -36,3 +36,57 @@ def test_written_forms(text: str, kind: PeriodKind, start: str, end: str, label:
 def test_refused_forms_name_the_accepted_ones(text: str) -> None:
     with pytest.raises(ValueError, match=r"is not a period; expected 2022, 2022-Q1..Q4"):
         Period.parse(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("Tháng 7/2022", "2022-07"),
+        ("tháng 07 năm 2022", "2022-07"),
+        ("THÁNG 12 - 2022", "2022-12"),
+        ("tháng 3", "2022-03"),
+        ("Quý I/2022", "2022-Q1"),
+        ("quý IV/2022", "2022-Q4"),
+        ("quý 2 năm 2022", "2022-Q2"),
+        ("Quý III", "2022-Q3"),
+        ("6 tháng đầu năm 2022", "2022-H1"),
+        ("6 tháng cuối năm 2022", "2022-H2"),
+        ("6 tháng", "2022-H1"),
+        ("9 tháng", "2022-9M"),
+        ("9 tháng năm 2022", "2022-9M"),
+        ("9 tháng đầu năm 2022", "2022-9M"),
+        ("Năm 2022", "2022"),
+        ("cả năm", "2022"),
+        ("Cả năm 2022", "2022"),
+        ("đến ngày 31/07/2022", "2022-07-31"),
+        ("ngày 5/8/2022", "2022-08-05"),
+        ("  tháng   7 / 2022 ", "2022-07"),
+    ],
+)
+def test_periods_as_officials_write_them(text: str, label: str) -> None:
+    assert Period.parse(text, year=2022).label == label
+
+
+def test_official_forms_in_decomposed_unicode_are_read_the_same() -> None:
+    import unicodedata
+
+    for text in ("Tháng 7/2022", "quý I/2022", "6 tháng đầu năm 2022", "cả năm"):
+        assert Period.parse(unicodedata.normalize("NFD", text), year=2022) == Period.parse(text, year=2022)
+
+
+def test_a_year_written_wins_over_the_plans() -> None:
+    assert Period.parse("tháng 7/2021", year=2022).label == "2021-07"
+
+
+@pytest.mark.parametrize(
+    "text", ["tháng 13/2022", "quý V/2022", "quý 0", "7 tháng", "ngày 31/02/2022", "tháng bảy", "6 tháng giữa năm"]
+)
+def test_official_forms_that_name_no_period_keep_the_message(text: str) -> None:
+    with pytest.raises(ValueError, match=r"is not a period; expected 2022, 2022-Q1..Q4"):
+        Period.parse(text, year=2022)
+
+
+@pytest.mark.parametrize("text", ["6 tháng", "cả năm", "quý II", "tháng 7"])
+def test_a_form_without_a_year_needs_the_plans(text: str) -> None:
+    with pytest.raises(ValueError, match="is not a period"):
+        Period.parse(text)
