@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from notifiers.render import Templates, render_digest, render_notice, render_test, subject
     from notifiers.report_files import (
         REPORT_CONTENT_TYPES,
+        PdfUnavailableError,
         render_report_html,
         render_report_pdf,
         render_report_xlsx,
@@ -49,6 +50,7 @@ _LATER = {
     "report_file": "notifiers.report_files",
     "report_file_name": "notifiers.report_files",
     "REPORT_CONTENT_TYPES": "notifiers.report_files",
+    "PdfUnavailableError": "notifiers.report_files",
 }
 
 
@@ -73,6 +75,7 @@ __all__ = [
     "Item",
     "LaggingItem",
     "Notifier",
+    "PdfUnavailableError",
     "PermanentError",
     "ProgressReport",
     "RecoverableError",

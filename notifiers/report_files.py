@@ -63,10 +63,20 @@ def render_report_html(report: ProgressReport, templates: Templates | None = Non
     return (templates or Templates()).render("report.html", report=report)
 
 
+class PdfUnavailableError(RuntimeError):
+    """The PDF cannot be made on this machine: a system library it needs is missing."""
+
+
 def render_report_pdf(report: ProgressReport, templates: Templates | None = None) -> bytes:
     """The report on A4 pages (landscape), the fonts it uses embedded so any reader shows the
     Vietnamese letters."""
-    from weasyprint import HTML  # type: ignore[import-untyped]  # slow to import: only when a PDF is asked for
+    try:
+        from weasyprint import HTML  # type: ignore[import-untyped]  # slow to import: only when a PDF is asked for
+    except OSError as exc:  # WeasyPrint loads Pango, a system library, as it is imported
+        raise PdfUnavailableError(
+            "the PDF needs the Pango library, which this machine lacks "
+            "(Debian, Ubuntu: apt-get install libpango-1.0-0 libpangoft2-1.0-0); the html and xlsx forms need nothing"
+        ) from exc
 
     pdf = HTML(string=render_report_html(report, templates)).write_pdf()
     assert pdf is not None

@@ -106,13 +106,17 @@ def _reports(config: Settings, engine: sa.Engine, plan: Plan) -> None:
     """Write the progress report as PDF and HTML beside the emails, and say where."""
     from monitor.commands.report import write_whole
     from monitor.progress import progress_report
-    from notifiers import report_file, report_file_name
+    from notifiers import PdfUnavailableError, report_file, report_file_name
 
     report = progress_report(engine, plan, DEMO_DAY)
     click.echo(f"\nThe progress report ({report.met_sentence}; {len(report.lagging)} items behind):")
     for fmt in ("pdf", "html"):
         path = config.data_dir / report_file_name(report, fmt)
-        write_whole(path, report_file(report, fmt))
+        try:
+            write_whole(path, report_file(report, fmt))
+        except PdfUnavailableError as exc:
+            click.echo(f"  no PDF: {exc}")
+            continue
         click.echo(f"  {path}")
     click.echo(f"  and on the dashboard (plan-monitor web --demo): {config.effective_public_url()}/bang-tin")
 

@@ -13,7 +13,7 @@ import click
 from monitor.commands.common import DATE, fail, load, settings
 from monitor.commands.store import database
 from monitor.progress import progress_report
-from notifiers import Templates, report_file, report_file_name
+from notifiers import PdfUnavailableError, Templates, report_file, report_file_name
 
 
 def write_whole(path: Path, data: bytes) -> None:
@@ -47,7 +47,10 @@ def report(as_of: dt.datetime | None, fmt: str, owner: str | None, output: Path 
     config = settings()
     day = as_of.date() if as_of else config.today()
     built = progress_report(database(), plan, day, owner=owner)
-    data = report_file(built, fmt, Templates(config.templates))
+    try:
+        data = report_file(built, fmt, Templates(config.templates))
+    except PdfUnavailableError as exc:
+        fail(str(exc), status=2)
     if output is not None and str(output) == "-":
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()

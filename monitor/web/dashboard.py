@@ -12,7 +12,7 @@ from typing import Any
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from monitor.evaluation import evaluate_stored
@@ -20,7 +20,15 @@ from monitor.progress import SECTIONS, Line, build_report, lines
 from monitor.store.muting import acknowledgements
 from monitor.web.app import Portal
 from monitor.web.visitors import Visitor, csrf_token, members_only
-from notifiers import REPORT_CONTENT_TYPES, SECTION_NAMES, STATUS_NAMES, Explanation, report_file, report_file_name
+from notifiers import (
+    REPORT_CONTENT_TYPES,
+    SECTION_NAMES,
+    STATUS_NAMES,
+    Explanation,
+    PdfUnavailableError,
+    report_file,
+    report_file_name,
+)
 from rules import SeriesKey, Status
 
 GOOD = frozenset({Status.ACHIEVED, Status.ON_TRACK})
@@ -125,7 +133,10 @@ async def report_download(request: Request, visitor: Visitor) -> Response:
         built = build_report(portal.plan, judged, asked.day, _explanations(portal), owner=asked.department)
         return report_file(built, fmt), report_file_name(built, fmt, asked.department)
 
-    data, name = await run_in_threadpool(made)
+    try:
+        data, name = await run_in_threadpool(made)
+    except PdfUnavailableError:
+        return PlainTextResponse("Máy chủ chưa cài thư viện Pango để tạo bản PDF; hãy tải bản Excel hoặc HTML.", 503)
     headers = {
         "Content-Disposition": f'attachment; filename="{name}"',
         "X-Content-Type-Options": "nosniff",
