@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from decimal import Decimal
+from typing import Any
 
 from notifiers.digest import ChartData, TrajectoryChart
 
@@ -21,6 +22,16 @@ def _small(png: bytes) -> bytes:
         return out.getvalue()
 
 
+def _required_and_actual(axes: Any, data: ChartData) -> None:
+    """The two lines every chart has: the required trajectory dashed, the figures with points."""
+    if data.required:
+        days, values = zip(*data.required, strict=True)
+        axes.plot(days, [float(v) for v in values], linestyle="--", color="#7f8c8d", label="Yêu cầu")
+    if data.actual:
+        days, values = zip(*data.actual, strict=True)
+        axes.plot(days, [float(v) for v in values], marker="o", color="#c0392b", label="Thực hiện")
+
+
 def render_chart(data: ChartData, title: str) -> bytes:
     """PNG of `data`: the required trajectory dashed, the figures as a line with points."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -32,12 +43,7 @@ def render_chart(data: ChartData, title: str) -> bytes:
     FigureCanvasAgg(figure)
     figure.subplots_adjust(left=0.12, right=0.98, top=0.88, bottom=0.24)  # fixed margins: no costly layout pass
     axes = figure.add_subplot()
-    if data.required:
-        days, values = zip(*data.required, strict=True)
-        axes.plot(days, [float(v) for v in values], linestyle="--", color="#7f8c8d", label="Yêu cầu")
-    if data.actual:
-        days, values = zip(*data.actual, strict=True)
-        axes.plot(days, [float(v) for v in values], marker="o", color="#c0392b", label="Thực hiện")
+    _required_and_actual(axes, data)
     if data.target is not None:
         axes.axhline(float(data.target), color="#2c3e50", linewidth=0.8, label="Kế hoạch năm")
     for day, colour, name in ((data.as_of, "#2980b9", "Ngày đánh giá"), (data.deadline, "#8e44ad", "Hạn")):
@@ -79,12 +85,7 @@ def render_trajectory_svg(chart: TrajectoryChart, title: str) -> str:
     figure.subplots_adjust(left=0.09, right=0.98, top=0.9, bottom=0.2)
     axes = figure.add_subplot()
     main = chart.main
-    if main.required:
-        days, values = zip(*main.required, strict=True)
-        axes.plot(days, [float(v) for v in values], linestyle="--", color="#7f8c8d", label="Yêu cầu")
-    if main.actual:
-        days, values = zip(*main.actual, strict=True)
-        axes.plot(days, [float(v) for v in values], marker="o", color="#c0392b", label="Thực hiện")
+    _required_and_actual(axes, main)
     if chart.projection:
         days, values = zip(*chart.projection, strict=True)
         axes.plot(days, [float(v) for v in values], linestyle=":", color="#c0392b", label="Dự báo")

@@ -17,24 +17,22 @@ class RuleModel(BaseModel):
 def _unambiguous(value: Any) -> Any:
     """Refuse a number written with exactly three digits after a single dot (``10.788``): in
     Vietnamese that is ten thousand seven hundred eighty-eight, not about ten."""
-    if isinstance(value, float):
-        width, dot = getattr(value, "_width", None), getattr(value, "_prec", None)  # as YAML wrote it
-        text = repr(value)
-        # Only a float read from a rule file keeps how it was written; one made in code is no text.
-        ambiguous = (
-            isinstance(width, int)
-            and isinstance(dot, int)
-            and "e" not in text.lower()
-            and width - dot - 1 == 3
-            and 1 <= len(text.split(".")[0].lstrip("+-")) <= 3
-        )
-    else:
+    if not isinstance(value, float):
         return value  # a quoted text is left to Decimal (a dump of a model reads back through here)
-    if ambiguous:
-        shown = text
+    # Only a float read from a rule file keeps how it was written; one made in code is no text.
+    width, dot = getattr(value, "_width", None), getattr(value, "_prec", None)  # as YAML wrote it
+    text = repr(value)
+    if (
+        isinstance(width, int)
+        and isinstance(dot, int)
+        and "e" not in text.lower()
+        and width - dot - 1 == 3
+        and 1 <= len(text.split(".")[0].lstrip("+-")) <= 3
+    ):
+        whole = text.replace(".", "")
         raise ValueError(
-            f"{shown} is ambiguous: {shown.replace('.', '')} in Vietnamese format or {shown} as a plain decimal; "
-            f"write {shown.replace('.', '')}, or {shown}0 for the decimal"
+            f"{text} is ambiguous: {whole} in Vietnamese format or {text} as a plain decimal; "
+            f"write {whole}, or {text}0 for the decimal"
         )
     return value
 

@@ -14,10 +14,10 @@ from decimal import Decimal
 
 from pydantic import Field, field_validator
 
-from rules.base import Number, RuleModel
+from rules.base import PRECISION, Number, RuleModel
 
-# Wide enough for any figure times any scale a plan declares: conversion never rounds.
-_EXACT = decimal.Context(prec=200, traps=[decimal.InvalidOperation, decimal.DivisionByZero])
+# Wide enough for any figure times any scale a plan declares (30 digits each): conversion never rounds.
+_EXACT = decimal.Context(prec=PRECISION, traps=[decimal.InvalidOperation, decimal.DivisionByZero])
 
 
 @dataclass(frozen=True)
