@@ -107,7 +107,8 @@ class Jobs:
         )
         firing = sum(1 for s in result.alert_states.values() if s == AlertState.FIRING)
         event("evaluation.run", run=result.run_id, as_of=day, trigger=trigger, series=len(result.evaluations),
-              firing=firing, transitions=len(result.transitions), messages=len(result.queued))  # fmt: skip
+              firing=firing, transitions=len(result.transitions), messages=len(result.queued),
+              reminders=result.reminders)  # fmt: skip
         for change in result.transitions:
             event("alert.transition", target=change.target_id, breakdown=change.breakdown, kind=change.kind.value,
                   before=change.before.value, after=change.after.value, reason=change.reason)  # fmt: skip
