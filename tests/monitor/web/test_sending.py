@@ -120,7 +120,26 @@ def test_the_template_filled_in_with_openpyxl_is_ingested_by_upload_and_by_the_i
     assert (report.outcome.value, report.revised, report.unchanged) == ("ingested", 1, 1)
 
 
+def test_an_explanation_is_taken_only_on_a_firing_alert(site: Site) -> None:
+    site.sign_in("finance@bacgiang.example")
+    path = "/giai-trinh/revenue?part=&period=2022-06"
+    page = site.client.get(path).text
+    assert "hiện không có cảnh báo" in page
+    assert "Ghi nhận giải trình" not in page
+    sent = site.client.post(path, data={"csrf": site.csrf(path), "kind": "explanation", "cause": "x", "remedy": "y"})
+    assert sent.status_code == 409
+    assert "hiện không có cảnh báo" in sent.text
+    assert acknowledgements(site.engine, "revenue") == []
+    upload(site, "thu-ngan-sach.csv", b"target,period,value\nrevenue,2022-06,100\n")  # far behind: fires at once
+    page = site.client.get(path).text
+    assert "Ghi nhận giải trình" in page
+    assert "hiện không có cảnh báo" not in page
+
+
 def test_an_explanation_is_recorded_by_its_department_only_and_leaders_comment(site: Site) -> None:
+    site.sign_in("finance@bacgiang.example")
+    upload(site, "thu-ngan-sach.csv", b"target,period,value\nrevenue,2022-06,100\n")  # far behind: fires at once
+    site.client.cookies.clear()
     site.sign_in("health@bacgiang.example")
     path = "/giai-trinh/revenue?part=&period=2022-06"
     assert site.client.get(path).status_code == 200
