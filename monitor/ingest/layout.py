@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from monitor.ingest.columns import HEADER_SEARCH, FileError, Line, Row, columns, find_header, stated_unit
+from monitor.ingest.columns import HEADER_SEARCH, FileError, Line, Row, columns, find_header, is_total, stated_unit
 from monitor.ingest.limits import Limits
 from monitor.ingest.totals import Totals
 from monitor.ingest.workbooks import Merge, Sheet, SheetRow, damage
@@ -94,6 +94,8 @@ def _body(sheet: Sheet, head: list[SheetRow], layout: Layout, limits: Limits, wh
     try:
         for number, values, percent in _rest(head, sheet):
             if number < layout.body_from:
+                if number > layout.header_row and layout.under_header(values) == "unit":  # under a merged header
+                    unit = str(values[value_at]).strip()
                 continue
             if number > last:
                 raise FileError(f"{where} row {number}: {limits.too_many_rows()}")
@@ -119,6 +121,10 @@ def _body(sheet: Sheet, head: list[SheetRow], layout: Layout, limits: Limits, wh
                 if type(value) is str and len(value) > limits.cell_chars:
                     raise FileError(f"{where} row {number} column {name}: {limits.too_long()}")
                 cells[name] = value
+            if "target" not in cells:  # "Tổng cộng" written in the numbering column
+                label = next((v for n, v in zip(names, values, strict=False) if n is None and is_total(v)), None)
+                if label is not None:
+                    cells["target"] = label
             if unit and "unit" not in cells and "value" in cells:
                 cells["unit"] = unit
             if cells:

@@ -13,6 +13,7 @@ import itertools
 import json
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -89,25 +90,44 @@ def reading_notes(path: Path, limits: Limits = DEFAULTS) -> list[str]:
     encoding assumed for CSV text that is not UTF-8, the header found below a title, the unit the
     title states."""
     kind = file_format(path)
-    if kind == "csv":
-        encoding = encodings.detect(path)
-        return [] if encoding is encodings.UTF8 else [f"read as {encodings.name(encoding, path)} text"]
     if kind == "json":
         return []
-    sheet = open_sheet(path, limits)
-    try:
-        layout = Layout(list(itertools.islice(sheet.rows, HEADER_SEARCH)), sheet.merges, f"sheet {sheet.title!r}")
-    finally:
-        sheet.close()
     notes = []
-    if layout.official:
-        notes.append(f"the header is row {layout.header_row}, under the title")
-    if layout.unit:
-        notes.append(f"in {layout.unit}, as the title states")
+    if kind == "csv":
+        head = _csv_head(path, limits)
+        head.handle.close()
+        if head.encoding is not encodings.UTF8:
+            notes.append(f"read as {encodings.name(head.encoding, path)} text")
+        official, header_row, unit = head.official, head.header_row, head.unit
+    else:
+        sheet = open_sheet(path, limits)
+        try:
+            layout = Layout(list(itertools.islice(sheet.rows, HEADER_SEARCH)), sheet.merges, f"sheet {sheet.title!r}")
+        finally:
+            sheet.close()
+        official, header_row, unit = layout.official, layout.header_row, layout.unit
+    if official:
+        notes.append(f"the header is row {header_row}, under the title")
+    if unit:
+        notes.append(f"in {unit}, as the title states")
     return notes
 
 
-def _csv_rows(path: Path, limits: Limits, plan: Plan | None) -> Iterator[Row | Line]:
+@dataclass
+class _CsvHead:
+    """A CSV file opened, its header found: what its body is read with."""
+
+    encoding: encodings.TextEncoding
+    handle: Any
+    rest: Iterator[str]  # the lines after the header
+    names: list[str | None]
+    delimiter: str
+    header_row: int
+    unit: str | None
+    official: bool  # a title stands above the header
+
+
+def _csv_head(path: Path, limits: Limits) -> _CsvHead:
     # The csv module's own limit on a cell's length serves: it is checked as the line is parsed.
     # It is the process's, and every CSV file read sets it.
     csv.field_size_limit(limits.cell_chars)
@@ -116,30 +136,34 @@ def _csv_rows(path: Path, limits: Limits, plan: Plan | None) -> Iterator[Row | L
     text = encodings.lines(handle, encoding)
     try:
         head = list(itertools.islice(text, HEADER_SEARCH))
+        if not any(line.strip() for line in head):
+            raise FileError("the file is empty; expected a header row: target, period, value, ...")
+        split: list[tuple[list[str], str]] = []
+        for number, line in enumerate(head, start=1):
+            try:
+                split.append(_split(line))
+            except csv.Error as exc:
+                if number == 1:
+                    raise FileError(f"row 1: {_csv_problem(exc, limits)}") from exc
+                split.append(([], ","))  # not a header: the body's reading says what is wrong with it
+            if looks_like_header(split[-1][0]):
+                break
+        at = find_header([cells for cells, _ in split])
+        header, delimiter = split[at]
+        names = columns(header, f"row {at + 1}")
     except (UnicodeDecodeError, FileError) as exc:
         handle.close()
         raise _encoding_error(exc, encoding) from exc
-    if not any(line.strip() for line in head):
-        handle.close()
-        raise FileError("the file is empty; expected a header row: target, period, value, ...")
-    split: list[tuple[list[str], str]] = []
-    for number, line in enumerate(head, start=1):
-        try:
-            split.append(_split(line))
-        except csv.Error as exc:
-            if number == 1:
-                handle.close()
-                raise FileError(f"row 1: {_csv_problem(exc, limits)}") from exc
-            split.append(([], ","))  # not a header: the body's reading says what is wrong with it
-        if looks_like_header(split[-1][0]):
-            break
-    at = find_header([cells for cells, _ in split])
-    header, delimiter = split[at]
-    names = columns(header, f"row {at + 1}")
     unit = next((u for cells, _ in split[:at] for cell in cells if (u := stated_unit(cell))), None)
     official = any(any(c.strip() for c in cells) for cells, _ in split[:at])
-    body = _csv_body(handle, itertools.chain(head[at + 1 :], text), names, delimiter, limits, at + 1, encoding)
-    return Totals(plan, official=official, unit=unit).settled(body)
+    rest = itertools.chain(head[at + 1 :], text)
+    return _CsvHead(encoding, handle, rest, names, delimiter, at + 1, unit, official)
+
+
+def _csv_rows(path: Path, limits: Limits, plan: Plan | None) -> Iterator[Row | Line]:
+    head = _csv_head(path, limits)
+    body = _csv_body(head.handle, head.rest, head.names, head.delimiter, limits, head.header_row, head.encoding)
+    return Totals(plan, official=head.official, unit=head.unit).settled(body)
 
 
 def _split(line: str) -> tuple[list[str], str]:

@@ -126,6 +126,39 @@ def _xlsx_merges(path: Path, member: str) -> list[Merge]:
     return found
 
 
+_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_CELLS = (f"{_TABLE}table-cell", f"{_TABLE}covered-table-cell")
+
+
+def _ods_merges(path: Path) -> list[Merge]:
+    """The merged ranges of an .ods file's first sheet: its cells that span rows or columns."""
+    from xml.etree.ElementTree import iterparse
+
+    found: list[Merge] = []
+    row = column = 0
+    with zipfile.ZipFile(path) as archive, archive.open("content.xml") as part:
+        tables = 0
+        for event, element in iterparse(part, events=("start", "end")):
+            tag = element.tag
+            if event == "start":
+                if tag == f"{_TABLE}table":
+                    tables += 1
+                    if tables > 1:
+                        break
+                elif tag == f"{_TABLE}table-row":
+                    column = 0
+                elif tag in _CELLS:
+                    rows = int(element.get(f"{_TABLE}number-rows-spanned", "1"))
+                    columns = int(element.get(f"{_TABLE}number-columns-spanned", "1"))
+                    if tag == _CELLS[0] and (rows > 1 or columns > 1):
+                        found.append((row + 1, column + 1, row + rows, column + columns))
+                    column += int(element.get(f"{_TABLE}number-columns-repeated", "1"))
+            elif tag == f"{_TABLE}table-row":
+                row += int(element.get(f"{_TABLE}number-rows-repeated", "1"))
+                element.clear()
+    return found
+
+
 def _no_percent(index: int) -> bool:
     return False
 
@@ -142,7 +175,11 @@ def _calamine(path: Path) -> Sheet:
             raise FileError(f"{unreadable(path)}: it has no sheet")
         sheet = book.get_sheet_by_index(0)
         start = sheet.start or (0, 0)
-        merges = [(r1 + 1, c1 + 1, r2 + 1, c2 + 1) for (r1, c1), (r2, c2) in sheet.merged_cell_ranges or []]
+        ranges = sheet.merged_cell_ranges
+        if ranges is None and path.suffix.lower() == ".ods":  # calamine reads no merges of .ods
+            merges = _ods_merges(path)
+        else:
+            merges = [(r1 + 1, c1 + 1, r2 + 1, c2 + 1) for (r1, c1), (r2, c2) in ranges or []]
         rows = sheet.iter_rows()
     except FileError:
         book.close()
