@@ -128,13 +128,17 @@ def _xlsx_merges(path: Path, member: str) -> list[Merge]:
 
 _TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 _CELLS = (f"{_TABLE}table-cell", f"{_TABLE}covered-table-cell")
+_PERCENTAGE = ("{urn:oasis:names:tc:opendocument:xmlns:office:1.0}value-type", "percentage")
+MAX_REPEATED = 1_000  # columns a repeated percentage cell is taken to fill
 
 
-def _ods_merges(path: Path) -> list[Merge]:
-    """The merged ranges of an .ods file's first sheet: its cells that span rows or columns."""
+def _ods_layout(path: Path) -> tuple[list[Merge], frozenset[tuple[int, int]]]:
+    """The merged ranges of an .ods file's first sheet (its cells that span rows or columns), and
+    its cells that hold a percentage (row, column, from 1)."""
     from xml.etree.ElementTree import iterparse
 
     found: list[Merge] = []
+    percents: set[tuple[int, int]] = set()
     row = column = 0
     with zipfile.ZipFile(path) as archive, archive.open("content.xml") as part:
         tables = 0
@@ -150,13 +154,38 @@ def _ods_merges(path: Path) -> list[Merge]:
                 elif tag in _CELLS:
                     rows = int(element.get(f"{_TABLE}number-rows-spanned", "1"))
                     columns = int(element.get(f"{_TABLE}number-columns-spanned", "1"))
+                    repeated = int(element.get(f"{_TABLE}number-columns-repeated", "1"))
                     if tag == _CELLS[0] and (rows > 1 or columns > 1):
                         found.append((row + 1, column + 1, row + rows, column + columns))
-                    column += int(element.get(f"{_TABLE}number-columns-repeated", "1"))
+                    if element.get(_PERCENTAGE[0]) == _PERCENTAGE[1]:
+                        percents.update((row + 1, column + 1 + n) for n in range(min(repeated, MAX_REPEATED)))
+                    column += repeated
             elif tag == f"{_TABLE}table-row":
                 row += int(element.get(f"{_TABLE}number-rows-repeated", "1"))
                 element.clear()
-    return found
+    return found, frozenset(percents)
+
+
+def _xls_percents(path: Path) -> frozenset[tuple[int, int]]:
+    """The cells of an .xls file's first sheet whose number is formatted as a percentage (row,
+    column, from 1): calamine gives numbers without their format, xlrd reads the formats."""
+    import xlrd  # type: ignore[import-untyped]  # xlrd ships no type information
+
+    book = xlrd.open_workbook(str(path), formatting_info=True, on_demand=True)
+    try:
+        sheet = book.sheet_by_index(0)
+        shown = {key: "%" in (f.format_str or "") for key, f in book.format_map.items()}
+        percent_xf = {n for n, xf in enumerate(book.xf_list) if shown.get(xf.format_key)}
+        if not percent_xf:
+            return frozenset()
+        return frozenset(
+            (r + 1, c + 1)
+            for r in range(sheet.nrows)
+            for c, kind in enumerate(sheet.row_types(r))
+            if kind == xlrd.XL_CELL_NUMBER and sheet.cell_xf_index(r, c) in percent_xf
+        )
+    finally:
+        book.release_resources()
 
 
 def _no_percent(index: int) -> bool:
@@ -176,10 +205,12 @@ def _calamine(path: Path) -> Sheet:
         sheet = book.get_sheet_by_index(0)
         start = sheet.start or (0, 0)
         ranges = sheet.merged_cell_ranges
-        if ranges is None and path.suffix.lower() == ".ods":  # calamine reads no merges of .ods
-            merges = _ods_merges(path)
+        percents: frozenset[tuple[int, int]] = frozenset()
+        if path.suffix.lower() == ".ods":  # calamine reads neither the merges nor the formats of .ods
+            merges, percents = _ods_layout(path)
         else:
             merges = [(r1 + 1, c1 + 1, r2 + 1, c2 + 1) for (r1, c1), (r2, c2) in ranges or []]
+            percents = _xls_percents(path)
         rows = sheet.iter_rows()
     except FileError:
         book.close()
@@ -191,6 +222,11 @@ def _calamine(path: Path) -> Sheet:
 
     def numbered() -> Iterator[SheetRow]:
         for number, cells in enumerate(rows, start=start[0] + 1):
-            yield number, [*lead, *(None if cell == "" else cell for cell in cells)], _no_percent
+            values = [*lead, *(None if cell == "" else cell for cell in cells)]
+
+            def percent(index: int, number: int = number, values: list[Any] = values) -> bool:
+                return (number, index + 1) in percents and type(values[index]) in (int, float)
+
+            yield number, values, percent if percents else _no_percent
 
     return Sheet(sheet.name, numbered(), merges, book.close)

@@ -53,6 +53,26 @@ def write_xlsx(path: Path, rows: list[list[object]] = ROWS) -> Path:
     return path
 
 
+PERCENT_NAME = "bhxh-ty-le"
+PERCENT_ROWS: list[list[object]] = [
+    ["Chỉ tiêu", "Kỳ", "Giá trị"],
+    ["health-insurance-coverage", "Quý II/2022", 0.99],  # shown as 99,0%
+    ["social-insurance-participation", "Quý II/2022", 35.8],  # a plain number: 35,8 %
+]
+
+
+def write_percent_xlsx(path: Path) -> Path:
+    """Rates as Excel keeps a cell formatted as a percentage: the fraction, shown as 99,0%."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in PERCENT_ROWS:
+        sheet.append(row)
+    sheet["C2"].number_format = "0.0%"
+    book.save(path)
+    return path
+
+
 def convert(source: Path, kind: str, folder: Path) -> Path:
     """`source` written as `kind` (xls, ods) into `folder` by LibreOffice."""
     soffice = shutil.which("soffice")
@@ -70,6 +90,9 @@ def convert(source: Path, kind: str, folder: Path) -> Path:
 if __name__ == "__main__":
     FILES.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory() as scratch:
-        made = write_xlsx(Path(scratch) / f"{NAME}.xlsx")
-        for kind in ("xls", "ods"):
-            print(convert(made, kind, FILES), file=sys.stdout)
+        for made in (
+            write_xlsx(Path(scratch) / f"{NAME}.xlsx"),
+            write_percent_xlsx(Path(scratch) / f"{PERCENT_NAME}.xlsx"),
+        ):
+            for kind in ("xls", "ods"):
+                print(convert(made, kind, FILES), file=sys.stdout)

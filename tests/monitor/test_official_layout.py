@@ -17,7 +17,7 @@ from monitor.ingest.readers import read_rows, reading_notes
 from monitor.ingest.wording import told
 from monitor.store.figures import figures
 from rules import Plan
-from tests.monitor.official_sheets import FILES, JULY, NAME, ROWS, TITLE, write_xlsx
+from tests.monitor.official_sheets import FILES, JULY, NAME, PERCENT_NAME, ROWS, TITLE, write_percent_xlsx, write_xlsx
 from tests.monitor.test_bad_input import nothing_stored, one_line, plan_monitor
 
 DISBURSED = {
@@ -103,7 +103,8 @@ def test_a_header_merged_over_two_rows_and_a_unit_row_under_it(shipped_plan: Pla
     rows = list(read_rows(path, plan=shipped_plan))
     assert [(r.number, r.cells) for r in rows] == [
         (4, {"target": "new-jobs", "period": "Quý I/2022", "value": 7450, "unit": "người"}),
-        (5, {"target": "new-jobs", "period": "6 tháng đầu năm 2022", "value": 15980, "note": "lũy kế", "unit": "người"}),
+        (5, {"target": "new-jobs", "period": "6 tháng đầu năm 2022", "value": 15980, "note": "lũy kế",
+             "unit": "người"}),
     ]  # fmt: skip
 
 
@@ -183,3 +184,14 @@ def test_a_section_heading_is_skipped_only_under_a_title(shipped_plan: Plan, tmp
     plain = _csv(tmp_path, f"Chỉ tiêu,Kỳ,Giá trị\nThu ngân sách nhà nước trên địa bàn,,\nbudget-revenue,{JULY},1\n")
     assert [r.number for r in read_rows(plain)] == [2, 3]  # without a title, a row missing its figure is told
     assert TITLE
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "xls", "ods"])
+def test_a_cell_formatted_as_a_percentage_is_read_as_one(
+    engine: sa.Engine, shipped_plan: Plan, tmp_path: Path, kind: str
+) -> None:
+    path = write_percent_xlsx(tmp_path / f"{PERCENT_NAME}.xlsx") if kind == "xlsx" else FILES / f"{PERCENT_NAME}.{kind}"
+    report = ingest_file(engine, shipped_plan, path)
+    assert report.outcome == Outcome.INGESTED, report.errors
+    stored = {f.target_id: f.value for f in figures(engine)}
+    assert stored == {"health-insurance-coverage": Decimal("99.0"), "social-insurance-participation": Decimal("35.8")}
