@@ -17,6 +17,7 @@ from monitor.ingest.readers import FileError, read_rows, reading_notes
 from monitor.ingest.wording import told
 from monitor.store.figures import figures
 from rules import Plan
+from tests.monitor.daemons import Daemon, drop, environment
 from tests.monitor.test_bad_input import nothing_stored, one_line, plan_monitor
 
 TEXT = (
@@ -138,3 +139,17 @@ def test_a_truncated_utf16_file_is_refused(tmp_path: Path) -> None:
     path.write_bytes(codecs.BOM_UTF16_LE + TEXT.encode("utf-16-le")[:-1])
     with pytest.raises(FileError, match=r"not UTF-16 text \(truncated data\); save the CSV as UTF-8"):
         list(read_rows(path))
+
+
+def test_the_daemon_logs_the_encoding_it_assumed(home: Path) -> None:
+    """The running daemon takes a Windows-1258 file from the finance department's inbox folder and
+    says in its log how it read it."""
+    daemon = Daemon(environment(home, None), home / "daemon.log")
+    daemon.wait_for("event=daemon.active")
+    source = home / "thu-ngan-sach.csv"
+    source.write_bytes(windows_1258('Chỉ tiêu,Kỳ,Giá trị,Đơn vị\nbudget-revenue,Tháng 7/2022,"8.652,0",tỷ đồng\n'))
+    drop(home, source, "so-tai-chinh")
+    line = daemon.wait_for(r"event=file\.ingested file=\S*thu-ngan-sach\.csv .*", timeout=60)
+    assert line.endswith('rows=1 new=1 revised=0 read="read as Windows-1258 text"')
+    assert daemon.stop() == 0
+    assert "Traceback" not in daemon.text()
