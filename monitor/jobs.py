@@ -61,7 +61,10 @@ class Jobs:
                 event("file.duplicate", file=report.file)
             else:
                 stored += 1
-                event("file.ingested", file=report.file, rows=report.rows, new=report.new, revised=report.revised)
+                # How it was read, when not plainly: the encoding assumed, the header below a title.
+                read = {"read": "; ".join(report.notes)} if report.notes else {}
+                event("file.ingested", file=report.file, rows=report.rows, new=report.new, revised=report.revised,
+                      **read)  # type: ignore[arg-type]  # fmt: skip
             self._answer(report)
             if report.move_problem:
                 event("file.not-moved", logging.ERROR, file=report.file, problem=report.move_problem,
