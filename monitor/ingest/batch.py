@@ -24,9 +24,11 @@ from sqlalchemy.orm import aliased
 from sqlmodel import col
 
 from monitor.ingest.checking import checked_chunks
-from monitor.ingest.limits import DEFAULTS, Limits
+from monitor.ingest.limits import DEFAULTS, Limits, shown_size
+from monitor.ingest.plausible import held_figures
+from monitor.ingest.problems import Code, Problem, problem
 from monitor.ingest.readers import FileError, file_format
-from monitor.ingest.rows import STAGED_FIELDS, RowError, Shape, Staged
+from monitor.ingest.rows import STAGED_FIELDS, Shape, Staged
 from monitor.ingest.shown import and_more, cause
 from monitor.store.database import connect_writer, is_database_failure
 from monitor.store.schema import Ingestion, ObservationRecord
@@ -59,6 +61,7 @@ SHAPES = sa.Table(
     sa.Column("unit", sa.String(32), nullable=False),
     sa.Column("reported_unit", sa.String(32), nullable=False),
     sa.Column("status", sa.String(8), nullable=False),
+    sa.Column("correction", sa.Boolean, nullable=False),
     prefixes=["TEMPORARY"],
 )
 
@@ -80,10 +83,15 @@ class Report:
     revised: int = 0
     unchanged: int = 0
     kept_as_history: int = 0  # estimates that arrived after an official figure
-    errors: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
     more_errors: int = 0
     moved_to: Path | None = None  # where the inbox moved the file
     move_problem: str | None = None  # why the inbox could not move it where it belongs
+
+    @property
+    def errors(self) -> list[str]:
+        """The problems, in English (the operator's)."""
+        return [str(p) for p in self.problems]
 
     def summary(self) -> str:
         if self.outcome == Outcome.ALREADY_INGESTED:
@@ -133,16 +141,18 @@ def ingest_file(
         kind = file_format(path)
         too_big = limits.size_problem(path)
         if too_big:
-            return Report(path, Outcome.REJECTED, errors=[too_big])
+            size, most = shown_size(path.stat().st_size), shown_size(limits.file_bytes)
+            return Report(path, Outcome.REJECTED, problems=[problem(Code.FILE_TOO_BIG, reason=too_big, size=size,
+                                                                    most=most)])  # fmt: skip
         sha256 = file_hash(path)
     except (FileError, OSError) as exc:
-        return Report(path, Outcome.REJECTED, errors=[str(exc)])
+        return Report(path, Outcome.REJECTED, problems=[problem(Code.FILE_UNREADABLE, reason=str(exc))])
     try:
         return _ingest(engine, plan, path, sha256, kind, submitter, writer, now, limits)
     except Exception as exc:
         if is_database_failure(exc):
             raise
-        return Report(path, Outcome.REJECTED, errors=[f"could not be read or stored: {cause(exc)}"])
+        return Report(path, Outcome.REJECTED, problems=[problem(Code.FILE_FAILED, reason=cause(exc))])
 
 
 def _ingest(
@@ -165,7 +175,7 @@ def _ingest(
                 return Report(path, Outcome.ALREADY_INGESTED)
             report = _load(connection, plan, path, limits, writer, _number_format(plan, submitter))
             if report.outcome != Outcome.REJECTED:
-                _commit(connection, report, sha256, kind, submitter, received)
+                _commit(connection, plan, report, sha256, kind, submitter, received)
             if report.outcome == Outcome.REJECTED:
                 transaction.rollback()
         connection.invalidate()  # ends the session: its temporary table goes with it, at once
@@ -186,7 +196,7 @@ def _load(
     _staging_metadata.create_all(connection)
     stage = _stager(connection)
     shapes: list[Shape] = []
-    errors: list[RowError] = []
+    errors: list[Problem] = []
     try:
         for chunk in checked_chunks(plan, path, limits, writer, number_format):
             report.rows += chunk.rows
@@ -197,11 +207,11 @@ def _load(
                 stage(chunk.staged)
     except FileError as exc:
         report.outcome = Outcome.REJECTED
-        report.errors = [str(exc)]
+        report.problems = [problem(Code.FILE_UNREADABLE, reason=str(exc))]
         return report
     if report.rows == 0 and not errors:
         report.outcome = Outcome.REJECTED
-        report.errors = ["no data rows; expected rows of target, period, value"]
+        report.problems = [problem(Code.NO_ROWS)]
         return report
     if errors:
         _reject(report, errors)
@@ -216,10 +226,10 @@ def _load(
     return report
 
 
-def _reject(report: Report, errors: list[RowError]) -> None:
+def _reject(report: Report, errors: list[Problem]) -> None:
     report.outcome = Outcome.REJECTED
     errors.sort(key=lambda e: e.row)
-    report.errors = [str(e) for e in errors[:MAX_LISTED_ERRORS]]
+    report.problems = errors[:MAX_LISTED_ERRORS]
     report.more_errors += max(0, len(errors) - MAX_LISTED_ERRORS)
 
 
@@ -240,7 +250,7 @@ def _stager(connection: sa.Connection) -> Callable[[list[Staged]], object]:
     return partial(connection.exec_driver_sql, insert)
 
 
-def _duplicates(connection: sa.Connection, where: sa.ColumnElement[bool] | None = None) -> list[RowError]:
+def _duplicates(connection: sa.Connection, where: sa.ColumnElement[bool] | None = None) -> list[Problem]:
     """The staged rows (those matching `where`) whose key an earlier row of the file has."""
     s = STAGING.c
     query = (
@@ -253,7 +263,7 @@ def _duplicates(connection: sa.Connection, where: sa.ColumnElement[bool] | None 
     errors = []
     for target_id, breakdown, period, first, last in connection.execute(query):
         what = f"{target_id} {breakdown} {period}".replace("  ", " ")
-        errors.append(RowError(last, "", "", f"repeats row {first} ({what}); send one figure per target and period"))
+        errors.append(problem(Code.REPEATED, last, first=str(first), what=what))
     return errors
 
 
@@ -267,7 +277,13 @@ def _shape_of(column: str) -> sa.ScalarSelect[str]:
 
 
 def _commit(
-    connection: sa.Connection, report: Report, sha256: str, kind: str, submitter: str | None, received: dt.datetime
+    connection: sa.Connection,
+    plan: Plan,
+    report: Report,
+    sha256: str,
+    kind: str,
+    submitter: str | None,
+    received: dt.datetime,
 ) -> None:
     """Store the staged rows; reject the file if two of its rows have the same key.
 
@@ -312,6 +328,10 @@ def _commit(
         if not repeats:
             raise  # not the file's doing: another writer stored the same key meanwhile
         _reject(report, repeats)
+        return
+    held = held_figures(connection, plan, inserted.inserted_primary_key[0], STAGING, SHAPES)
+    if held:  # the caller rolls the file back
+        _reject(report, held)
         return
     report.new = report.rows - report.unchanged - report.revised - report.kept_as_history
 

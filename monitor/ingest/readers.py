@@ -20,7 +20,7 @@ from xml.etree.ElementTree import ParseError
 from monitor.ingest.limits import DEFAULTS, Limits
 from monitor.ingest.shown import cause, listed, quoted, shown
 
-COLUMNS = ("target", "period", "value", "breakdown", "basis", "unit", "status", "note")
+COLUMNS = ("target", "period", "value", "breakdown", "basis", "unit", "status", "note", "correction")
 REQUIRED = ("target", "period", "value")
 # Headers as departments write them, mapped to the column they mean.
 ALIASES = {
@@ -36,6 +36,8 @@ ALIASES = {
     "đơn vị tính": "unit",
     "trạng thái": "status",
     "ghi chú": "note",
+    "điều chỉnh": "correction",
+    "số điều chỉnh": "correction",
 }
 # Columns shown for people and not read, such as the names beside the ids of the portal's template.
 SHOWN_ONLY = frozenset({"tên chỉ tiêu", "tên phân tổ", "tên kỳ", "target name", "part name"})
