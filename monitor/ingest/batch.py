@@ -142,8 +142,7 @@ def ingest_file(
         too_big = limits.size_problem(path)
         if too_big:
             size, most = shown_size(path.stat().st_size), shown_size(limits.file_bytes)
-            return Report(path, Outcome.REJECTED, problems=[problem(Code.FILE_TOO_BIG, reason=too_big, size=size,
-                                                                    most=most)])  # fmt: skip
+            return Report(path, Outcome.REJECTED, problems=[problem(Code.FILE_TOO_BIG, size=size, most=most)])
         sha256 = file_hash(path)
     except (FileError, OSError) as exc:
         return Report(path, Outcome.REJECTED, problems=[problem(Code.FILE_UNREADABLE, reason=str(exc))])

@@ -82,7 +82,8 @@ _READ_AS = "hãy viết số như 7088,973 hoặc 7.088,973"
 _SEND_FORMATS = "hãy gửi tệp .xlsx, .csv hoặc .json, dòng đầu là tiêu đề: chỉ tiêu, kỳ, giá trị"
 _OWN_FOLDER = "hãy chép tệp vào thư mục inbox/<mã đơn vị>/ của đơn vị mình"
 WORDINGS: dict[Code, Wording] = {
-    Code.FILE_TOO_BIG: Wording("{reason}", "tệp quá lớn ({size}); chỉ nhận tệp đến {most}",
+    Code.FILE_TOO_BIG: Wording("the file is {size}; files of at most {most} are taken (setting max_file_mb): "
+                               "split it into smaller files", "tệp quá lớn ({size}); chỉ nhận tệp đến {most}",
                                "hãy chia số liệu thành nhiều tệp nhỏ hơn"),
     Code.FILE_UNREADABLE: Wording("{reason}", "không đọc được tệp (chi tiết: {reason})", _SEND_FORMATS),
     Code.FILE_FAILED: Wording("could not be read or stored: {reason}",

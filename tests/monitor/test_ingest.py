@@ -268,8 +268,8 @@ def test_json_rows(engine: sa.Engine, shipped_plan: Plan, tmp_path: Path) -> Non
 
 
 def test_the_fast_path_agrees_with_the_full_check(shipped_plan: Plan, tmp_path: Path) -> None:
-    from monitor.ingest.readers import Row, as_row, read_lines
     from monitor.ingest.problems import Problem
+    from monitor.ingest.readers import Row, as_row, read_lines
     from monitor.ingest.rows import RowChecker, Staged
 
     path = _csv(
