@@ -25,7 +25,7 @@ from sqlmodel import col
 
 from monitor.ingest.checking import checked_chunks
 from monitor.ingest.limits import DEFAULTS, Limits, shown_size
-from monitor.ingest.plausible import held_figures
+from monitor.ingest.plausible import any_stored, held_figures
 from monitor.ingest.problems import Code, Problem, problem
 from monitor.ingest.readers import FileError, file_format
 from monitor.ingest.rows import STAGED_FIELDS, Shape, Staged
@@ -304,6 +304,7 @@ def _commit(
         )
     )  # fmt: skip
     assert inserted.inserted_primary_key is not None
+    stored = any_stored(connection, plan)  # before the file's figures join them
     if overlap:
         _supersede(connection, report)
     selected = (
@@ -328,7 +329,7 @@ def _commit(
             raise  # not the file's doing: another writer stored the same key meanwhile
         _reject(report, repeats)
         return
-    held = held_figures(connection, plan, inserted.inserted_primary_key[0], STAGING, SHAPES)
+    held = held_figures(connection, plan, inserted.inserted_primary_key[0], STAGING, SHAPES, stored=stored)
     if held:  # the caller rolls the file back
         _reject(report, held)
         return

@@ -65,32 +65,123 @@ class Limits:
         return None
 
 
+def any_stored(connection: sa.Connection, plan: Plan) -> bool:
+    """Whether the store holds a current figure of a target whose figures are compared (asked
+    before a file's figures are written): if not, a file's figures are compared among themselves."""
+    watched = _watched(plan)
+    o = ObservationRecord
+    found = sa.select(col(o.id)).where(col(o.is_current), col(o.target_id).in_(watched)).limit(1)
+    return bool(watched) and connection.execute(found).first() is not None
+
+
 def held_figures(
-    connection: sa.Connection, plan: Plan, ingestion_id: int, staging: sa.Table, shapes: sa.Table
+    connection: sa.Connection, plan: Plan, ingestion_id: int, staging: sa.Table, shapes: sa.Table, *, stored: bool
 ) -> list[Problem]:
     """The figures just stored by ingestion `ingestion_id` (rows not marked as corrections, in
     `staging` and its `shapes`) that do not fit the series' figure before them: a year-to-date
     total that falls, or a change beyond the target's `max_jump`. Called inside the file's
-    transaction, after its figures are written: a file with any is rolled back.
+    transaction, after its figures are written: a file with any is rolled back. `stored`: whether
+    figures stored before may be compared (`any_stored`).
 
-    Each figure is compared with the current one of the latest earlier period of its series and
-    basis in the same year, stored before or in this file. A total that falls somewhere is found
-    where it first falls: any fall shows between two neighbours.
+    Each figure is compared with the current one before it in its series (same basis and year):
+    a total that falls somewhere is found where it first falls, as any fall shows between two
+    neighbours. Among a file's own figures, "before" is the order of the periods' labels, which
+    the staging table's index gives without sorting (chronological within each kind of period).
     """
-    falls = [t.id for t in plan.targets.values() if t.kind in (Kind.CUMULATIVE, Kind.MILESTONE)]
-    jumps = {t.id: t.reporting.max_jump for t in plan.targets.values() if t.reporting.max_jump is not None}
-    watched = sorted(set(falls) | set(jumps))
+    watched = _watched(plan)
     if not watched:
         return []
-    o, s, h = ObservationRecord, staging, shapes
-    in_file = sa.exists().where(s.c.target_id == o.target_id, s.c.breakdown == o.breakdown)
+    if not stored:
+        return _in_file(connection, plan, staging, shapes)
+    query = _among_stored(plan, ingestion_id, staging, shapes).order_by("source_row").limit(MAX_HELD)
+    return [found for row in connection.execute(query) if (found := _held(plan, row._mapping, ingestion_id))]
+
+
+def _watched(plan: Plan) -> list[str]:
+    return sorted(t.id for t in plan.targets.values() if t.id in _falls(plan) or t.reporting.max_jump is not None)
+
+
+def _falls(plan: Plan) -> set[str]:
+    return {t.id for t in plan.targets.values() if t.kind in (Kind.CUMULATIVE, Kind.MILESTONE)}
+
+
+def _suspect(plan: Plan, target_id: Any, basis: Any, value: Any, earlier: Any) -> sa.ColumnElement[bool]:
+    """Whether a figure is suspect, compared as numbers by the database (confirmed exactly by `_held`)."""
+    value, earlier = sa.cast(value, sa.Numeric), sa.cast(earlier, sa.Numeric)
+    suspects = [sa.and_(target_id.in_(sorted(_falls(plan))), basis == Basis.YEAR_TO_DATE.value, earlier > value)]
+    for t in plan.targets.values():
+        if t.reporting.max_jump is not None:
+            change = sa.case((value > earlier, value - earlier), else_=earlier - value)
+            size = sa.case((earlier > 0, earlier), else_=-earlier)
+            suspects.append(sa.and_(target_id == t.id, earlier != 0, change * 100 > size * t.reporting.max_jump))
+    return sa.or_(*suspects)
+
+
+def _in_file(connection: sa.Connection, plan: Plan, staging: sa.Table, shapes: sa.Table) -> list[Problem]:
+    """The suspect figures of a file compared among themselves: each with the one before it in
+    its series, in the staging table's index order (no sort), as floats first, read by the
+    driver's own cursor (a file may have millions)."""
+    s = staging.c
+    ytd = Basis.YEAR_TO_DATE.value
+    # shape id -> (period end, basis, the year, marked as a correction)
+    shape = {
+        r.id: (r.period_end, r.basis, r.period_end.year, r.correction) for r in connection.execute(sa.select(shapes))
+    }
+    falls = _falls(plan)
+    bounds = {t.id: float(t.reporting.max_jump) for t in plan.targets.values() if t.reporting.max_jump is not None}
+    ordered = (
+        sa.select(s.target_id, s.breakdown, s.shape, s.value, s.period, s.source_row)
+        .where(s.is_current, s.target_id.in_(_watched(plan)))
+        .order_by(s.target_id, s.breakdown, s.period)
+    )
+    # On PostgreSQL, a cursor of the server's, so that a big file's rows are not all held here.
+    driver: Any = connection.connection.driver_connection
+    cursor = driver.cursor("pm_held") if connection.dialect.name == "postgresql" else connection.connection.cursor()
+    cursor.execute(str(ordered.compile(connection, compile_kwargs={"literal_binds": True})))
+    found: list[Problem] = []
+    last: Any = (None, None, None, "0")
+    try:
+        while rows := cursor.fetchmany(10_000):
+            for row in rows:
+                if row[1] == last[1] and row[0] == last[0]:
+                    end, basis, year, correction = shape[row[2]]
+                    last_end, last_basis, last_year, _ = shape[last[2]]
+                    if last_end < end and basis == last_basis and year == last_year and not correction:
+                        now, then = float(row[3]), float(last[3])
+                        bound = bounds.get(row[0])
+                        if (then > now and basis == ytd and row[0] in falls) or (
+                            bound is not None and then and abs(now - then) * 100 >= bound * abs(then)
+                        ):
+                            held = _held(plan, _pair(row, last, basis), 0)
+                            if held:
+                                found.append(held)
+                last = row
+            if len(found) >= MAX_HELD:
+                break
+    finally:
+        cursor.close()
+    return sorted(found, key=lambda p: p.row)[:MAX_HELD]
+
+
+def _pair(row: Any, before: Any, basis: str) -> dict[str, Any]:
+    """A suspect row of `_in_file` and the one before it, as `_held` reads them."""
+    return {"target_id": row[0], "period": row[4], "value": row[3], "source_row": row[5], "basis": basis,
+            "before_value": before[3], "before_period": before[4], "before_source_row": before[5],
+            "before_file": None, "before_ingestion_id": 0}  # fmt: skip
+
+
+def _among_stored(plan: Plan, ingestion_id: int, staging: sa.Table, shapes: sa.Table) -> sa.Select[Any]:
+    """The suspect figures of ingestion `ingestion_id` compared with the current figures of their
+    series, stored before or by it."""
+    o, s, h = ObservationRecord, staging.c, shapes
+    in_file = sa.exists().where(s.target_id == o.target_id, s.breakdown == o.breakdown)
     figures = (
         sa.select(
             col(o.target_id), col(o.breakdown), col(o.period), col(o.period_end), col(o.basis), col(o.value),
             col(o.ingestion_id), col(o.source_row), col(Ingestion.file_name).label("file"),
         )
         .join_from(o, Ingestion, col(Ingestion.id) == col(o.ingestion_id))
-        .where(col(o.is_current), col(o.target_id).in_(watched), in_file)
+        .where(col(o.is_current), col(o.target_id).in_(_watched(plan)), in_file)
         .subquery("figures")
     )  # fmt: skip
     f = figures.c
@@ -99,31 +190,24 @@ def held_figures(
               for name in ("value", "period", "period_end", "ingestion_id", "file", "source_row")}  # fmt: skip
     paired = sa.select(*f, *(c.label(f"before_{n}") for n, c in before.items())).subquery("paired")
     p = paired.c
-    value, earlier = sa.cast(p.value, sa.Numeric), sa.cast(p.before_value, sa.Numeric)
-    suspect = [sa.and_(p.target_id.in_(falls), p.basis == Basis.YEAR_TO_DATE.value, earlier > value)]
-    for target_id, bound in jumps.items():
-        change = sa.case((value > earlier, value - earlier), else_=earlier - value)
-        size = sa.case((earlier > 0, earlier), else_=-earlier)
-        suspect.append(sa.and_(p.target_id == target_id, earlier != 0, change * 100 > size * bound))
-    corrected = sa.exists().where(s.c.source_row == p.source_row, h.c.id == s.c.shape, h.c.correction)
-    query = (
-        sa.select(paired)
-        .where(p.ingestion_id == ingestion_id, p.before_period_end < p.period_end, sa.or_(*suspect),
-               sa.not_(corrected))
-        .order_by(p.source_row)
-        .limit(MAX_HELD)
+    corrected = sa.exists().where(
+        s.target_id == p.target_id, s.breakdown == p.breakdown, s.period == p.period, h.c.id == s.shape, h.c.correction
+    )
+    return sa.select(
+        p.target_id, p.period, p.value, p.source_row, p.basis, p.before_value, p.before_period,
+        p.before_source_row, p.before_file, p.before_ingestion_id,
+    ).where(
+        p.ingestion_id == ingestion_id, p.before_period_end < p.period_end, sa.not_(corrected),
+        _suspect(plan, p.target_id, p.basis, p.value, p.before_value),
     )  # fmt: skip
-    return [
-        found for row in connection.execute(query) if (found := _held(plan, row._mapping, ingestion_id, falls, jumps))
-    ]
 
 
-def _held(plan: Plan, row: Any, ingestion_id: int, falls: list[str], jumps: dict[str, Decimal]) -> Problem | None:
+def _held(plan: Plan, row: Any, ingestion_id: int) -> Problem | None:
     """The problem with a suspect figure, checked exactly (the database compared them as numbers)."""
     target = plan.targets[row["target_id"]]
     value, earlier = Decimal(row["value"]), Decimal(row["before_value"])
     line, file = row["before_source_row"], row["before_file"]
-    if row["before_ingestion_id"] == ingestion_id:
+    if file is None or row["before_ingestion_id"] == ingestion_id:
         source, source_vi = f"row {line} of this file", f"dòng {line} của tệp này"
     else:
         source, source_vi = f"{file} row {line}", f"tệp {file}, dòng {line}"
@@ -133,9 +217,9 @@ def _held(plan: Plan, row: Any, ingestion_id: int, falls: list[str], jumps: dict
         "source": source, "source_vi": source_vi,
     }  # fmt: skip
     shown = decimal_text(value)
-    if target.id in falls and row["basis"] == Basis.YEAR_TO_DATE.value and value < earlier:
+    if target.id in _falls(plan) and row["basis"] == Basis.YEAR_TO_DATE.value and value < earlier:
         return Problem(Code.BELOW_EARLIER, row["source_row"], "value", shown, facts)
-    bound = jumps.get(target.id)
+    bound = target.reporting.max_jump
     if bound is not None and earlier:
         with localcontext(prec=PRECISION):
             change = abs(value - earlier) * 100 / abs(earlier)

@@ -132,6 +132,14 @@ def bounded(rule_dir: Callable[..., Path]) -> Plan:
 
 def test_a_change_beyond_the_target_s_bound_is_held(engine: sa.Engine, bounded: Plan, tmp_path: Path) -> None:
     assert bounded.targets["revenue"].reporting.max_jump == 50
+    within = _csv(tmp_path, "within.csv", "target,period,value\nrevenue,2022-01,100\nrevenue,2022-02,300\n")
+    [held] = ingest_file(engine, bounded, within).problems  # the store holds nothing yet: within the file
+    assert (held.code, held.row, held.facts["change"], held.facts["source"]) == (
+        Code.JUMP,
+        3,
+        "200",
+        "row 2 of this file",
+    )
     base = _csv(tmp_path, "a.csv", "target,period,value\nrevenue,2022-03,1000\nrevenue,2022-04,1400\n")
     assert ingest_file(engine, bounded, base).outcome == Outcome.INGESTED  # +40 %
     jump = _csv(tmp_path, "b.csv", "target,period,value\nrevenue,2022-05,2200\n")
