@@ -26,7 +26,7 @@ from sqlmodel import col
 from monitor.ingest.checking import checked_chunks
 from monitor.ingest.limits import DEFAULTS, Limits, shown_size
 from monitor.ingest.plausible import any_stored, held_figures
-from monitor.ingest.problems import Code, Problem, problem
+from monitor.ingest.problems import Code, Problem, file_problem, problem
 from monitor.ingest.readers import FileError, file_format
 from monitor.ingest.rows import STAGED_FIELDS, Shape, Staged
 from monitor.ingest.shown import and_more, cause
@@ -145,7 +145,7 @@ def ingest_file(
             return Report(path, Outcome.REJECTED, problems=[problem(Code.FILE_TOO_BIG, size=size, most=most)])
         sha256 = file_hash(path)
     except (FileError, OSError) as exc:
-        return Report(path, Outcome.REJECTED, problems=[problem(Code.FILE_UNREADABLE, reason=str(exc))])
+        return Report(path, Outcome.REJECTED, problems=[file_problem(exc, path)])
     try:
         return _ingest(engine, plan, path, sha256, kind, submitter, writer, now, limits)
     except Exception as exc:
@@ -206,7 +206,7 @@ def _load(
                 stage(chunk.staged)
     except FileError as exc:
         report.outcome = Outcome.REJECTED
-        report.problems = [problem(Code.FILE_UNREADABLE, reason=str(exc))]
+        report.problems = [file_problem(exc, path)]
         return report
     if report.rows == 0 and not errors:
         report.outcome = Outcome.REJECTED

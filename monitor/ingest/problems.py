@@ -8,10 +8,15 @@ email); in English for the operator's command line, log and ``rejected/`` report
 
 from __future__ import annotations
 
+import json
+import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from pathlib import Path
+from xml.etree.ElementTree import ParseError
 
+from monitor.ingest.readers import FORMATS
 from monitor.ingest.shown import quoted
 
 
@@ -21,6 +26,11 @@ class Code(StrEnum):
     # The file as a whole
     FILE_TOO_BIG = "file-too-big"
     FILE_UNREADABLE = "file-unreadable"  # the reader's own account of what it could not read
+    FILE_TYPE = "file-type"
+    FILE_EMPTY = "file-empty"
+    FILE_ENCODING = "file-encoding"
+    FILE_DAMAGED = "file-damaged"
+    FILE_JSON = "file-json"
     FILE_FAILED = "file-failed"  # an unforeseen failure while reading or storing it
     NO_ROWS = "no-rows"
     # Its place in the inbox
@@ -86,6 +96,14 @@ WORDINGS: dict[Code, Wording] = {
                                "split it into smaller files", "tệp quá lớn ({size}); chỉ nhận tệp đến {most}",
                                "hãy chia số liệu thành nhiều tệp nhỏ hơn"),
     Code.FILE_UNREADABLE: Wording("{reason}", "không đọc được tệp (chi tiết: {reason})", _SEND_FORMATS),
+    Code.FILE_TYPE: Wording("{reason}", "loại tệp không được nhận", _SEND_FORMATS),
+    Code.FILE_EMPTY: Wording("{reason}", "tệp trống", "dòng đầu phải là tiêu đề: chỉ tiêu, kỳ, giá trị"),
+    Code.FILE_ENCODING: Wording("{reason}", "tệp CSV không ở mã UTF-8 (chi tiết: {reason})",
+                                "hãy lưu lại tệp dưới dạng CSV UTF-8"),
+    Code.FILE_DAMAGED: Wording("{reason}", "không đọc được tệp Excel; tệp có thể bị hỏng (chi tiết: {reason})",
+                               "hãy lưu lại tệp trong Excel rồi gửi lại"),
+    Code.FILE_JSON: Wording("{reason}", "tệp JSON không đúng cú pháp (chi tiết: {reason})",
+                            "hãy kiểm tra lại tệp, hoặc gửi tệp .xlsx hay .csv"),
     Code.FILE_FAILED: Wording("could not be read or stored: {reason}",
                               "không đọc hoặc lưu được tệp do lỗi của hệ thống (chi tiết: {reason})",
                               "hãy báo cho quản trị hệ thống; không số liệu nào được lưu"),
@@ -240,6 +258,26 @@ class Problem:
         if self.column:
             where += f", cột {COLUMNS.get(self.column, self.column)} ({quoted(self.value)})"
         return f"{where}: {text}"
+
+
+def file_problem(exc: Exception, path: Path) -> Problem:
+    """What a reader's `FileError` (or an `OSError`) says about `path`, coded by what it is: the
+    file's type, an empty file, the cause the reader kept (an encoding, a damaged workbook,
+    broken JSON), or else the reader's own words."""
+    reason, cause = str(exc), exc.__cause__
+    if path.suffix.lower() not in FORMATS:
+        return problem(Code.FILE_TYPE, reason=reason)
+    if isinstance(cause, UnicodeError):
+        return problem(Code.FILE_ENCODING, reason=reason)
+    if isinstance(cause, json.JSONDecodeError):
+        return problem(Code.FILE_JSON, reason=reason)
+    if isinstance(cause, zipfile.BadZipFile | ParseError | KeyError):
+        return problem(Code.FILE_DAMAGED, reason=reason)
+    try:
+        empty = path.stat().st_size == 0
+    except OSError:
+        empty = False
+    return problem(Code.FILE_EMPTY if empty else Code.FILE_UNREADABLE, reason=reason)
 
 
 def problem(code: Code, row: int = 0, column: str = "", value: str = "", **facts: str) -> Problem:

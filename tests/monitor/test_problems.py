@@ -77,3 +77,22 @@ def test_problems_the_patterns_did_not_know_are_told_in_vietnamese(
         "Dòng 4, cột giá trị ('36%'): chỉ tiêu tính bằng tỷ đồng, không phải tỷ lệ phần trăm; "
         "hãy ghi số lượng theo tỷ đồng",
     ]
+
+
+@pytest.mark.parametrize(
+    ("name", "body", "code", "said"),
+    [
+        ("bao-cao.pdf", b"%PDF-1.4", Code.FILE_TYPE, "loại tệp không được nhận; hãy gửi tệp .xlsx, .csv hoặc .json"),
+        ("trong.csv", b"", Code.FILE_EMPTY, "tệp trống; dòng đầu phải là tiêu đề: chỉ tiêu, kỳ, giá trị"),
+        ("sai.json", b'[{"target": ', Code.FILE_JSON, "tệp JSON không đúng cú pháp"),
+        ("tieu-de.csv", b"target,period,amount\n", Code.FILE_UNREADABLE, "không đọc được tệp (chi tiết: row 1"),
+    ],
+)  # fmt: skip
+def test_a_file_that_cannot_be_read_is_told_in_vietnamese_by_what_is_wrong(
+    engine: sa.Engine, shipped_plan: Plan, tmp_path: Path, name: str, body: bytes, code: Code, said: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(body)
+    report = ingest_file(engine, shipped_plan, path)
+    assert [p.code for p in report.problems] == [code], report.errors
+    assert told(report).problems[0].startswith(said)
