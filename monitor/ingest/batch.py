@@ -172,9 +172,9 @@ def _ingest(
                 connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": int(sha256[:15], 16)})
             if connection.execute(sa.select(col(Ingestion.id)).where(col(Ingestion.sha256) == sha256)).first():
                 return Report(path, Outcome.ALREADY_INGESTED)
-            report = _load(connection, plan, path, limits, writer, _number_format(plan, submitter))
+            report, unordered = _load(connection, plan, path, limits, writer, _number_format(plan, submitter))
             if report.outcome != Outcome.REJECTED:
-                _commit(connection, plan, report, sha256, kind, submitter, received)
+                _commit(connection, plan, report, sha256, kind, submitter, received, unordered)
             if report.outcome == Outcome.REJECTED:
                 transaction.rollback()
         connection.invalidate()  # ends the session: its temporary table goes with it, at once
@@ -189,16 +189,18 @@ def _number_format(plan: Plan, submitter: str | None) -> str:
 
 def _load(
     connection: sa.Connection, plan: Plan, path: Path, limits: Limits, writer: str | None, number_format: str
-) -> Report:
+) -> tuple[Report, bool]:
     report = Report(path, Outcome.INGESTED)
     _staging_metadata.drop_all(connection)
     _staging_metadata.create_all(connection)
     stage = _stager(connection)
     shapes: list[Shape] = []
     errors: list[Problem] = []
+    unordered = False  # whether the checker met a series out of the order of its periods
     try:
         for chunk in checked_chunks(plan, path, limits, writer, number_format):
             report.rows += chunk.rows
+            unordered |= chunk.unordered
             errors += chunk.errors
             report.more_errors += chunk.more_errors
             shapes += chunk.shapes
@@ -207,14 +209,14 @@ def _load(
     except FileError as exc:
         report.outcome = Outcome.REJECTED
         report.problems = [file_problem(exc, path)]
-        return report
+        return report, False
     if report.rows == 0 and not errors:
         report.outcome = Outcome.REJECTED
         report.problems = [problem(Code.NO_ROWS)]
-        return report
+        return report, False
     if errors:
         _reject(report, errors)
-        return report
+        return report, False
     connection.execute(sa.insert(SHAPES), [{"id": n, **shape._asdict()} for n, shape in enumerate(shapes)])
     # In key order, with every column the copy reads: the copy scans the index alone, and
     # inserts into the observation table's own key index at its end.
@@ -222,7 +224,7 @@ def _load(
     connection.exec_driver_sql(f"CREATE INDEX pm_staging_key ON pm_staging ({indexed})")
     if connection.dialect.name == "postgresql":
         connection.exec_driver_sql("ANALYZE pm_staging")  # a temporary table has no statistics otherwise
-    return report
+    return report, unordered
 
 
 def _reject(report: Report, errors: list[Problem]) -> None:
@@ -283,8 +285,10 @@ def _commit(
     kind: str,
     submitter: str | None,
     received: dt.datetime,
+    unordered: bool,
 ) -> None:
-    """Store the staged rows; reject the file if two of its rows have the same key.
+    """Store the staged rows; reject the file if two of its rows have the same key, or a figure
+    does not fit the one before it (`held_figures`).
 
     A repeated key is found in one of two ways. Among keys with a current figure, by looking
     (few keys, in a monthly file: its periods are new). Among the others, both rows would become
@@ -329,7 +333,9 @@ def _commit(
             raise  # not the file's doing: another writer stored the same key meanwhile
         _reject(report, repeats)
         return
-    held = held_figures(connection, plan, inserted.inserted_primary_key[0], STAGING, SHAPES, stored=stored)
+    held = held_figures(
+        connection, plan, inserted.inserted_primary_key[0], STAGING, SHAPES, stored=stored, unordered=unordered
+    )
     if held:  # the caller rolls the file back
         _reject(report, held)
         return

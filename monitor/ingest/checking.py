@@ -39,6 +39,7 @@ class Checked:
     errors: list[Problem] = field(default_factory=list)
     more_errors: int = 0  # bad cells beyond those kept
     shapes: list[Shape] = field(default_factory=list)  # shapes first used in this chunk, in id order
+    unordered: bool = False  # (the last chunk) a series came out of the order of its periods: see `FileOrder`
 
 
 class CheckingError(RuntimeError):
@@ -87,6 +88,7 @@ def _here(
             chunk = Checked()
             staged = chunk.staged
     chunk.shapes = checker.shapes[shapes_sent:]
+    chunk.unordered = checker.order.unordered
     yield chunk
 
 

@@ -15,6 +15,7 @@ when it is possible but unlikely:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
 from typing import Any
@@ -65,6 +66,47 @@ class Limits:
         return None
 
 
+class FileOrder:
+    """A file's figures compared as the checker meets them: each with the figure before it in its
+    series, while the series comes in the order of its periods (as files list them). A series that
+    does not makes the file `unordered`: `held_figures` then compares its figures once they are
+    staged. `shapes` is the checker's list of shapes, which the staged rows name by index."""
+
+    def __init__(self, plan: Plan, shapes: Sequence[Any]) -> None:
+        self.plan, self.shapes = plan, shapes
+        self.unordered = False
+        self._watched, self._falls = set(_watched(plan)), _falls(plan)
+        self._bounds = {t.id: float(t.reporting.max_jump) for t in plan.targets.values()
+                        if t.reporting.max_jump is not None}  # fmt: skip
+        self._last: dict[tuple[str, str], tuple[int, float, str, str, int]] = {}
+
+    def follow(self, target_id: str, part: str, shape_id: int, label: str, text: str, row: int) -> Problem | None:
+        """The problem of a checked figure (`text` in the target's unit) against the one before it."""
+        if target_id not in self._watched:
+            return None
+        key = (target_id, part)
+        last = self._last.get(key)
+        value = float(text)
+        self._last[key] = (shape_id, value, text, label, row)
+        if last is None:
+            return None
+        shape, before = self.shapes[shape_id], self.shapes[last[0]]
+        if shape.period_end <= before.period_end:
+            self.unordered = self.unordered or shape.period_end < before.period_end
+            return None
+        if shape.basis != before.basis or shape.period_end.year != before.period_end.year or shape.correction:
+            return None
+        then, bound = last[1], self._bounds.get(target_id)
+        if (then > value and shape.basis == Basis.YEAR_TO_DATE.value and target_id in self._falls) or (
+            bound is not None and then and abs(value - then) * 100 >= bound * abs(then)
+        ):
+            pair = {"target_id": target_id, "period": label, "value": text, "source_row": row, "basis": shape.basis,
+                    "before_value": last[2], "before_period": last[3], "before_source_row": last[4],
+                    "before_file": None, "before_ingestion_id": 0}  # fmt: skip
+            return _held(self.plan, pair, 0)
+        return None
+
+
 def any_stored(connection: sa.Connection, plan: Plan) -> bool:
     """Whether the store holds a current figure of a target whose figures are compared (asked
     before a file's figures are written): if not, a file's figures are compared among themselves."""
@@ -75,13 +117,21 @@ def any_stored(connection: sa.Connection, plan: Plan) -> bool:
 
 
 def held_figures(
-    connection: sa.Connection, plan: Plan, ingestion_id: int, staging: sa.Table, shapes: sa.Table, *, stored: bool
+    connection: sa.Connection,
+    plan: Plan,
+    ingestion_id: int,
+    staging: sa.Table,
+    shapes: sa.Table,
+    *,
+    stored: bool,
+    unordered: bool,
 ) -> list[Problem]:
     """The figures just stored by ingestion `ingestion_id` (rows not marked as corrections, in
     `staging` and its `shapes`) that do not fit the series' figure before them: a year-to-date
     total that falls, or a change beyond the target's `max_jump`. Called inside the file's
     transaction, after its figures are written: a file with any is rolled back. `stored`: whether
-    figures stored before may be compared (`any_stored`).
+    figures stored before may be compared (`any_stored`); `unordered`: whether the checker met a
+    series out of the order of its periods (`FileOrder`), which compared the others already.
 
     Each figure is compared with the current one before it in its series (same basis and year):
     a total that falls somewhere is found where it first falls, as any fall shows between two
@@ -92,7 +142,7 @@ def held_figures(
     if not watched:
         return []
     if not stored:
-        return _in_file(connection, plan, staging, shapes)
+        return _in_file(connection, plan, staging, shapes) if unordered else []
     query = _among_stored(plan, ingestion_id, staging, shapes).order_by("source_row").limit(MAX_HELD)
     return [found for row in connection.execute(query) if (found := _held(plan, row._mapping, ingestion_id))]
 
@@ -130,7 +180,7 @@ def _in_file(connection: sa.Connection, plan: Plan, staging: sa.Table, shapes: s
     falls = _falls(plan)
     bounds = {t.id: float(t.reporting.max_jump) for t in plan.targets.values() if t.reporting.max_jump is not None}
     ordered = (
-        sa.select(s.target_id, s.breakdown, s.shape, s.value, s.period, s.source_row)
+        sa.select(s.target_id, s.breakdown, s.shape, s.value, s.source_row)
         .where(s.is_current, s.target_id.in_(_watched(plan)))
         .order_by(s.target_id, s.breakdown, s.period)
     )
@@ -138,35 +188,42 @@ def _in_file(connection: sa.Connection, plan: Plan, staging: sa.Table, shapes: s
     driver: Any = connection.connection.driver_connection
     cursor = driver.cursor("pm_held") if connection.dialect.name == "postgresql" else connection.connection.cursor()
     cursor.execute(str(ordered.compile(connection, compile_kwargs={"literal_binds": True})))
-    found: list[Problem] = []
-    last: Any = (None, None, None, "0")
+    pairs: list[tuple[Any, Any, str]] = []  # (row, the row before it, basis) of the suspects
+    last_target = last_part = last = None
+    last_shape: Any = (None, None, None, None)
+    last_value = 0.0
     try:
-        while rows := cursor.fetchmany(10_000):
+        while (rows := cursor.fetchmany(10_000)) and len(pairs) < MAX_HELD:
             for row in rows:
-                if row[1] == last[1] and row[0] == last[0]:
-                    end, basis, year, correction = shape[row[2]]
-                    last_end, last_basis, last_year, _ = shape[last[2]]
-                    if last_end < end and basis == last_basis and year == last_year and not correction:
-                        now, then = float(row[3]), float(last[3])
-                        bound = bounds.get(row[0])
-                        if (then > now and basis == ytd and row[0] in falls) or (
-                            bound is not None and then and abs(now - then) * 100 >= bound * abs(then)
+                target_id, part, shape_id, text, _ = row
+                info = shape[shape_id]
+                value = float(text)
+                if part == last_part and target_id == last_target and info[0] > last_shape[0]:
+                    _, basis, year, correction = info
+                    if basis == last_shape[1] and year == last_shape[2] and not correction:
+                        bound = bounds.get(target_id)
+                        if (last_value > value and basis == ytd and target_id in falls) or (
+                            bound is not None
+                            and last_value
+                            and abs(value - last_value) * 100 >= bound * abs(last_value)
                         ):
-                            held = _held(plan, _pair(row, last, basis), 0)
-                            if held:
-                                found.append(held)
-                last = row
-            if len(found) >= MAX_HELD:
-                break
+                            pairs.append((row, last, basis))
+                last_target, last_part, last, last_shape, last_value = target_id, part, row, info, value
     finally:
         cursor.close()
+    found = [
+        held for row, before, basis in pairs if (held := _held(plan, _pair(connection, staging, row, before, basis), 0))
+    ]
     return sorted(found, key=lambda p: p.row)[:MAX_HELD]
 
 
-def _pair(row: Any, before: Any, basis: str) -> dict[str, Any]:
-    """A suspect row of `_in_file` and the one before it, as `_held` reads them."""
-    return {"target_id": row[0], "period": row[4], "value": row[3], "source_row": row[5], "basis": basis,
-            "before_value": before[3], "before_period": before[4], "before_source_row": before[5],
+def _pair(connection: sa.Connection, staging: sa.Table, row: Any, before: Any, basis: str) -> dict[str, Any]:
+    """A suspect row of `_in_file` and the one before it, with their periods, as `_held` reads them."""
+    s = staging.c
+    found = connection.execute(sa.select(s.source_row, s.period).where(s.source_row.in_([row[4], before[4]])))
+    periods = {r.source_row: r.period for r in found}
+    return {"target_id": row[0], "period": periods[row[4]], "value": row[3], "source_row": row[4], "basis": basis,
+            "before_value": before[3], "before_period": periods[before[4]], "before_source_row": before[4],
             "before_file": None, "before_ingestion_id": 0}  # fmt: skip
 
 

@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 from monitor import rights
 from monitor.ingest.names import Several, TargetNames, listed_ids, normal
 from monitor.ingest.numbers import PLAIN, VIETNAMESE, AmbiguousError, FigureError, plain_text, read_figure
-from monitor.ingest.plausible import Limits
+from monitor.ingest.plausible import FileOrder, Limits
 from monitor.ingest.problems import Code, Problem, problem
 from monitor.ingest.readers import Line, Row, as_row
 from monitor.ingest.shown import and_more
@@ -97,6 +97,7 @@ class RowChecker:
         self._deferred: list[Row] = []
         self._forms = {VIETNAMESE: False, PLAIN: False}  # which formats the file's texts show
         self.shapes: list[Shape] = []
+        self.order = FileOrder(plan, self.shapes)  # each figure against the one before it in its series
         self._shape_ids: dict[Shape, int] = {}
         self._memo: dict[tuple[str, str, Any], Any] = {}
         self._known: dict[Any, Known] = {}
@@ -123,6 +124,9 @@ class RowChecker:
             ):
                 if "." in text:
                     self._forms[PLAIN] = True
+                held = self.order.follow(known.target.id, part, placed[1], placed[0], shown, number)
+                if held:
+                    return [held]
                 return (known.target.id, part, placed[0], placed[1], shown, None, note or None, number)
         return self.check(as_row(line))  # something new, wrong or at a limit: the full check says what
 
@@ -183,6 +187,9 @@ class RowChecker:
         if reported_unit == target.unit and not correction:
             self._learn(target, cells, period.label, shape, breakdown)
         converted = None if reported == value else reported
+        held = self.order.follow(target.id, breakdown, shape, period.label, value, row.number)
+        if held:
+            return [held]
         return (target.id, breakdown, period.label, shape, value, converted, note_of(cells), row.number)
 
     def _shape(self, shape: Shape) -> int:

@@ -94,6 +94,12 @@ def test_a_total_that_falls_within_the_file_is_held_and_a_file_revising_the_earl
         (Code.BELOW_EARLIER, 3, "row 2 of this file")
     ]
     assert "(tháng 6/2022, dòng 2 của tệp này)" in told(report).problems[0]
+    # Out of the order of its periods, the series is compared once it is staged, with the same words.
+    unordered = _csv(tmp_path, "e.csv", rows + "budget-revenue,2022-07,1,\nbudget-revenue,2022-06,5012.6,\n")
+    report = ingest_file(engine, shipped_plan, unordered)
+    assert [(p.code, p.row, p.facts["source"], p.facts["earlier"]) for p in report.problems] == [
+        (Code.BELOW_EARLIER, 2, "row 3 of this file", "2022-06")
+    ]
     stored = _csv(tmp_path, "b.csv", rows + "budget-revenue,2022-06,5012.6,\n")
     assert ingest_file(engine, shipped_plan, stored).outcome == Outcome.INGESTED
     # The file revises June's figure too: July is compared with the revised one.
