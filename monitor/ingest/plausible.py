@@ -29,6 +29,7 @@ from notifiers import formatting
 from rules import PRECISION, Basis, Kind, Plan, Target
 
 PLAUSIBLE_MULTIPLE = 10  # a year-to-date flow beyond 10 times its year's target is a unit mistake
+YTD = Basis.YEAR_TO_DATE.value
 MAX_HELD = 100  # held figures found and listed; a file with more has a deeper problem than these
 
 
@@ -78,29 +79,37 @@ class FileOrder:
         self._watched, self._falls = set(_watched(plan)), _falls(plan)
         self._bounds = {t.id: float(t.reporting.max_jump) for t in plan.targets.values()
                         if t.reporting.max_jump is not None}  # fmt: skip
-        self._last: dict[tuple[str, str], tuple[int, float, str, str, int]] = {}
+        # target id -> part -> (shape id, value, its text, period label, row) of the last figure
+        self._series: dict[str, dict[str, tuple[int, float, str, str, int]]] = {t: {} for t in self._watched}
+        self._info: list[tuple[int, int, str, bool]] = []
 
     def follow(self, target_id: str, part: str, shape_id: int, label: str, text: str, row: int) -> Problem | None:
         """The problem of a checked figure (`text` in the target's unit) against the one before it."""
-        if target_id not in self._watched:
+        series = self._series.get(target_id)
+        if series is None:
             return None
-        key = (target_id, part)
-        last = self._last.get(key)
+        last = series.get(part)
         value = float(text)
-        self._last[key] = (shape_id, value, text, label, row)
-        if last is None:
+        series[part] = (shape_id, value, text, label, row)
+        if last is None or last[0] == shape_id:
             return None
-        shape, before = self.shapes[shape_id], self.shapes[last[0]]
-        if shape.period_end <= before.period_end:
-            self.unordered = self.unordered or shape.period_end < before.period_end
+        info = self._info
+        if len(info) <= shape_id:  # each shape's period end, its basis, and whether a correction
+            for shape in self.shapes[len(info) :]:
+                info.append((shape.period_end.toordinal(), shape.period_end.year, shape.basis, shape.correction))
+        end, year, basis, correction = info[shape_id]
+        before = info[last[0]]
+        if end <= before[0]:
+            if end < before[0]:
+                self.unordered = True
             return None
-        if shape.basis != before.basis or shape.period_end.year != before.period_end.year or shape.correction:
+        if correction or basis != before[2] or year != before[1]:
             return None
         then, bound = last[1], self._bounds.get(target_id)
-        if (then > value and shape.basis == Basis.YEAR_TO_DATE.value and target_id in self._falls) or (
+        if (then > value and basis == YTD and target_id in self._falls) or (
             bound is not None and then and abs(value - then) * 100 >= bound * abs(then)
         ):
-            pair = {"target_id": target_id, "period": label, "value": text, "source_row": row, "basis": shape.basis,
+            pair = {"target_id": target_id, "period": label, "value": text, "source_row": row, "basis": basis,
                     "before_value": last[2], "before_period": last[3], "before_source_row": last[4],
                     "before_file": None, "before_ingestion_id": 0}  # fmt: skip
             return _held(self.plan, pair, 0)
