@@ -40,12 +40,13 @@ def write_plan(folder: Path, parts: int) -> Path:
 
 
 def write_rows(path: Path, rows: int, parts: int) -> Path:
-    """`rows` rows, each a distinct (investor, day); needs rows <= parts * 365."""
+    """`rows` rows, each a distinct (investor, day), each investor's total growing; needs rows <= parts * 365."""
     if rows > parts * 365:
         raise ValueError("not enough distinct keys: raise parts")
     days = [(dt.date(2022, 1, 1) + dt.timedelta(days=d)).isoformat() for d in range(365)]
     with path.open("w", encoding="utf-8", newline="") as out:
         out.write("target,period,value,breakdown\n")
         for n in range(rows):
-            out.write(f"investment,{days[n // parts]},{n % 997}.25,investor/i{n % parts}\n")
+            day = n // parts  # a year-to-date total: each investor's grows from day to day
+            out.write(f"investment,{days[day]},{day * 1000 + n % 997}.25,investor/i{n % parts}\n")
     return path

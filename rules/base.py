@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, WithJsonSchema
 
 
 class RuleModel(BaseModel):
@@ -14,11 +15,25 @@ class RuleModel(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
 
-def _unambiguous(value: Any) -> Any:
-    """Refuse a number written with exactly three digits after a single dot (``10.788``): in
-    Vietnamese that is ten thousand seven hundred eighty-eight, not about ten."""
+_AMBIGUOUS_TEXT = re.compile(r"\s*([+-]?\d{1,3})\.(\d{3})\s*")
+
+
+def _unambiguous(value: Any, info: ValidationInfo) -> Any:
+    """Refuse a number written with exactly three digits after a single dot (``10.788``, or quoted,
+    ``"3.281"``): in Vietnamese that is ten thousand seven hundred eighty-eight, not about ten."""
+    if isinstance(value, str):
+        # A text read from a rule file (a JSON dump of a model reads back in "json" mode: its texts
+        # are the exact decimals the model held).
+        found = _AMBIGUOUS_TEXT.fullmatch(value) if info.mode == "python" else None
+        if found:
+            whole, text = found[1] + found[2], f"{found[1]}.{found[2]}"
+            raise ValueError(
+                f"'{value}' is ambiguous: {whole} in Vietnamese format or {text} as a plain decimal; "
+                f"write {whole}, or {text}0 for the decimal"
+            )
+        return value
     if not isinstance(value, float):
-        return value  # a quoted text is left to Decimal (a dump of a model reads back through here)
+        return value
     # Only a float read from a rule file keeps how it was written; one made in code is no text.
     width, dot = getattr(value, "_width", None), getattr(value, "_prec", None)  # as YAML wrote it
     text = repr(value)

@@ -16,6 +16,7 @@ from rules.declared import Collected, Declared
 from rules.errors import Problem
 from rules.locate import PathPart
 from rules.plan import PlanInfo, Role
+from rules.quoted_values import quoted_values
 from rules.sources import check_sources
 from rules.target import ALLOWED_TRAJECTORIES, Comparator, Kind, Revision, Target
 from rules.trajectory import CumulativePeriod, EachPeriod, Milestones, MonthlyProfile
@@ -54,7 +55,7 @@ def check_target(
     """Problems of one target on its own and in its references (none about a field left out as
     invalid: its own problem is reported already)."""
     problems = _values(entry) + _unit(entry, units) + _tolerance(entry) + _breakdowns(entry)
-    problems += breakdown_sums(entry)
+    problems += breakdown_sums(entry) + quoted_values(entry, units)
     problems += _references(entry, contacts, target_ids)
     if info:
         problems += _trajectory(entry, info) + _dates(entry, info)

@@ -107,6 +107,12 @@ class Reporting(RuleModel):
     every: Frequency
     basis: Basis
     due_day: int = Field(20, ge=1, le=31, description="day of the month after the period by which the report is due")
+    max_jump: Number | None = Field(
+        None,
+        gt=0,
+        description="the largest change from the series' preceding figure, in percent of it, taken without a "
+        "correction mark; no bound if omitted",
+    )
 
 
 class Tolerance(RuleModel):

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from monitor.ingest.batch import Report
+from monitor.ingest.problems import Code, Problem, problem
 from monitor.ingest.shown import quoted
 
 PROCESSED, REJECTED, QUARANTINE = "processed", "rejected", "quarantine"
@@ -39,7 +40,7 @@ class Arrival:
     path: Path
     department: str | None
     stamp: Stamp
-    refusal: str | None = None
+    refusal: Problem | None = None
 
 
 @dataclass
@@ -89,16 +90,17 @@ def arrivals(inbox: Path, departments: Collection[str]) -> list[Arrival]:
             continue
         if stat.S_ISLNK(info.st_mode):
             refusal = (
-                f"the folder {quoted(name)} is a link to another place; the inbox takes only what is put in it: "
-                f"make inbox/{name}/ a folder of its own"
+                problem(Code.INBOX_FOLDER_LINK, folder=quoted(name), name=name)
                 if name in departments
-                else f"{quoted(name)} is a link to another place; {where}"
+                else problem(Code.INBOX_LINK, folder=quoted(name), where=where)
             )
             found.append(_arrival(entry, info, None, refusal))
         elif not stat.S_ISDIR(info.st_mode):
-            found.append(_arrival(entry, info, None, f"a file at the top of the inbox has no sender; {where}"))
+            found.append(_arrival(entry, info, None, problem(Code.INBOX_NO_SENDER, where=where)))
         else:
-            folder = None if name in departments else f"the folder {quoted(name)} is not a department's folder; {where}"
+            folder = None
+            if name not in departments:
+                folder = problem(Code.INBOX_NOT_DEPARTMENT, folder=quoted(name), where=where)
             for path, inner in _entries(entry):
                 if not still_written(path.name) and not stat.S_ISDIR(inner.st_mode):
                     department = name if folder is None else None
@@ -121,18 +123,18 @@ def _entries(folder: Path) -> list[tuple[Path, os.stat_result]]:
     return found
 
 
-def _arrival(path: Path, info: os.stat_result, department: str | None, refusal: str | None) -> Arrival:
+def _arrival(path: Path, info: os.stat_result, department: str | None, refusal: Problem | None) -> Arrival:
     return Arrival(path, department, (info.st_size, info.st_mtime_ns), refusal)
 
 
-def _refusal(path: Path, info: os.stat_result) -> str | None:
+def _refusal(path: Path, info: os.stat_result) -> Problem | None:
     """Why a file in a department's folder is refused without being read, if it is."""
     if stat.S_ISLNK(info.st_mode):
-        return "the file is a link to another place; the inbox takes only files copied into it"
+        return problem(Code.INBOX_FILE_LINK)
     if not stat.S_ISREG(info.st_mode):
-        return "not a regular file; the inbox takes only files copied into it"
+        return problem(Code.INBOX_NOT_FILE)
     if not _readable_name(path.name):
-        return "the file name is not UTF-8 text; rename the file (letters, digits, '-', '.')"
+        return problem(Code.INBOX_FILE_NAME)
     return None
 
 

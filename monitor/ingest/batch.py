@@ -24,9 +24,11 @@ from sqlalchemy.orm import aliased
 from sqlmodel import col
 
 from monitor.ingest.checking import checked_chunks
-from monitor.ingest.limits import DEFAULTS, Limits
+from monitor.ingest.limits import DEFAULTS, Limits, shown_size
+from monitor.ingest.plausible import any_stored, held_figures
+from monitor.ingest.problems import Code, Problem, file_problem, problem
 from monitor.ingest.readers import FileError, file_format, reading_notes
-from monitor.ingest.rows import STAGED_FIELDS, RowError, Shape, Staged
+from monitor.ingest.rows import STAGED_FIELDS, Shape, Staged
 from monitor.ingest.shown import and_more, cause
 from monitor.store.database import connect_writer, is_database_failure
 from monitor.store.schema import Ingestion, ObservationRecord
@@ -59,6 +61,7 @@ SHAPES = sa.Table(
     sa.Column("unit", sa.String(32), nullable=False),
     sa.Column("reported_unit", sa.String(32), nullable=False),
     sa.Column("status", sa.String(8), nullable=False),
+    sa.Column("correction", sa.Boolean, nullable=False),
     prefixes=["TEMPORARY"],
 )
 
@@ -80,11 +83,16 @@ class Report:
     revised: int = 0
     unchanged: int = 0
     kept_as_history: int = 0  # estimates that arrived after an official figure
-    errors: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
     more_errors: int = 0
     moved_to: Path | None = None  # where the inbox moved the file
     move_problem: str | None = None  # why the inbox could not move it where it belongs
     notes: list[str] = field(default_factory=list)  # how the file was read: its encoding, its layout
+
+    @property
+    def errors(self) -> list[str]:
+        """The problems, in English (the operator's)."""
+        return [str(p) for p in self.problems]
 
     def summary(self) -> str:
         if self.outcome == Outcome.ALREADY_INGESTED:
@@ -135,16 +143,17 @@ def ingest_file(
         kind = file_format(path)
         too_big = limits.size_problem(path)
         if too_big:
-            return Report(path, Outcome.REJECTED, errors=[too_big])
+            size, most = shown_size(path.stat().st_size), shown_size(limits.file_bytes)
+            return Report(path, Outcome.REJECTED, problems=[problem(Code.FILE_TOO_BIG, size=size, most=most)])
         sha256 = file_hash(path)
     except (FileError, OSError) as exc:
-        return Report(path, Outcome.REJECTED, errors=[str(exc)])
+        return Report(path, Outcome.REJECTED, problems=[file_problem(exc, path)])
     try:
         return _ingest(engine, plan, path, sha256, kind, submitter, writer, now, limits)
     except Exception as exc:
         if is_database_failure(exc):
             raise
-        return Report(path, Outcome.REJECTED, errors=[f"could not be read or stored: {cause(exc)}"])
+        return Report(path, Outcome.REJECTED, problems=[problem(Code.FILE_FAILED, reason=cause(exc))])
 
 
 def _ingest(
@@ -165,9 +174,9 @@ def _ingest(
                 connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": int(sha256[:15], 16)})
             if connection.execute(sa.select(col(Ingestion.id)).where(col(Ingestion.sha256) == sha256)).first():
                 return Report(path, Outcome.ALREADY_INGESTED)
-            report = _load(connection, plan, path, limits, writer, _number_format(plan, submitter))
+            report, unordered = _load(connection, plan, path, limits, writer, _number_format(plan, submitter))
             if report.outcome != Outcome.REJECTED:
-                _commit(connection, report, sha256, kind, submitter, received)
+                _commit(connection, plan, report, sha256, kind, submitter, received, unordered)
             if report.outcome == Outcome.REJECTED:
                 transaction.rollback()
         connection.invalidate()  # ends the session: its temporary table goes with it, at once
@@ -182,16 +191,18 @@ def _number_format(plan: Plan, submitter: str | None) -> str:
 
 def _load(
     connection: sa.Connection, plan: Plan, path: Path, limits: Limits, writer: str | None, number_format: str
-) -> Report:
+) -> tuple[Report, bool]:
     report = Report(path, Outcome.INGESTED)
     _staging_metadata.drop_all(connection)
     _staging_metadata.create_all(connection)
     stage = _stager(connection)
     shapes: list[Shape] = []
-    errors: list[RowError] = []
+    errors: list[Problem] = []
+    unordered = False  # whether the checker met a series out of the order of its periods
     try:
         for chunk in checked_chunks(plan, path, limits, writer, number_format):
             report.rows += chunk.rows
+            unordered |= chunk.unordered
             errors += chunk.errors
             report.more_errors += chunk.more_errors
             shapes += chunk.shapes
@@ -200,15 +211,15 @@ def _load(
         report.notes = reading_notes(path, limits)
     except FileError as exc:
         report.outcome = Outcome.REJECTED
-        report.errors = [str(exc)]
-        return report
+        report.problems = [file_problem(exc, path)]
+        return report, False
     if report.rows == 0 and not errors:
         report.outcome = Outcome.REJECTED
-        report.errors = ["no data rows; expected rows of target, period, value"]
-        return report
+        report.problems = [problem(Code.NO_ROWS)]
+        return report, False
     if errors:
         _reject(report, errors)
-        return report
+        return report, False
     connection.execute(sa.insert(SHAPES), [{"id": n, **shape._asdict()} for n, shape in enumerate(shapes)])
     # In key order, with every column the copy reads: the copy scans the index alone, and
     # inserts into the observation table's own key index at its end.
@@ -216,13 +227,13 @@ def _load(
     connection.exec_driver_sql(f"CREATE INDEX pm_staging_key ON pm_staging ({indexed})")
     if connection.dialect.name == "postgresql":
         connection.exec_driver_sql("ANALYZE pm_staging")  # a temporary table has no statistics otherwise
-    return report
+    return report, unordered
 
 
-def _reject(report: Report, errors: list[RowError]) -> None:
+def _reject(report: Report, errors: list[Problem]) -> None:
     report.outcome = Outcome.REJECTED
     errors.sort(key=lambda e: e.row)
-    report.errors = [str(e) for e in errors[:MAX_LISTED_ERRORS]]
+    report.problems = errors[:MAX_LISTED_ERRORS]
     report.more_errors += max(0, len(errors) - MAX_LISTED_ERRORS)
 
 
@@ -243,7 +254,7 @@ def _stager(connection: sa.Connection) -> Callable[[list[Staged]], object]:
     return partial(connection.exec_driver_sql, insert)
 
 
-def _duplicates(connection: sa.Connection, where: sa.ColumnElement[bool] | None = None) -> list[RowError]:
+def _duplicates(connection: sa.Connection, where: sa.ColumnElement[bool] | None = None) -> list[Problem]:
     """The staged rows (those matching `where`) whose key an earlier row of the file has."""
     s = STAGING.c
     query = (
@@ -256,7 +267,7 @@ def _duplicates(connection: sa.Connection, where: sa.ColumnElement[bool] | None 
     errors = []
     for target_id, breakdown, period, first, last in connection.execute(query):
         what = f"{target_id} {breakdown} {period}".replace("  ", " ")
-        errors.append(RowError(last, "", "", f"repeats row {first} ({what}); send one figure per target and period"))
+        errors.append(problem(Code.REPEATED, last, first=str(first), what=what))
     return errors
 
 
@@ -270,9 +281,17 @@ def _shape_of(column: str) -> sa.ScalarSelect[str]:
 
 
 def _commit(
-    connection: sa.Connection, report: Report, sha256: str, kind: str, submitter: str | None, received: dt.datetime
+    connection: sa.Connection,
+    plan: Plan,
+    report: Report,
+    sha256: str,
+    kind: str,
+    submitter: str | None,
+    received: dt.datetime,
+    unordered: bool,
 ) -> None:
-    """Store the staged rows; reject the file if two of its rows have the same key.
+    """Store the staged rows; reject the file if two of its rows have the same key, or a figure
+    does not fit the one before it (`held_figures`).
 
     A repeated key is found in one of two ways. Among keys with a current figure, by looking
     (few keys, in a monthly file: its periods are new). Among the others, both rows would become
@@ -292,6 +311,7 @@ def _commit(
         )
     )  # fmt: skip
     assert inserted.inserted_primary_key is not None
+    stored = any_stored(connection, plan)  # before the file's figures join them
     if overlap:
         _supersede(connection, report)
     selected = (
@@ -315,6 +335,12 @@ def _commit(
         if not repeats:
             raise  # not the file's doing: another writer stored the same key meanwhile
         _reject(report, repeats)
+        return
+    held = held_figures(
+        connection, plan, inserted.inserted_primary_key[0], STAGING, SHAPES, stored=stored, unordered=unordered
+    )
+    if held:  # the caller rolls the file back
+        _reject(report, held)
         return
     report.new = report.rows - report.unchanged - report.revised - report.kept_as_history
 

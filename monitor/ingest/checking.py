@@ -19,8 +19,9 @@ from multiprocessing.context import ForkContext, SpawnContext
 from pathlib import Path
 
 from monitor.ingest.limits import DEFAULTS, Limits
+from monitor.ingest.problems import Problem
 from monitor.ingest.readers import FileError, Line, Row, read_lines
-from monitor.ingest.rows import RowChecker, RowError, Shape, Staged
+from monitor.ingest.rows import RowChecker, Shape, Staged
 from monitor.ingest.shown import cause
 from rules import Plan
 
@@ -35,9 +36,10 @@ class Checked:
 
     rows: int = 0  # data rows read
     staged: list[Staged] = field(default_factory=list)  # good rows, until the file has a bad one
-    errors: list[RowError] = field(default_factory=list)
+    errors: list[Problem] = field(default_factory=list)
     more_errors: int = 0  # bad cells beyond those kept
     shapes: list[Shape] = field(default_factory=list)  # shapes first used in this chunk, in id order
+    unordered: bool = False  # (the last chunk) a series came out of the order of its periods: see `FileOrder`
 
 
 class CheckingError(RuntimeError):
@@ -86,10 +88,11 @@ def _here(
             chunk = Checked()
             staged = chunk.staged
     chunk.shapes = checker.shapes[shapes_sent:]
+    chunk.unordered = checker.order.unordered
     yield chunk
 
 
-def _results(checker: RowChecker, items: Iterator[Row | Line]) -> Iterator[Staged | list[RowError] | None]:
+def _results(checker: RowChecker, items: Iterator[Row | Line]) -> Iterator[Staged | list[Problem] | None]:
     """Each item checked (None for one held), then the rows held, once the whole file is read."""
     check, check_line = checker.check, checker.check_line
     for item in items:

@@ -17,7 +17,7 @@ from typing import Any
 
 from monitor.ingest.shown import listed
 
-COLUMNS = ("target", "period", "value", "breakdown", "basis", "unit", "status", "note")
+COLUMNS = ("target", "period", "value", "breakdown", "basis", "unit", "status", "note", "correction")
 REQUIRED = ("target", "period", "value")
 # Headers as departments write them, mapped to the column they mean.
 ALIASES = {
@@ -34,6 +34,8 @@ ALIASES = {
     "đvt": "unit",
     "trạng thái": "status",
     "ghi chú": "note",
+    "điều chỉnh": "correction",
+    "số điều chỉnh": "correction",
 }
 # Columns shown for people and not read: the names beside the ids of the portal's template, and
 # the row numbering of an official form.
@@ -46,6 +48,14 @@ HEADER_SEARCH = 30  # rows of a file looked through for its header
 
 class FileError(ValueError):
     """The file as a whole cannot be read: its kind, its encoding, its header."""
+
+
+class WorkbookError(FileError):
+    """A workbook (.xlsx, .xls, .ods) that cannot be opened or read: damaged, cut, another format."""
+
+
+class EncodingError(FileError):
+    """A CSV file's text in no encoding taken (UTF-8, UTF-16, Vietnamese Windows-1258)."""
 
 
 @dataclass(slots=True)

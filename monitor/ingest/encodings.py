@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from monitor.ingest.columns import FileError
+from monitor.ingest.columns import EncodingError
 from monitor.ingest.shown import quoted
 
 SAMPLE_BYTES = 1 << 20  # what is looked at to tell UTF-8 from Windows-1258
@@ -64,10 +64,10 @@ def detect(path: Path) -> TextEncoding:
     try:
         text = sample.decode("cp1258")
     except UnicodeDecodeError as exc:
-        raise FileError(f"{not_utf8}, nor Windows-1258 (byte {exc.start}); save the CSV as UTF-8") from exc
+        raise EncodingError(f"{not_utf8}, nor Windows-1258 (byte {exc.start}); save the CSV as UTF-8") from exc
     stranger = foreign(unicodedata.normalize("NFC", text))
     if stranger is not None:
-        raise FileError(
+        raise EncodingError(
             f"{not_utf8}, and read as Windows-1258 it holds {quoted(stranger)}, which is no Vietnamese letter; "
             "save the CSV as UTF-8"
         )
@@ -106,7 +106,7 @@ def lines(handle: IO[str], encoding: TextEncoding) -> Iterator[str]:
         composed = unicodedata.normalize("NFC", line)
         stranger = foreign(composed)
         if stranger is not None:
-            raise FileError(
+            raise EncodingError(
                 f"line {number}: read as Windows-1258 it holds {quoted(stranger)}, which is no Vietnamese letter; "
                 "save the CSV as UTF-8"
             )

@@ -97,7 +97,7 @@ def wait_to_settle(
 
 def _take(engine: sa.Engine, plan: Plan, arrival: Arrival, now: dt.datetime, limits: Limits) -> Report:
     if arrival.refusal is not None:
-        return Report(arrival.path, Outcome.REJECTED, errors=[arrival.refusal])
+        return Report(arrival.path, Outcome.REJECTED, problems=[arrival.refusal])
     department = arrival.department
     return ingest_file(engine, plan, arrival.path, submitter=department, writer=department, now=now, limits=limits)
 

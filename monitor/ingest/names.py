@@ -84,7 +84,7 @@ def _names_of(target: Target) -> list[str]:
     return [target.name, target.label, f"{target.section}.{target.number}"]  # "(5)" or "III.5", "V.4"
 
 
-def listed_ids(ids: list[str] | tuple[str, ...]) -> str:
-    """``'a'``, ``'a' or 'b'``, ``'a', 'b' or 'c'``."""
+def listed_ids(ids: list[str] | tuple[str, ...], conjunction: str = "or") -> str:
+    """``'a'``, ``'a' or 'b'``, ``'a', 'b' or 'c'`` (``'a' hoặc 'b'`` with the conjunction "hoặc")."""
     quoted = [f"'{i}'" for i in ids]
-    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} or {quoted[-1]}"
+    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} {conjunction} {quoted[-1]}"

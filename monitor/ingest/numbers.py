@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 
 from babel.numbers import NumberFormatError, parse_decimal
 
+from monitor.ingest.problems import WORDINGS, Code
 from monitor.ingest.shown import quoted
 
 _PLAIN = re.compile(r"[+-]?\d+(\.\d+)?")
@@ -37,14 +38,22 @@ class CellNumber:
     form: str = ""
 
 
-class AmbiguousError(ValueError):
+class FigureError(ValueError):
+    """A cell that holds no figure: the problem's code, and the facts its words name."""
+
+    def __init__(self, code: Code, **facts: str) -> None:
+        super().__init__(WORDINGS[code].english.format_map(facts))
+        self.code = code
+        self.facts = facts
+
+
+class AmbiguousError(FigureError):
     """A text both formats read, with different values: ``41.250``."""
 
     def __init__(self, text: str, compact: str, percent: bool) -> None:
         whole = compact.replace(".", "")
         super().__init__(
-            f"'{text}' is ambiguous: {whole} in Vietnamese format or {compact} as a plain decimal; "
-            f"write {whole} or {compact.replace('.', ',')}"
+            Code.VALUE_AMBIGUOUS, found=f"'{text}'", whole=whole, plain=compact, comma=compact.replace(".", ",")
         )
         vietnamese, plain = Decimal(whole), Decimal(compact)
         self.vietnamese = CellNumber(vietnamese, percent, VIETNAMESE)
@@ -84,7 +93,7 @@ def plain_text(text: str) -> str | None:
 
 
 def read_figure(cell: object, *, excel_percent: bool = False, reading: str = "") -> CellNumber:
-    """The number in `cell`; `ValueError` saying what was expected otherwise, `AmbiguousError` for a
+    """The number in `cell`; `FigureError` saying what was expected otherwise, `AmbiguousError` for a
     text both formats read unless `reading` (`VIETNAMESE` or `PLAIN`) says which.
 
     `excel_percent` says the cell is an Excel number formatted as a percentage, which Excel stores
@@ -99,7 +108,7 @@ def read_figure(cell: object, *, excel_percent: bool = False, reading: str = "")
     digits = figure.value.normalize().as_tuple()
     exponent = digits.exponent if isinstance(digits.exponent, int) else 0
     if max(len(digits.digits), len(digits.digits) + exponent, -exponent) > MAX_DIGITS:
-        raise ValueError(f"a figure has at most {MAX_DIGITS} digits; expected e.g. 7088.973")
+        raise FigureError(Code.VALUE_TOO_LONG, digits=str(MAX_DIGITS))
     return figure
 
 
@@ -109,17 +118,17 @@ def _read(cell: object, excel_percent: bool) -> CellNumber:
         if plain is not None:
             return CellNumber(plain, False, PLAIN if "." in cell else "")  # the common case, first
     if isinstance(cell, bool):
-        raise ValueError("expected a number, found a true/false cell")
+        raise FigureError(Code.VALUE_TRUE_FALSE)
     if isinstance(cell, int):
         return _scaled(Decimal(cell), excel_percent)
     if isinstance(cell, float):
         if cell != cell or cell in (float("inf"), float("-inf")):
-            raise ValueError("expected a number")
+            raise FigureError(Code.VALUE_NOT_FINITE)
         return _scaled(Decimal(repr(cell)), excel_percent)  # the shortest text that reads back the same
     if isinstance(cell, Decimal):
         return CellNumber(cell, False)
     if not isinstance(cell, str):
-        raise ValueError(f"expected a number, found {type(cell).__name__}")
+        raise FigureError(Code.VALUE_KIND, kind=type(cell).__name__)
     return _read_text(cell)
 
 
@@ -134,7 +143,7 @@ def _read_text(text: str) -> CellNumber:
     if _SPACE_GROUPED.fullmatch(compact):
         compact = re.sub(r"\s", "", compact)
     if not compact:
-        raise ValueError("expected a number, found an empty cell")
+        raise FigureError(Code.VALUE_EMPTY)
     if _AMBIGUOUS.fullmatch(compact):
         raise AmbiguousError(text, compact, percent)
     try:
@@ -145,4 +154,4 @@ def _read_text(text: str) -> CellNumber:
             return CellNumber(value, percent, VIETNAMESE if "," in compact or "." in compact else "")
     except (InvalidOperation, NumberFormatError):
         pass
-    raise ValueError(f"{quoted(text)} is not a number; expected e.g. 7088.973, 7.088,973 or 36,4%")
+    raise FigureError(Code.VALUE_NOT_NUMBER, found=quoted(text))

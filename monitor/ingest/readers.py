@@ -39,24 +39,24 @@ from monitor.ingest.workbooks import open_sheet
 from rules import Plan
 
 FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".xls": "xls", ".ods": "ods", ".json": "json"}
-# The readers' own problems in Vietnamese, for the department (`wording` uses these first).
+# How a file was read (`reading_notes`), in Vietnamese for the department (`vietnamese`).
 REASONS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"unsupported file type .*"),
-     "loại tệp không được nhận; hãy gửi tệp .xlsx, .xls, .ods, .csv hoặc .json"),
-    (re.compile(r"not a readable \.(?P<kind>xlsx|xls|ods) workbook.*"),
-     "không đọc được tệp bảng tính (.{kind}); tệp có thể bị hỏng hoặc không đúng loại"),
-    (re.compile(r"not UTF-8 text.*read as Windows-1258 it holds (?P<char>.+), which is no Vietnamese letter.*"),
-     "tệp CSV không ở mã UTF-8, cũng không phải mã Windows-1258 tiếng Việt (có ký tự {char}); "
-     "hãy lưu lại tệp dưới dạng CSV UTF-8"),
-    (re.compile(r"line (?P<line>\d+): read as Windows-1258 it holds (?P<char>.+), which is no Vietnamese letter.*"),
-     "dòng {line} của tệp CSV (đọc theo mã Windows-1258) có ký tự {char} không phải chữ tiếng Việt; "
-     "hãy lưu lại tệp dưới dạng CSV UTF-8"),
-    (re.compile(r"not UTF-16 text.*"), "tệp CSV không đọc được theo mã UTF-16 (tệp có thể bị cắt); hãy lưu lại tệp"),
     (re.compile(r"read as (?P<encoding>.+) text"), "tệp CSV được đọc theo mã {encoding}"),
     (re.compile(r"the header is row (?P<row>\d+), under the title"),
      "dòng tiêu đề cột là dòng {row}, dưới tên báo cáo"),
     (re.compile(r"in (?P<unit>.+), as the title states"), "đơn vị tính {unit}, theo dòng ghi ở đầu biểu"),
 ]  # fmt: skip
+
+
+def vietnamese(note: str) -> str | None:
+    """A note of how a file was read (`reading_notes`) in Vietnamese, if it is one."""
+    for pattern, wording in REASONS:
+        found = pattern.fullmatch(note)
+        if found:
+            return wording.format(**found.groupdict())
+    return None
+
+
 JSON_DEPTH = 100  # where a JSON file too deep to parse is said to go too deep (rows need 3 levels)
 
 

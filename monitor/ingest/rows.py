@@ -1,7 +1,7 @@
 """Checking one data row against the plan: target, breakdown, period, value, unit, basis, status.
 
 A row that passes becomes a `Staged` tuple in the target's own unit; a row that fails yields one
-`RowError` per bad cell, each naming the row, the column, the value and what was expected.
+`Problem` per bad cell, each naming the row, the column, the value and what was expected.
 """
 
 from __future__ import annotations
@@ -11,32 +11,20 @@ import datetime as dt
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any, NamedTuple
 
 from monitor import rights
 from monitor.ingest.names import Several, TargetNames, listed_ids, normal
-from monitor.ingest.numbers import PLAIN, VIETNAMESE, AmbiguousError, plain_text, read_figure
+from monitor.ingest.numbers import PLAIN, VIETNAMESE, AmbiguousError, FigureError, plain_text, read_figure
+from monitor.ingest.plausible import FileOrder, Limits
+from monitor.ingest.problems import Code, Problem, problem
 from monitor.ingest.readers import Line, Row, as_row
-from monitor.ingest.shown import and_more, quoted
+from monitor.ingest.shown import and_more
+from monitor.ingest.vocabulary import BASES, STATUSES, correction_of, note_of, text_of
 from monitor.store.schema import decimal_text
-from rules import Basis, FigureStatus, Kind, Period, PeriodKind, Plan, Target, Unit
+from notifiers import formatting
+from rules import FigureStatus, Period, PeriodKind, Plan, Target, Unit
 
-BASES: dict[str, str] = {
-    "year_to_date": Basis.YEAR_TO_DATE,
-    "ytd": Basis.YEAR_TO_DATE,
-    "lũy kế": Basis.YEAR_TO_DATE,
-    "luỹ kế": Basis.YEAR_TO_DATE,
-    "period": Basis.PERIOD,
-    "trong kỳ": Basis.PERIOD,
-    "level": Basis.LEVEL,
-    "thời điểm": Basis.LEVEL,
-}
-STATUSES = {
-    "official": FigureStatus.OFFICIAL, "chính thức": FigureStatus.OFFICIAL,
-    "estimate": FigureStatus.ESTIMATE, "ước": FigureStatus.ESTIMATE,
-}  # fmt: skip
-PLAUSIBLE_MULTIPLE = 10  # a year-to-date flow beyond 10 times its year's target is a unit mistake
 # Units of things counted one by one: "41.250 lượt" can only be 41250.
 COUNT_UNITS = frozenset({"lượt", "người", "giường", "huyện", "xã", "hộ", "doanh nghiệp", "dự án", "trường"})
 MAX_DEFERRED = 100_000  # ambiguous rows held until the file's format is known; beyond, refused at once
@@ -44,18 +32,6 @@ MAX_DEFERRED = 100_000  # ambiguous rows held until the file's format is known; 
 
 class Deferred:
     """A row whose value is ambiguous until the rest of the file says which format it is in."""
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    column: str
-    value: str
-    why: str
-
-    def __str__(self) -> str:
-        cell = f" {self.column}={quoted(self.value)}" if self.column else ""
-        return f"row {self.row}{cell}: {self.why}"
 
 
 class Shape(NamedTuple):
@@ -67,6 +43,7 @@ class Shape(NamedTuple):
     unit: str
     reported_unit: str
     status: str
+    correction: bool = False  # the rows are marked as corrections
 
 
 # A checked row, ready for the staging table: a plain tuple, which the database driver binds
@@ -79,9 +56,14 @@ Staged = tuple[str, str, str, int, str, str | None, str | None, int]
 
 @dataclass(frozen=True)
 class Refusal:
-    """A cached verdict that a cell is wrong, and why."""
+    """A cached verdict that a cell is wrong, and why: the problem's code and facts."""
 
-    why: str
+    code: Code
+    facts: Mapping[str, str] = field(default_factory=dict)
+
+
+def refused(code: Code, **facts: str) -> Refusal:
+    return Refusal(code, facts)
 
 
 @dataclass
@@ -115,6 +97,7 @@ class RowChecker:
         self._deferred: list[Row] = []
         self._forms = {VIETNAMESE: False, PLAIN: False}  # which formats the file's texts show
         self.shapes: list[Shape] = []
+        self.order = FileOrder(plan, self.shapes)  # each figure against the one before it in its series
         self._shape_ids: dict[Shape, int] = {}
         self._memo: dict[tuple[str, str, Any], Any] = {}
         self._known: dict[Any, Known] = {}
@@ -124,11 +107,11 @@ class RowChecker:
         self._names: TargetNames | None = None  # built at the first row that names a target otherwise than by id
         self._named: dict[Any, Target | Refusal] = {}
 
-    def check_line(self, line: Line) -> Staged | list[RowError] | None:
+    def check_line(self, line: Line) -> Staged | list[Problem] | None:
         """A CSV line, checked; one that repeats what earlier rows established is answered at once."""
-        target, period, text, breakdown, basis, unit, status, note, number = line
+        target, period, text, breakdown, basis, unit, status, note, correction, number = line
         known = self._known.get(target)
-        if known is not None:
+        if known is not None and not correction:
             placed = known.placed.get((period, basis, status))
             part = known.breakdowns.get(breakdown)
             shown = plain_text(text)
@@ -141,10 +124,13 @@ class RowChecker:
             ):
                 if "." in text:
                     self._forms[PLAIN] = True
+                held = self.order.follow(known.target.id, part, placed[1], placed[0], shown, number)
+                if held:
+                    return [held]
                 return (known.target.id, part, placed[0], placed[1], shown, None, note or None, number)
         return self.check(as_row(line))  # something new, wrong or at a limit: the full check says what
 
-    def finish(self) -> list[Staged | list[RowError]]:
+    def finish(self) -> list[Staged | list[Problem]]:
         """The rows held for their ambiguous value, checked now that the whole file is read: in
         Vietnamese format if the file's other numbers show it and none shows the plain one."""
         if not self.reading and self._forms[VIETNAMESE] and not self._forms[PLAIN]:
@@ -157,16 +143,16 @@ class RowChecker:
             results.append(result)
         return results
 
-    def check(self, row: Row, *, last: bool = False) -> Staged | list[RowError] | None:
+    def check(self, row: Row, *, last: bool = False) -> Staged | list[Problem] | None:
         """The row checked cell by cell, with every problem named; None for a row held until
         `finish` (its value is ambiguous so far), unless it is the `last` look."""
         if row.problem:
-            return [RowError(row.number, "", "", row.problem)]
+            return [problem(Code.ROW_UNREADABLE, row.number, reason=row.problem)]
         cells = row.cells
-        errors: list[RowError] = []
+        errors: list[Problem] = []
 
-        def fail(column: str, why: str) -> None:
-            errors.append(RowError(row.number, column, _text(cells.get(column)), why))
+        def fail(column: str, code: Code, facts: Mapping[str, str] | None = None) -> None:
+            errors.append(Problem(code, row.number, column, text_of(cells.get(column)), facts or {}))
 
         target = self.plan.targets.get(cells.get("target"))  # type: ignore[arg-type]
         if target is None:
@@ -175,11 +161,18 @@ class RowChecker:
         breakdown = self._remember("breakdown", target, cells.get("breakdown"), self._breakdown, fail)
         basis = self._choice(cells.get("basis"), BASES, "basis", fail)
         status = self._choice(cells.get("status"), STATUSES, "status", fail) or FigureStatus.OFFICIAL
-        if self.writer is not None and target is not None and breakdown is not None:
-            refused = rights.refusal(self.plan, self.writer, target, breakdown)
-            if refused:
-                fail("target", refused)
-        staged_value = self._value(row, target, fail, last) if target else None
+        correction = correction_of(cells.get("correction"), fail)
+        if (
+            self.writer is not None
+            and target is not None
+            and breakdown is not None
+            and not rights.may_write_figure(self.plan, self.writer, target, breakdown)
+        ):
+            series = f"{target.id} {breakdown}".strip()
+            fail(
+                "target", Code.NOT_OWNER, {"series": series, "owner": target.owner_of(breakdown), "writer": self.writer}
+            )
+        staged_value = self._value(row, target, fail, last, correction) if target else None
         if isinstance(staged_value, Deferred):
             self._deferred.append(row)
             return None
@@ -188,13 +181,16 @@ class RowChecker:
         value, reported, reported_unit = staged_value
         basis = basis or self._bases[target.id]
         if basis == "period" and period.kind is PeriodKind.DATE:
-            fail("basis", "a single-period figure needs a month, quarter, half or year, not a date")
+            fail("basis", Code.PERIOD_DATE_BASIS)
             return errors
-        shape = self._shape(Shape(period.start, period.end, basis, target.unit, reported_unit, status))
-        if reported_unit == target.unit:
+        shape = self._shape(Shape(period.start, period.end, basis, target.unit, reported_unit, status, correction))
+        if reported_unit == target.unit and not correction:
             self._learn(target, cells, period.label, shape, breakdown)
         converted = None if reported == value else reported
-        return (target.id, breakdown, period.label, shape, value, converted, _note(cells), row.number)
+        held = self.order.follow(target.id, breakdown, shape, period.label, value, row.number)
+        if held:
+            return [held]
+        return (target.id, breakdown, period.label, shape, value, converted, note_of(cells), row.number)
 
     def _shape(self, shape: Shape) -> int:
         found = self._shape_ids.get(shape)
@@ -229,7 +225,7 @@ class RowChecker:
         if verdict is None:
             verdict = self._memo[key] = judge(target, cell)
         if isinstance(verdict, Refusal):
-            fail(column, verdict.why)
+            fail(column, verdict.code, verdict.facts)
             return None
         return verdict
 
@@ -237,42 +233,49 @@ class RowChecker:
         """The target a cell names by its numbering or name; None, with the reason, for none."""
         found = self._named.get(cell)
         if found is None:
-            found = self._named[cell] = self._target_named(_text(cell))
+            found = self._named[cell] = self._target_named(text_of(cell))
         if isinstance(found, Refusal):
-            fail("target", found.why)
+            fail("target", found.code, found.facts)
             return None
         return found
 
     def _target_named(self, text: str) -> Target | Refusal:
         if not text.strip():
-            return Refusal("missing; expected a target id")
+            return refused(Code.TARGET_MISSING)
         if self._names is None:
             self._names = TargetNames(self.plan)
         found = self._names.find(text)
         if isinstance(found, Several):
-            return Refusal(f"names several targets ({listed_ids(found.ids)}); write the id of one")
+            return refused(Code.TARGET_SEVERAL, ids=listed_ids(found.ids), ids_vi=listed_ids(found.ids, "hoặc"))
         if found is not None:
             return found
         close = self._names.closest(text)
-        hint = f"; did you mean {listed_ids(close)}?" if close else "; see plan-monitor targets"
-        return Refusal(f"unknown target{hint}")
+        if not close:
+            return refused(Code.TARGET_UNKNOWN)
+        return refused(Code.TARGET_CLOSE, close=listed_ids(close), close_vi=listed_ids(close, "hoặc"))
 
     def _period(self, target: Target, cell: Any) -> Period | Refusal:
         if isinstance(cell, dt.datetime):
             cell = cell.date()
         try:
             period = (
-                Period.of_date(cell) if isinstance(cell, dt.date) else Period.parse(_text(cell), self.plan.info.year)
+                Period.of_date(cell) if isinstance(cell, dt.date) else Period.parse(text_of(cell), self.plan.info.year)
             )
         except ValueError as exc:
-            return Refusal(str(exc))
+            return refused(Code.PERIOD_UNREADABLE, reason=str(exc))
         start, end = self.plan.info.start, target.effective_deadline(self.plan.info.year)
         if period.start < start or period.end > end:
-            return Refusal(f"outside the plan; expected a period from {start} to {end}")
+            return refused(
+                Code.PERIOD_OUTSIDE,
+                start=str(start),
+                end=str(end),
+                start_vi=f"{start:%d/%m/%Y}",
+                end_vi=f"{end:%d/%m/%Y}",
+            )
         return period
 
     def _breakdown(self, target: Target, cell: Any) -> str | Refusal:
-        text = _text(cell).strip()
+        text = text_of(cell).strip()
         if target.parts:  # a share set: the breakdown names the share
             keys = [p.key for p in target.parts]
             if text in keys:
@@ -280,7 +283,7 @@ class RowChecker:
             named = [p.key for p in target.parts if normal(p.name) == normal(text)]
             if len(named) == 1:
                 return named[0]
-            return Refusal(f"a share of {target.id}; expected one of {', '.join(keys)}")
+            return refused(Code.SHARE_UNKNOWN, target=target.id, choices=", ".join(keys))
         if not text:
             return ""
         known, by_name, names = self._part_index(target)
@@ -293,11 +296,13 @@ class RowChecker:
         if len(matches) == 1:
             return matches[0]
         if not target.breakdowns:
-            return Refusal(f"target {target.id} has no breakdowns; leave the cell empty")
+            return refused(Code.PART_NONE, target=target.id)
         if matches:
-            return Refusal(f"ambiguous; write one of {', '.join(matches)}")
-        shown = ", ".join(known[:10]) + (f" {and_more(len(known) - 10, 'parts')}" if len(known) > 10 else "")
-        return Refusal(f"unknown part of {target.id}; expected one of {shown}")
+            return refused(Code.PART_AMBIGUOUS, choices=", ".join(matches))
+        shown, more = ", ".join(known[:10]), len(known) - 10
+        english = f"{shown} {and_more(more, 'parts')}" if more > 0 else shown
+        vietnamese = f"{shown} … và {formatting.number(more)} phân tổ khác" if more > 0 else shown
+        return refused(Code.PART_UNKNOWN, target=target.id, choices=english, choices_vi=vietnamese)
 
     def _part_index(self, target: Target) -> tuple[list[str], dict[str, list[str]], dict[str, list[str]]]:
         """The target's part keys, the keys each part's own key (after the "/") may mean, and the
@@ -321,17 +326,19 @@ class RowChecker:
             return None
         choice = choices.get(cell)
         if choice is None:
-            choice = choices.get(" ".join(_text(cell).split()).lower())
+            choice = choices.get(" ".join(text_of(cell).split()).lower())
             if choice is None:
-                fail(column, f"expected one of {', '.join(dict.fromkeys(choices))}")
+                fail(column, Code.CHOICE_UNKNOWN, {"choices": ", ".join(dict.fromkeys(choices))})
         return choice
 
-    def _value(self, row: Row, target: Target, fail: Any, last: bool) -> tuple[str, str, str] | Deferred | None:
+    def _value(
+        self, row: Row, target: Target, fail: Any, last: bool, correction: bool = False
+    ) -> tuple[str, str, str] | Deferred | None:
         """The value in the target's unit, the value as reported, and the reported unit, as text;
         `DEFER` for a value that only the rest of the file can settle."""
         cell = row.cells.get("value")
         if cell is None or (isinstance(cell, str) and not cell.strip()):
-            fail("value", "missing; expected a number")
+            fail("value", Code.VALUE_MISSING)
             return None
         unit = self._remember("unit", target, row.cells.get("unit"), self._unit, fail)
         try:
@@ -344,15 +351,15 @@ class RowChecker:
             elif not last and len(self._deferred) < MAX_DEFERRED:
                 return DEFER
             else:
-                fail("value", str(exc))
+                fail("value", Code.VALUE_AMBIGUOUS, exc.facts)
                 return None
-        except ValueError as exc:
-            fail("value", str(exc))
+        except FigureError as exc:
+            fail("value", exc.code, exc.facts)
             return None
         if figure.form:
             self._forms[figure.form] = True
         if figure.percent and self._unit_of(target).dimension != "percent":
-            fail("value", f"a percentage for a target in {target.unit}; report the amount in {target.unit}")
+            fail("value", Code.PERCENT_FOR_AMOUNT, {"unit": target.unit})
             return None
         if unit is None:
             return None
@@ -362,9 +369,9 @@ class RowChecker:
         else:
             value = unit.convert(figure.value, self._unit_of(target))
             shown = decimal_text(value)
-        problem = self._limits_of(target).problem(value)
-        if problem:
-            fail("value", problem)
+        wrong = self._limits_of(target).problem(value, correction)
+        if wrong:
+            fail("value", *wrong)
             return None
         return shown, reported, unit.label
 
@@ -375,54 +382,12 @@ class RowChecker:
         return unit
 
     def _unit(self, target: Target, cell: Any) -> Unit | Refusal:
-        unit = self.plan.find_unit(_text(cell).strip() or target.unit)
+        unit = self.plan.find_unit(text_of(cell).strip() or target.unit)
         if unit is None:
-            return Refusal("unknown unit; expected e.g. 'tỷ đồng', 'triệu đồng', '%'")
+            return refused(Code.UNIT_UNKNOWN)
         if unit.dimension != self._unit_of(target).dimension:
-            return Refusal(f"cannot be converted to the target's unit '{target.unit}'")
+            return refused(Code.UNIT_MISMATCH, unit=target.unit)
         return unit
 
 
 DEFER = Deferred()
-
-
-@dataclass(frozen=True)
-class Limits:
-    """What a plausible figure of a target lies within, and what to say when it does not."""
-
-    low: Decimal | None
-    high: Decimal | None
-    too_low: str
-    too_high: str
-
-    @classmethod
-    def of(cls, target: Target) -> Limits:
-        if target.unit == "%" and target.kind in (Kind.LEVEL, Kind.SHARE):
-            rate = "a rate must be between 0 and 100 %"
-            return cls(Decimal(0), Decimal(100), rate, rate)
-        if target.kind in (Kind.CUMULATIVE, Kind.MILESTONE) and target.value:
-            high = PLAUSIBLE_MULTIPLE * target.value if target.kind == Kind.CUMULATIVE else None
-            too_high = (
-                f"over {PLAUSIBLE_MULTIPLE} times the year's target ({decimal_text(target.value)} {target.unit}); "
-                "if the figure is in another unit, say so in a 'unit' column"
-            )
-            return cls(Decimal(0), high, "negative; a year-to-date total cannot be below zero", too_high)
-        return cls(None, None, "", "")
-
-    def problem(self, value: Decimal) -> str | None:
-        if self.low is not None and value < self.low:
-            return self.too_low
-        if self.high is not None and value > self.high:
-            return self.too_high
-        return None
-
-
-def _note(cells: dict[str, Any]) -> str | None:
-    note = cells.get("note")
-    return str(note) if note not in (None, "") else None
-
-
-def _text(cell: Any) -> str:
-    if cell is None:
-        return ""
-    return cell if isinstance(cell, str) else str(cell)

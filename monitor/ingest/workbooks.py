@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import ParseError
 
-from monitor.ingest.columns import FileError
+from monitor.ingest.columns import FileError, WorkbookError
 from monitor.ingest.limits import Limits
 from monitor.ingest.shown import cause
 
@@ -47,7 +47,7 @@ def open_sheet(path: Path, limits: Limits) -> Sheet:
             with zipfile.ZipFile(path) as archive:
                 too_big = limits.workbook_problem(archive)
         except (zipfile.BadZipFile, OSError, ValueError) as exc:
-            raise FileError(f"{unreadable(path)} (empty, truncated or another format): {exc}") from exc
+            raise WorkbookError(f"{unreadable(path)} (empty, truncated or another format): {exc}") from exc
         if too_big:
             raise FileError(too_big)
     if suffix == ".xlsx":
@@ -68,18 +68,18 @@ def _xlsx(path: Path) -> Sheet:
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise FileError(f"{unreadable(path)} (empty, truncated or another format): {exc}") from exc
+        raise WorkbookError(f"{unreadable(path)} (empty, truncated or another format): {exc}") from exc
     except Exception as exc:  # openpyxl raises what its parsers raise: ParseError, IndexError, …
-        raise FileError(f"{unreadable(path)}: {damage(exc)}") from exc
+        raise WorkbookError(f"{unreadable(path)}: {damage(exc)}") from exc
     if not book.worksheets:
         book.close()
-        raise FileError(f"{unreadable(path)}: it has no sheet")
+        raise WorkbookError(f"{unreadable(path)}: it has no sheet")
     sheet = book.worksheets[0]
     try:
         merges = _xlsx_merges(path, getattr(sheet, "_worksheet_path", ""))
     except (zipfile.BadZipFile, KeyError, OSError, zlib.error) as exc:
         book.close()
-        raise FileError(f"{unreadable(path)}: {damage(exc)}") from exc
+        raise WorkbookError(f"{unreadable(path)}: {damage(exc)}") from exc
 
     def rows() -> Iterator[SheetRow]:
         for number, cells in enumerate(sheet.iter_rows(), start=1):
@@ -198,10 +198,10 @@ def _calamine(path: Path) -> Sheet:
     try:
         book = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine's own errors, or a file of another kind
-        raise FileError(f"{unreadable(path)} (empty, truncated or another format): {damage(exc)}") from exc
+        raise WorkbookError(f"{unreadable(path)} (empty, truncated or another format): {damage(exc)}") from exc
     try:
         if not book.sheet_names:
-            raise FileError(f"{unreadable(path)}: it has no sheet")
+            raise WorkbookError(f"{unreadable(path)}: it has no sheet")
         sheet = book.get_sheet_by_index(0)
         start = sheet.start or (0, 0)
         ranges = sheet.merged_cell_ranges
@@ -217,7 +217,7 @@ def _calamine(path: Path) -> Sheet:
         raise
     except Exception as exc:
         book.close()
-        raise FileError(f"{unreadable(path)}: {damage(exc)}") from exc
+        raise WorkbookError(f"{unreadable(path)}: {damage(exc)}") from exc
     lead: list[Any] = [None] * start[1]
 
     def numbered() -> Iterator[SheetRow]:

@@ -149,7 +149,8 @@ async def figure_form(request: Request, visitor: Visitor) -> Response:
 async def figure(request: Request, visitor: Visitor) -> Response:
     portal = visitor.portal
     sent = await checked_form(request)
-    fields = {k: str(sent.get(k) or "").strip()[:FIELD_CHARS] for k in ("series", "period", "value", "status")}
+    names = ("series", "period", "value", "status", "correction")
+    fields = {k: str(sent.get(k) or "").strip()[:FIELD_CHARS] for k in names}
     target_id, _, breakdown = fields["series"].partition("|")
     target = portal.plan.targets.get(target_id)
     if target is None or not visitor.may_write_figure(target, breakdown):
@@ -164,8 +165,9 @@ async def figure(request: Request, visitor: Visitor) -> Response:
         note = f"nhập trên cổng thông tin lúc {portal.now():%Y-%m-%d %H:%M:%S} UTC"
         with path.open("x", encoding="utf-8", newline="") as out:
             writer = csv.writer(out)
-            writer.writerow(["target", "breakdown", "period", "value", "status", "note"])
-            writer.writerow([target.id, breakdown, fields["period"], fields["value"], status, note])
+            correction = "có" if fields["correction"] else ""
+            writer.writerow(["target", "breakdown", "period", "value", "status", "note", "correction"])
+            writer.writerow([target.id, breakdown, fields["period"], fields["value"], status, note, correction])
         name = f"biểu mẫu: {target.id} {breakdown} {fields['period']}".replace("  ", " ")
         submitted = await run_in_threadpool(_submit, portal, visitor, path, Channel.FORM, name, client_of(request))
     finally:

@@ -29,7 +29,7 @@ DATA, LISTS, HOWTO = "Số liệu", "Danh mục", "Hướng dẫn"
 ROWS = 300  # rows with validation lists in the data sheet
 # The data sheet's columns: header (read by the ingestion, or shown only), width.
 COLUMNS = [("chỉ tiêu", 34), ("tên chỉ tiêu", 48), ("phân tổ", 30), ("kỳ", 12), ("giá trị", 16),
-           ("đơn vị", 12), ("trạng thái", 14), ("ghi chú", 30)]  # fmt: skip
+           ("đơn vị", 12), ("trạng thái", 14), ("ghi chú", 30), ("điều chỉnh", 12)]  # fmt: skip
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BOLD = Font(bold=True)
 HEAD = PatternFill("solid", fgColor="DDE7F3")
@@ -95,6 +95,7 @@ def _data(sheet: Worksheet, targets: int, parts: int, periods: int) -> None:
         _validation(sheet, "C", _range("E", parts), "Phân tổ", "Để trống cho số tổng; hoặc chọn một phân tổ.")
     _validation(sheet, "D", _range("H", periods), "Kỳ", "Chọn kỳ báo cáo trong danh sách.")
     _validation(sheet, "G", ['"chính thức,ước"'], "Trạng thái", "chính thức hoặc ước.")
+    _validation(sheet, "I", ['"có"'], "Điều chỉnh", "'có' cho số điều chỉnh; để trống nếu không.")
 
 
 def _range(column: str, count: int) -> list[str]:
@@ -123,6 +124,9 @@ def _howto(sheet: Worksheet, department: str, title: str, department_id: str) ->
         "6. Tệp được kiểm tra toàn bộ: nếu có dòng sai, không số liệu nào được lưu và từng lỗi được chỉ ra "
         "kèm số dòng; sửa rồi gửi lại. Gửi lại số liệu của cùng chỉ tiêu và kỳ sẽ thay số cũ (số cũ vẫn được lưu).",
         "7. Đơn vị chỉ gửi được số liệu cho các chỉ tiêu mình phụ trách (danh sách ở trang 'Danh mục').",
+        "8. Số không hợp lý bị giữ lại: số lũy kế nhỏ hơn số lũy kế của kỳ trước trong năm, tỷ lệ trên 100 %, "
+        "hoặc thay đổi quá mức cho phép so với kỳ trước. Nếu đó là số đúng (số điều chỉnh), ghi 'có' ở cột "
+        "'điều chỉnh' (cột I).",
     ]
     for line in lines:
         sheet.append([line])

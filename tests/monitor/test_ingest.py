@@ -268,8 +268,9 @@ def test_json_rows(engine: sa.Engine, shipped_plan: Plan, tmp_path: Path) -> Non
 
 
 def test_the_fast_path_agrees_with_the_full_check(shipped_plan: Plan, tmp_path: Path) -> None:
+    from monitor.ingest.problems import Problem
     from monitor.ingest.readers import Row, as_row, read_lines
-    from monitor.ingest.rows import RowChecker, RowError, Staged
+    from monitor.ingest.rows import RowChecker, Staged
 
     path = _csv(
         tmp_path,
@@ -305,7 +306,7 @@ def test_the_fast_path_agrees_with_the_full_check(shipped_plan: Plan, tmp_path: 
     full_check = once.check
     taken_fully = []
 
-    def counted(row: Row, *, last: bool = False) -> Staged | list[RowError] | None:
+    def counted(row: Row, *, last: bool = False) -> Staged | list[Problem] | None:
         taken_fully.append(row.number)
         return full_check(row, last=last)
 

@@ -119,7 +119,7 @@ def test_a_sheet_without_a_header_says_what_it_found(engine: sa.Engine, shipped_
     report = ingest_file(engine, shipped_plan, path)
     assert report.errors == [
         "sheet 'Sheet' row 1: unknown column(s) 'UBND TỈNH BẮC GIANG'; "
-        "expected target, period, value, breakdown, basis, unit, status, note"
+        "expected target, period, value, breakdown, basis, unit, status, note, correction"
     ]
     assert reading_notes(FILES / f"{NAME}.ods")[0] == "the header is row 6, under the title"
 

@@ -24,8 +24,8 @@ def test_a_regular_csv_row_comes_as_a_line_of_every_column(tmp_path: Path) -> No
     path = tmp_path / "a.csv"
     path.write_text("value;;period;target;note\n8.000;x;2022-Q1;new-jobs;\n;;;;\n;;2022;;\n", encoding="utf-8")
     line, row = read_lines(path)
-    # target, period, value, breakdown, basis, unit, status, note; then the row number
-    assert line == ("new-jobs", "2022-Q1", "8.000", None, None, None, None, "", 2)
+    # target, period, value, breakdown, basis, unit, status, note, correction; then the row number
+    assert line == ("new-jobs", "2022-Q1", "8.000", None, None, None, None, "", None, 2)
     assert isinstance(row, Row)
     assert (row.number, row.cells) == (4, {"value": "", "period": "2022", "target": "", "note": ""})
     assert as_row(line) == Row(2, {"target": "new-jobs", "period": "2022-Q1", "value": "8.000", "note": ""})

@@ -92,7 +92,7 @@ def test_the_template_filled_in_with_openpyxl_is_ingested_by_upload_and_by_the_i
     assert book.sheetnames == ["Số liệu", "Danh mục", "Hướng dẫn"]
     data, lists = book["Số liệu"], book["Danh mục"]
     assert [c.value for c in data[1]] == ["chỉ tiêu", "tên chỉ tiêu", "phân tổ", "kỳ", "giá trị", "đơn vị",
-                                          "trạng thái", "ghi chú"]  # fmt: skip
+                                          "trạng thái", "ghi chú", "điều chỉnh"]  # fmt: skip
     assert [(r[0].value, r[1].value, r[2].value) for r in lists.iter_rows(min_row=2, max_col=3)] == [
         ("revenue", "(5) Thu ngân sách", "tỷ đồng"),
         ("visitors", "(9) <script>alert(1)</script> Khách du lịch", "tỷ đồng"),
