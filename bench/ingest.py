@@ -14,7 +14,8 @@ untimed).
   32 MB page cache), reads the CSV with `csv.reader` and inserts every row with one
   `sqlite3.executemany` into the same `observation` table, with its unique key index, in one
   transaction: the least any program can do to store these rows there.
-- baseline (PostgreSQL, `--pg-rows`, needs PLAN_MONITOR_TEST_PG_URL): a whole Python process that
+- baseline (PostgreSQL, `--pg-rows`, uses the test database PLAN_MONITOR_TEST_PG_URL, emptied first
+  as the tests empty it, then migrated): a whole Python process that
   sends the same rows with psycopg's `COPY observation (…) FROM STDIN` into the same table and index
   (emptied before each run, as the product's is).
 
@@ -123,6 +124,9 @@ def postgres(folder: Path, rows: int, runs: int, url: str) -> None:
     import psycopg
 
     env = {"PLAN_MONITOR_DATABASE_URL": url}
+    with psycopg.connect(url, autocommit=True) as connection:  # a test database: emptied, as the tests do
+        connection.execute("DROP SCHEMA public CASCADE")
+        connection.execute("CREATE SCHEMA public")
     rules, data, template = _store(folder, rows, env)
 
     def empty(_: int) -> None:
