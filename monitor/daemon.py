@@ -28,9 +28,10 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from monitor.jobs import Jobs, rules_stamp
+from monitor.jobs import Jobs
 from monitor.leadership import Leadership, LeadershipUnavailableError
 from monitor.logs import event
+from monitor.rulewatch import rules_stamp
 from monitor.settings import Settings
 from monitor.store.database import database_cause
 from monitor.store.jobs import last_runs, remember_run
@@ -78,7 +79,7 @@ class Daemon:
         self.stop = threading.Event()  # a signal: the daemon ends
         self._halt = threading.Event()  # the jobs end: a signal, or the leadership lost
         self.jobs.stopping = self._halt
-        self.jobs.rules_seen = rules_stamp(settings)
+        self.jobs.rules_seen = rules_stamp(settings.targets)
         self.triggers = cron_triggers(settings)
         self._scheduler: BackgroundScheduler | None = None
         self._cron_work: dict[str, Callable[[], None]] = {

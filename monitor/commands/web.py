@@ -19,6 +19,7 @@ def web(as_of: dt.datetime | None, demo: bool) -> None:
     """Run the departments' portal: sign in by emailed link, send figures, explain a shortfall."""
     import uvicorn
 
+    from monitor.rulewatch import RuleWatch
     from monitor.store.database import open_database
     from monitor.web import create_app
     from monitor.web.app import SecretKeyError
@@ -38,8 +39,10 @@ def web(as_of: dt.datetime | None, demo: bool) -> None:
         logging.getLogger(name).propagate = False
     plan = load([config.targets])
     engine = open_database(config.effective_database_url()) if demo else database()
+    # Edits of the rule files are taken up while the portal runs, as the daemon takes them up.
+    watch = RuleWatch(config.targets, plan, cache_dir=config.data_dir / "cache", every=config.reload_seconds)
     try:
-        app = create_app(config, engine=engine, plan=plan, as_of=day)
+        app = create_app(config, engine=engine, plan=plan, as_of=day, watch=watch)
     except SecretKeyError as exc:
         fail(str(exc), status=2)
     event("web.start", url=config.effective_public_url(), host=config.web_host, port=config.web_port,

@@ -95,6 +95,15 @@ def alert_states(engine: sa.Engine) -> dict[AlertKey, AlertState]:
         }
 
 
+def is_firing(engine: sa.Engine, target_id: str, breakdown: str = "") -> bool:
+    """Whether an alert of the series (either kind) is firing now."""
+    query = sa.select(col(Alert.id)).where(
+        col(Alert.target_id) == target_id, col(Alert.breakdown) == breakdown, col(Alert.state) == AlertState.FIRING
+    )
+    with engine.connect() as connection:
+        return connection.execute(query.limit(1)).first() is not None
+
+
 def insert_alerts(connection: sa.Connection, alerts: list[tuple[AlertKey, AlertMemory]]) -> list[int]:
     """Store new alerts, in one statement; their ids, in the order given."""
     if not alerts:
