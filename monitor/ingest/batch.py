@@ -192,8 +192,7 @@ def _store_directly(
     submitter: str | None,
     received: dt.datetime,
 ) -> Report | None:
-    """Check the rows and write them straight into the observation table; None, with nothing
-    written, when the table refuses a row's key (it has a current figure, or the file repeats it)."""
+    """Check the rows, writing them straight to the observation table; None when it refuses a key."""
     report = Report(reading[1], Outcome.INGESTED)
     attempt = connection.begin_nested()
     ingestion = _record_ingestion(connection, report, sha256, kind, submitter, received)
@@ -209,6 +208,7 @@ def _store_directly(
             shapes += chunk.shapes
             if chunk.staged and not errors:
                 write(chunk.staged, shapes)
+        report.notes = reading_notes(reading[1], reading[2])
     except KeyTaken:
         attempt.rollback()
         return None
