@@ -60,9 +60,10 @@ PRECISION = 80
 # A number such as 10.788 is refused as ambiguous; at most 30 digits, as a figure (both stores keep
 # that many exactly); never infinite or NaN.
 MAX_DIGITS = 30
+# The limits come before the validator so that pydantic-core checks them itself, not in Python.
 Number = Annotated[
     Decimal,
-    BeforeValidator(_unambiguous),
     Field(max_digits=MAX_DIGITS, allow_inf_nan=False),
+    BeforeValidator(_unambiguous),
     WithJsonSchema({"type": "number"}),
 ]

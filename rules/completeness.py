@@ -6,11 +6,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from ruamel.yaml.comments import CommentedMap
-
 from rules.declared import Declared
 from rules.errors import Problem
-from rules.locate import PathPart
+from rules.locate import MAPPINGS, PathPart
 from rules.target import Kind, Target
 
 EMPTY = "still empty; fill in the plan's value"
@@ -61,9 +59,9 @@ def breakdown_sums(entry: Declared[Target]) -> list[Problem]:
 
 
 def _empty(node: Any, key: str) -> bool:
-    return isinstance(node, CommentedMap) and key in node and node[key] is None
+    return isinstance(node, MAPPINGS) and key in node and node[key] is None
 
 
 def _items(node: Any, key: str) -> list[Any]:
-    found = node.get(key) if isinstance(node, CommentedMap) else None
+    found = node.get(key) if isinstance(node, MAPPINGS) else None
     return list(found) if isinstance(found, list) else []

@@ -15,7 +15,6 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
@@ -23,11 +22,12 @@ from rules.base import MAX_DIGITS, RuleModel
 from rules.checks import check
 from rules.declared import Collected, Declared, problem_at
 from rules.errors import Problem, RuleSetError
-from rules.locate import PathPart
+from rules.locate import MAPPINGS, SEQUENCES, PathPart
 from rules.plan import Department, Plan, PlanInfo, RuleFile
 from rules.target import Target
 from rules.unit_checks import plan_units
 from rules.units import DeclaredUnit
+from rules.yamltree import BadDate, Unsupported, no_collection, read_tree
 
 M = TypeVar("M", bound=BaseModel)
 RULE_SUFFIXES = (".yaml", ".yml")
@@ -55,13 +55,6 @@ def rule_files(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
     return files, problems
 
 
-class BadDate(str):
-    """The text of a date no calendar has (2022-13-30), kept in place of the date: its problem is
-    reported once, where it stands, and the rest of the file is still read and checked."""
-
-    __slots__ = ()
-
-
 class _Constructor(RoundTripConstructor):
     """The round-trip constructor, for which an impossible date is a located problem, not a ValueError."""
 
@@ -80,20 +73,39 @@ _Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.constru
 
 
 def read_yaml(file: Path) -> tuple[Any, Problem | None]:
-    """The YAML document in `file` with its positions, or the first problem that stops it being used."""
-    root, problems = read_rule_yaml(file)
+    """The YAML document in `file` as ruamel.yaml's round-trip loader reads it, with its positions,
+    or the first problem that stops it being used."""
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, _unreadable(file, exc)
+    root, problems = _read_round_trip(file, text)
     return (None, problems[0]) if problems else (root, None)
 
 
 def read_rule_yaml(file: Path) -> tuple[Any, list[Problem]]:
     """The YAML document in `file` with its positions, and its impossible dates (the document is
-    still there, each such date kept as its text); or None and the problem that stops it being read."""
+    still there, each such date kept as its text); or None and the problem that stops it being read.
+
+    Read by libyaml (`rules.yamltree`), typed as ruamel.yaml's round-trip loader types it; a
+    document that only ruamel.yaml reads exactly, or that does not parse, is read by ruamel.yaml,
+    whose words a syntax error is reported in."""
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, [_unreadable(file, exc)]
+    try:
+        root, dates = read_tree(text)
+    except (Unsupported, RecursionError):
+        return _read_round_trip(file, text)
+    return root, [Problem(file, line, column, "", found) for line, column, found in dates]
+
+
+def _read_round_trip(file: Path, text: str) -> tuple[Any, list[Problem]]:
     yaml = YAML(typ="rt")
     yaml.Constructor = _Constructor
     try:
-        root = yaml.load(file.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        return None, [_unreadable(file, exc)]
+        root = yaml.load(text)
     except (YAMLError, RecursionError) as exc:
         return None, [_unparsable(file, exc)]
     dates = getattr(yaml.constructor, "bad_dates", [])
@@ -136,6 +148,11 @@ def collect(files: Sequence[Path]) -> Collected:
 
 def load_plan(paths: Sequence[Path]) -> Plan:
     """Load and check the rule files at `paths`; raise `RuleSetError` with every problem found."""
+    with no_collection():  # a plan is 100,000s of objects, all kept while it loads
+        return _load_plan(paths)
+
+
+def _load_plan(paths: Sequence[Path]) -> Plan:
     files, problems = rule_files(paths)
     collected = collect(files)
     problems += collected.problems
@@ -158,7 +175,7 @@ def _collect_file(file: Path, root: Any, out: Collected) -> None:
     if root is None:
         out.problems.append(Problem(file, 0, 0, "", "the file is empty; expected 'plan', 'departments' or 'targets'"))
         return
-    if not isinstance(root, CommentedMap):
+    if not isinstance(root, MAPPINGS):
         out.problems.append(
             Problem(file, 1, 1, "", f"expected a mapping with 'plan', 'departments' or 'targets', found {_kind(root)}")
         )
@@ -181,12 +198,12 @@ def _collect_file(file: Path, root: Any, out: Collected) -> None:
         items = root.get(section)
         if items is None:
             continue
-        if not isinstance(items, CommentedSeq):
+        if not isinstance(items, SEQUENCES):
             line, col = root.lc.value(section)
             out.problems.append(Problem(file, line + 1, col + 1, section, f"expected a list, found {_kind(items)}"))
             continue
         for index, item in enumerate(items):
-            ident = item.get("label" if section == "units" else "id") if isinstance(item, CommentedMap) else None
+            ident = item.get("label" if section == "units" else "id") if isinstance(item, MAPPINGS) else None
             label = f"{kind} {ident}" if isinstance(ident, str) else f"{section}[{index}]"
             entry: Declared[Any] | None = _validate(file, items, index, model, label, out.problems)
             if entry:
@@ -208,7 +225,7 @@ def _validate(
 def _salvaged(file: Path, node: Any, model: type[M], label: str, exc: ValidationError) -> Declared[M] | None:
     """The entry without its invalid fields, when what is left still validates: so a wrong
     deadline does not hide the problems of the milestones beside it until the next run."""
-    if model is not Target or not isinstance(node, CommentedMap):
+    if model is not Target or not isinstance(node, MAPPINGS):
         return None
     bad = {str(error["loc"][0]) for error in exc.errors() if error["loc"]}
     fields = {info.alias or name: info for name, info in model.model_fields.items()}

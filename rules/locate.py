@@ -1,7 +1,8 @@
 """Finding the line and column of a field in a parsed YAML document.
 
-The loader parses with ruamel.yaml's round-trip loader, whose mappings and sequences remember
-where each key and item stood. A path such as ``("targets", 3, "trajectory", "points", 0, "date")``
+The loader's mappings and sequences remember where each key and item stood: those of
+`rules.yamltree` and those of ruamel.yaml's round-trip loader alike (the same `lc` interface).
+A path such as ``("targets", 3, "trajectory", "points", 0, "date")``
 is followed through that tree as far as it goes; parts that name no key (a union's tag inserted by
 pydantic, a field that is missing) are kept for the message but do not move the position.
 """
@@ -14,7 +15,11 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+from rules.yamltree import Map, Seq
+
 PathPart = str | int
+MAPPINGS = (CommentedMap, Map)  # a YAML mapping, with the positions of its keys and values
+SEQUENCES = (CommentedSeq, Seq)  # a YAML sequence, with the positions of its items
 
 
 @dataclass(frozen=True)
@@ -30,11 +35,11 @@ def locate(node: Any, path: Sequence[PathPart], *, at_value: bool = True) -> Loc
     shown: list[PathPart] = []
     for index, part in enumerate(path):
         last = index == len(path) - 1
-        if isinstance(node, CommentedMap) and part in node:
+        if isinstance(node, MAPPINGS) and part in node:
             line, col = node.lc.value(part) if at_value and last else node.lc.key(part)
             node = node[part]
             shown.append(part)
-        elif isinstance(node, CommentedSeq) and isinstance(part, int) and 0 <= part < len(node):
+        elif isinstance(node, SEQUENCES) and isinstance(part, int) and 0 <= part < len(node):
             line, col = node.lc.item(part)
             node = node[part]
             shown.append(part)
@@ -55,6 +60,6 @@ def render_path(path: Sequence[PathPart]) -> str:
 
 
 def _position_of(node: Any) -> tuple[int, int]:
-    if isinstance(node, CommentedMap | CommentedSeq):
+    if isinstance(node, MAPPINGS + SEQUENCES):
         return node.lc.line, node.lc.col
     return 0, 0

@@ -1,11 +1,12 @@
-"""Taking in one data file, all or nothing.
+"""Taking in one data file, all or nothing, inside one transaction.
 
-Rows are checked as they stream in (a big file in a worker process, see `checking`) and loaded
-into a temporary staging table inside one transaction. Duplicates within the file are found
-there; if anything is wrong the transaction is rolled back and nothing changes. Otherwise,
-set-based statements retire the figures the file revises and insert the new ones, and the
-transaction commits. A process killed at any point leaves either the whole file stored or none
-of it; the file's hash makes a second run a no-op.
+Rows are checked as they stream in (a big file in a worker process, see `checking`). A file of new
+keys (the usual case: a month's figures) is written straight into the observation table (`direct`).
+When the table's unique key index refuses a row (its key has a current figure, or another row's),
+that attempt is rolled back and the rows go into a temporary staging table, where repeats within
+the file are found and set-based statements retire the figures the file revises and insert the new
+ones. Anything wrong rolls the transaction back: nothing changes. A process killed at any point
+leaves the whole file stored or none of it; the file's hash makes a second run a no-op.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import col
 
 from monitor.ingest.checking import checked_chunks
+from monitor.ingest.direct import KeyTaken, observation_writer
 from monitor.ingest.limits import DEFAULTS, Limits, shown_size
 from monitor.ingest.plausible import any_stored, held_figures
 from monitor.ingest.problems import Code, Problem, file_problem, problem
@@ -174,9 +176,14 @@ def _ingest(
                 connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": int(sha256[:15], 16)})
             if connection.execute(sa.select(col(Ingestion.id)).where(col(Ingestion.sha256) == sha256)).first():
                 return Report(path, Outcome.ALREADY_INGESTED)
-            report, unordered = _load(connection, plan, path, limits, writer, _number_format(plan, submitter))
-            if report.outcome != Outcome.REJECTED:
-                _commit(connection, plan, report, sha256, kind, submitter, received, unordered)
+            reading = (plan, path, limits, writer, _number_format(plan, submitter))
+            found = _store_directly(connection, reading, sha256, kind, submitter, received)
+            if found is not None:
+                report = found
+            else:  # a key taken, or figures to compare with: settled through the staging table
+                report, unordered = _load(connection, *reading)
+                if report.outcome != Outcome.REJECTED:
+                    _commit(connection, plan, report, sha256, kind, submitter, received, unordered)
             if report.outcome == Outcome.REJECTED:
                 transaction.rollback()
         connection.invalidate()  # ends the session: its temporary table goes with it, at once
@@ -187,6 +194,73 @@ def _number_format(plan: Plan, submitter: str | None) -> str:
     """The number format the sending department declared, if any."""
     department = plan.departments.get(submitter) if submitter else None
     return department.number_format.value if department and department.number_format else ""
+
+
+def _store_directly(
+    connection: sa.Connection,
+    reading: tuple[Plan, Path, Limits, str | None, str],
+    sha256: str,
+    kind: str,
+    submitter: str | None,
+    received: dt.datetime,
+) -> Report | None:
+    """Check the rows, writing them straight to the observation table; None when it refuses a key,
+    or when a figure may have to be compared with one stored before (`held_figures` needs the
+    staging table), or with one of the file's own met out of order."""
+    report = Report(reading[1], Outcome.INGESTED)
+    if any_stored(connection, reading[0]):
+        return None
+    attempt = connection.begin_nested()
+    ingestion = _record_ingestion(connection, report, sha256, kind, submitter, received)
+    write = observation_writer(connection, ingestion, received)
+    shapes: list[Shape] = []
+    errors: list[Problem] = []
+    chunks = checked_chunks(*reading)
+    try:
+        for chunk in chunks:
+            if chunk.unordered:
+                raise KeyTaken  # compared in SQL, after the staging table's copy
+            report.rows += chunk.rows
+            errors += chunk.errors
+            report.more_errors += chunk.more_errors
+            shapes += chunk.shapes
+            if chunk.staged and not errors:
+                write(chunk.staged, shapes)
+        report.notes = reading_notes(reading[1], reading[2])
+    except KeyTaken:
+        attempt.rollback()
+        return None
+    except FileError as exc:
+        report.outcome = Outcome.REJECTED
+        report.problems = [file_problem(exc, reading[1])]
+    finally:
+        chunks.close()
+    if report.outcome == Outcome.REJECTED or _rejected(report, errors):
+        attempt.rollback()
+        return report
+    connection.execute(sa.update(Ingestion).where(col(Ingestion.id) == ingestion).values(rows=report.rows))
+    attempt.commit()
+    report.new = report.rows
+    return report
+
+
+def _rejected(report: Report, errors: list[Problem]) -> bool:
+    """Whether the file is rejected for its rows (none, or bad ones), saying why."""
+    if report.rows == 0 and not errors:
+        report.outcome = Outcome.REJECTED
+        report.problems = [problem(Code.NO_ROWS)]
+    elif errors:
+        _reject(report, errors)
+    return report.outcome == Outcome.REJECTED
+
+
+def _record_ingestion(
+    connection: sa.Connection, report: Report, sha256: str, kind: str, submitter: str | None, received: dt.datetime
+) -> int:
+    values = {"sha256": sha256, "file_name": report.file.name, "format": kind, "rows": report.rows}
+    inserted = connection.execute(sa.insert(Ingestion).values(**values, submitter=submitter, received_at=received))
+    assert inserted.inserted_primary_key is not None
+    return int(inserted.inserted_primary_key[0])
 
 
 def _load(
@@ -213,12 +287,7 @@ def _load(
         report.outcome = Outcome.REJECTED
         report.problems = [file_problem(exc, path)]
         return report, False
-    if report.rows == 0 and not errors:
-        report.outcome = Outcome.REJECTED
-        report.problems = [problem(Code.NO_ROWS)]
-        return report, False
-    if errors:
-        _reject(report, errors)
+    if _rejected(report, errors):
         return report, False
     connection.execute(sa.insert(SHAPES), [{"id": n, **shape._asdict()} for n, shape in enumerate(shapes)])
     # In key order, with every column the copy reads: the copy scans the index alone, and
@@ -304,13 +373,7 @@ def _commit(
     if overlap and _duplicates(connection, has_current):
         _reject(report, _duplicates(connection))  # all of them, for the report
         return
-    inserted = connection.execute(
-        sa.insert(Ingestion).values(
-            sha256=sha256, file_name=report.file.name, format=kind, rows=report.rows,
-            submitter=submitter, received_at=received,
-        )
-    )  # fmt: skip
-    assert inserted.inserted_primary_key is not None
+    ingestion = _record_ingestion(connection, report, sha256, kind, submitter, received)
     stored = any_stored(connection, plan)  # before the file's figures join them
     if overlap:
         _supersede(connection, report)
@@ -318,7 +381,7 @@ def _commit(
         sa.select(
             s.c.target_id, s.c.breakdown, s.c.period, h.c.period_start, h.c.period_end, h.c.basis, s.c.value,
             h.c.unit, sa.func.coalesce(s.c.reported_value, s.c.value), h.c.reported_unit, h.c.status, s.c.note,
-            s.c.source_row, s.c.is_current, sa.literal(inserted.inserted_primary_key[0]), sa.literal(received),
+            s.c.source_row, s.c.is_current, sa.literal(ingestion), sa.literal(received),
         )
         .join_from(s, h, h.c.id == s.c.shape)
         .order_by(s.c.target_id, s.c.breakdown, s.c.period)
@@ -336,9 +399,7 @@ def _commit(
             raise  # not the file's doing: another writer stored the same key meanwhile
         _reject(report, repeats)
         return
-    held = held_figures(
-        connection, plan, inserted.inserted_primary_key[0], STAGING, SHAPES, stored=stored, unordered=unordered
-    )
+    held = held_figures(connection, plan, ingestion, STAGING, SHAPES, stored=stored, unordered=unordered)
     if held:  # the caller rolls the file back
         _reject(report, held)
         return

@@ -42,3 +42,12 @@ def test_a_light_command_loads_nothing_heavy(arguments: tuple[str, ...], tmp_pat
 
 def test_a_command_that_needs_the_store_loads_it(tmp_path: Path) -> None:
     assert "sqlalchemy" in _modules_loaded(tmp_path, "db", "current")
+
+
+def test_ingesting_into_a_migrated_store_checks_its_schema_without_alembic(tmp_path: Path) -> None:
+    home = tmp_path / "var"
+    data = ROOT / "examples" / "2022" / "06-so-tai-chinh-thu-ngan-sach.csv"
+    assert "alembic" in _modules_loaded(home, "db", "upgrade")  # creates and migrates the store
+    loaded = _modules_loaded(home, "ingest", str(data))
+    assert "sqlalchemy" in loaded
+    assert loaded.isdisjoint({"alembic", "apscheduler", "matplotlib", "aiosmtplib", "jinja2"}), sorted(loaded)

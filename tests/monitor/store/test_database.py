@@ -9,6 +9,8 @@ import sqlalchemy as sa
 
 from monitor.store.database import (
     SchemaError,
+    _scripts_head,
+    _stored_revision,
     check_schema,
     create_engine,
     current_revision,
@@ -21,6 +23,15 @@ def test_migrations_reach_head_and_create_the_tables(engine: sa.Engine) -> None:
     assert current_revision(engine) == head_revision()
     assert {"observation", "ingestion", "alembic_version"} <= set(sa.inspect(engine).get_table_names())
     check_schema(engine)
+
+
+def test_the_quick_schema_check_reads_what_alembic_reads(engine: sa.Engine, database_url: str) -> None:
+    assert _scripts_head() == head_revision()
+    assert _stored_revision(engine) == current_revision(engine)
+    empty = create_engine(database_url)
+    with empty.begin() as connection:
+        connection.exec_driver_sql("DROP TABLE alembic_version")
+    assert _stored_revision(empty) is None
 
 
 def test_an_unmigrated_database_is_refused_with_what_to_run(database_url: str) -> None:

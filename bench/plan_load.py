@@ -1,0 +1,88 @@
+"""Plan loading and start-up benchmark: whole `plan-monitor` processes, as a user runs them.
+
+Run: .venv/bin/python -m bench.plan_load [--provinces 34 --targets 100 --parts 30] [--runs 5]
+
+The plan is the national one of the evaluation benchmark (`bench.national`: 34 rule files of 100
+targets, each broken down into 30 investors: 3,400 targets, 105,400 series, 8 MB of YAML).
+
+- cold: `plan-monitor validate DIR` with an empty data folder, so nothing is cached: the files are
+  parsed, validated and checked (every citation too), and the plan is written to the cache.
+  Baseline: a Python process that reads the same files with PyYAML's C loader
+  (`yaml.load(..., Loader=yaml.CSafeLoader)`: libyaml, plain data, no positions, no validation),
+  the quickest well-known way to read them at all. Goal: under 2 s.
+- unchanged: `plan-monitor validate DIR` again with the cache of the cold run: the files are
+  hashed and the plan read back. Baseline: a bare interpreter (`python -c pass`). Goal: under 0.3 s.
+- start-up: `plan-monitor --version` (goal under 0.3 s) and `plan-monitor validate` of the shipped
+  plan (cold, goal under 1 s), against the bare interpreter.
+
+Each pair runs in turn (A B A B …) after a warm-up; medians and the median of the pairs' ratios
+are printed, with each process's peak memory as the kernel counted it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from bench.national import write_plan
+from bench.processes import Command, alternate, line, ratio
+
+ROOT = Path(__file__).resolve().parent.parent
+CLI = str(Path(sys.executable).with_name("plan-monitor"))
+PYYAML = (
+    "import sys, yaml\n"
+    "for name in sys.argv[1:]:\n"
+    "    yaml.load(open(name, encoding='utf-8'), Loader=yaml.CSafeLoader)\n"
+)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--provinces", type=int, default=34)
+    parser.add_argument("--targets", type=int, default=100)
+    parser.add_argument("--parts", type=int, default=30)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        plan = write_plan(folder / "plan", args.provinces, args.targets, args.parts)
+        files = [str(p) for p in sorted(plan.glob("*.yaml"))]
+        fresh = folder / "fresh"
+        kept = folder / "kept"
+
+        def empty_data_folder(_: int) -> None:
+            shutil.rmtree(fresh, ignore_errors=True)
+
+        cold = Command([CLI, "validate", str(plan)], {"PLAN_MONITOR_DATA_DIR": str(fresh)}, empty_data_folder, ROOT)
+        bare = Command([sys.executable, "-c", "pass"])
+        results = alternate({"cold": cold, "pyyaml": Command([sys.executable, "-c", PYYAML, *files])}, args.runs)
+        print(results["cold"][0].output.strip().splitlines()[-1])
+        print(line(f"cold: plan-monitor validate, {args.provinces * args.targets:,} targets", results["cold"]))
+        print(line("baseline: PyYAML CSafeLoader, the same files", results["pyyaml"]))
+        print(f"ratio cold / PyYAML: {ratio(results['cold'], results['pyyaml']):.2f}x (goal: cold under 2 s)")
+
+        warm = Command([CLI, "validate", str(plan)], {"PLAN_MONITOR_DATA_DIR": str(kept)})
+        results = alternate({"warm": warm, "bare": bare}, args.runs)  # the warm-up round fills the cache
+        print(line("unchanged: plan-monitor validate, from the cache", results["warm"]))
+        print(line("baseline: python -c pass", results["bare"]))
+        print(f"ratio unchanged / bare interpreter: {ratio(results['warm'], results['bare']):.2f}x (goal: under 0.3 s)")
+
+        shipped = Command(
+            [CLI, "validate", str(ROOT / "targets")], {"PLAN_MONITOR_DATA_DIR": str(fresh)}, empty_data_folder
+        )
+        version = Command([CLI, "--version"], {"PLAN_MONITOR_DATA_DIR": str(fresh)})
+        results = alternate({"version": version, "shipped": shipped, "bare": bare}, args.runs)
+        print(line("plan-monitor --version", results["version"]))
+        print(line("plan-monitor validate targets/ (cold)", results["shipped"]))
+        print(line("baseline: python -c pass", results["bare"]))
+        print(
+            f"ratio --version / bare interpreter: {ratio(results['version'], results['bare']):.2f}x (goal: under 0.3 s)"
+        )
+        print(f"ratio validate / bare interpreter: {ratio(results['shipped'], results['bare']):.2f}x (goal: under 1 s)")
+
+
+if __name__ == "__main__":
+    main()
