@@ -220,9 +220,11 @@ def _digest_message(
     reply_to: str | None = None,
 ) -> Message:
     kept = set(map(id, items))
+    shortfalls = [i for i in digest.shortfalls if id(i) in kept]
+    detailed = len(shortfalls) if digest.detailed is None else digest.detailed
     context = {
         "digest": digest, "items": items, "subject": title, "omitted": omitted,
-        "shortfalls": [i for i in digest.shortfalls if id(i) in kept],
+        "shortfalls": shortfalls[:detailed], "rows": shortfalls[detailed:],
         "reports": [i for i in digest.reports if id(i) in kept],
     }  # fmt: skip
     text = templates.render("digest.txt", **context)

@@ -2,7 +2,7 @@
 
 Runs inside the run's transaction (monitor.mail.queue), so a message exists exactly when the
 transition that owes it does. Charts are drawn once per series, before the transaction
-(`charts_wanted`, monitor.mail.drawing), and shared by every digest that shows it.
+(`plan_digests`, monitor.mail.drawing), and shared by every digest that shows it.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ class MailContext:
     reply_to: str | None = None
     public_url: str | None = None  # the portal's public base URL: explanations are sent there
     inbox: str = ""  # the inbox folder departments drop figures in
-    max_charts: int = 6  # charts in one digest: those of its worst items; the others are told in words
+    max_charts: int = 6  # shortfalls told in full in one digest, with their charts; the others in a table
     size_budget: int = 5_000_000  # bytes: a bigger digest keeps its worst items and counts the others
 
     @property
@@ -129,23 +129,53 @@ def changed(message: MessageKind, previous: str, current: str) -> str:
     return "Không thay đổi so với thư trước; đề nghị đơn vị khắc phục hoặc gửi giải trình."
 
 
-def compose(
+@dataclass(frozen=True)
+class DigestPlan:
+    """A run's digests decided once, before its transaction: each recipient's items worst first
+    (each with its series and whether it may carry a chart), and the charts they will carry,
+    each series once with its data and title (drawn before the transaction, monitor.mail.drawing).
+    `queued` and `explanations` are what it was planned from: composing takes the plan when the
+    run owes the same."""
+
+    queued: list[Queued]
+    explanations: dict[SeriesKey, Explanation]
+    entries: dict[str, list[tuple[Item, SeriesKey, bool]]]
+    charts: list[tuple[SeriesKey, ChartData, str]]
+
+
+def plan_digests(
     plan: Plan,
-    run_id: int,
     as_of: dt.date,
     queued: list[Queued],
     evaluations: dict[SeriesKey, Evaluation],
     known: dict[str, list[Observation]],
     explanations: dict[SeriesKey, Explanation],
     mail: MailContext,
-    now: dt.datetime,
-    drawn: Drawn | None = None,
-) -> list[Outgoing]:
-    """One rendered message per recipient of the run's queued notifications.
+) -> DigestPlan:
+    """Each recipient's items, and the charts `compose` will put in their digests."""
+    entries = _entries(plan, as_of, queued, evaluations, known, explanations, mail)
+    wanted: dict[SeriesKey, tuple[SeriesKey, ChartData, str]] = {}
+    seen: dict[SeriesKey, str | None] = {}
 
-    A digest carries the charts of its worst items only (`mail.max_charts`); each chart is drawn once,
-    whoever receives it: taken from `drawn` (drawn before the run's transaction, monitor.mail.drawing),
-    or drawn here if it is not there."""
+    def chart_of(target: Target, series: SeriesKey) -> str | None:
+        if series not in seen:
+            data = chart_data(target, series.breakdown, known.get(target.id, []), as_of, plan.info.year)
+            seen[series] = "wanted" if data.actual else None
+            if data.actual:
+                wanted[series] = (series, data, chart_title(target, series.breakdown))
+        return seen[series]
+
+    _with_charts(plan, entries, mail, chart_of)
+    return DigestPlan(queued, explanations, entries, list(wanted.values()))
+
+
+def compose(plan: Plan, run_id: int, as_of: dt.date, planned: DigestPlan, known: dict[str, list[Observation]],
+            mail: MailContext, now: dt.datetime, drawn: Drawn | None = None) -> list[Outgoing]:  # fmt: skip
+    """One rendered message per recipient of the digests `planned`.
+
+    A digest carries the charts of its worst items only (`mail.max_charts`), and tells the items
+    after those in a table; each chart is drawn once, whoever receives it: taken from `drawn`
+    (drawn before the run's transaction, monitor.mail.drawing), or drawn here if it is not there."""
     charts: dict[str, bytes] = {}
     cids: dict[SeriesKey, str | None] = {}
     drawn = drawn or {}
@@ -160,15 +190,13 @@ def compose(
                 cids[series] = cid
         return cids[series]
 
-    by_recipient = _with_charts(
-        plan, _entries(plan, as_of, queued, evaluations, known, explanations, mail), mail, chart_of
-    )
+    by_recipient = _with_charts(plan, planned.entries, mail, chart_of)
     composed = []
     for recipient, items in sorted(by_recipient.items()):
         department = plan.departments[recipient]
         digest = Digest(
             department.id, department.name, department.email, plan.info.province, plan.info.title, as_of,
-            tuple(items), send_figures=facts.inbox_folder(mail.inbox, department.id),
+            tuple(items), send_figures=facts.inbox_folder(mail.inbox, department.id), detailed=mail.max_charts,
         )  # fmt: skip
         message_id = f"<{as_of:%Y%m%d}.run{run_id}.{recipient}@{mail.domain}>"
         message = render_digest(
@@ -177,31 +205,6 @@ def compose(
         )  # fmt: skip
         composed.append(Outgoing(message_id, recipient, department.email, subject(digest), message.as_bytes()))
     return composed
-
-
-def charts_wanted(
-    plan: Plan,
-    as_of: dt.date,
-    queued: list[Queued],
-    evaluations: dict[SeriesKey, Evaluation],
-    known: dict[str, list[Observation]],
-    explanations: dict[SeriesKey, Explanation],
-    mail: MailContext,
-) -> list[tuple[SeriesKey, ChartData, str]]:
-    """The charts `compose` will put in these digests: each series once, with its data and title."""
-    wanted: dict[SeriesKey, tuple[SeriesKey, ChartData, str]] = {}
-    seen: dict[SeriesKey, str | None] = {}
-
-    def chart_of(target: Target, series: SeriesKey) -> str | None:
-        if series not in seen:
-            data = chart_data(target, series.breakdown, known.get(target.id, []), as_of, plan.info.year)
-            seen[series] = "wanted" if data.actual else None
-            if data.actual:
-                wanted[series] = (series, data, chart_title(target, series.breakdown))
-        return seen[series]
-
-    _with_charts(plan, _entries(plan, as_of, queued, evaluations, known, explanations, mail), mail, chart_of)
-    return list(wanted.values())
 
 
 ChartOf = Callable[[Target, SeriesKey], "str | None"]
@@ -273,15 +276,18 @@ def _entries(
 def _with_charts(
     plan: Plan, entries: dict[str, list[tuple[Item, SeriesKey, bool]]], mail: MailContext, chart_of: ChartOf
 ) -> dict[str, list[Item]]:
-    """Each recipient's items worst first, the worst `mail.max_charts` that can have one with their chart."""
+    """Each recipient's items worst first; of the worst `mail.max_charts` shortfalls (those told in
+    full, the others in a table), those that can have a chart with their chart."""
     by_recipient: dict[str, list[Item]] = {}
     for recipient, listed in entries.items():
-        items, shown = [], 0
+        items, told = [], 0
         for item, series, chartable in sorted(listed, key=lambda entry: entry[0].order):
-            if chartable and shown < mail.max_charts:
-                cid = chart_of(plan.targets[series.target_id], series)
-                if cid is not None:
-                    item, shown = replace(item, chart_id=cid), shown + 1
+            if not item.report:
+                if chartable and told < mail.max_charts:
+                    cid = chart_of(plan.targets[series.target_id], series)
+                    if cid is not None:
+                        item = replace(item, chart_id=cid)
+                told += 1
             items.append(item)
         by_recipient[recipient] = items
     return by_recipient
