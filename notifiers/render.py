@@ -8,6 +8,7 @@ CSS is inlined for mail clients by css-inline.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
@@ -17,6 +18,7 @@ from email.mime.image import MIMEImage
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from email.utils import format_datetime, formataddr
+from functools import lru_cache
 from pathlib import Path
 
 import css_inline
@@ -239,13 +241,26 @@ def _digest_message(
     related.attach(_part(html, "html"))
     for cid in dict.fromkeys(i.chart_id for i in items if i.chart_id):
         if cid in charts:
-            image = MIMEImage(charts[cid], "png")
+            png = charts[cid]
+            image = MIMEImage(png, "png", _encoder=lambda part, png=png: _base64_of(part, png))  # type: ignore[misc]
             del image["MIME-Version"]  # said once, by the outer message
             image["Content-ID"] = f"<{_header(cid)}>"
             image.add_header("Content-Disposition", "inline", filename=f"{cid.split('@')[0]}.png")
             related.attach(image)
     message.attach(related)
     return message
+
+
+@lru_cache(maxsize=1024)
+def _base64(png: bytes) -> str:
+    """A chart's base64 text, as `email.encoders.encode_base64` writes it: encoded once, however
+    many digests carry the chart (the cache knows the bytes by their hash, which Python keeps)."""
+    return str(base64.encodebytes(png), "ascii")
+
+
+def _base64_of(part: Message, png: bytes) -> None:
+    part.set_payload(_base64(png))
+    part["Content-Transfer-Encoding"] = "base64"
 
 
 def render_test(
