@@ -94,5 +94,11 @@ def amount(value: Decimal | None, unit: str, places: int = 2, *, missing: str = 
     ``'7.088,97 tỷ đồng'``, ``'5,8 điểm %'``."""
     if value is None:
         return missing
+    return _amount(value, unit, places)
+
+
+@lru_cache(maxsize=65536)  # a big digest is rendered a few times to fit its size budget
+def _amount(value: Decimal, unit: str, places: int) -> str:
+    # Keyed by the value: equal values (1.0 and 1.00) round to the same text.
     text = rounded(value, places)
     return f"{text}%" if unit == "%" else f"{text} {unit}".rstrip()

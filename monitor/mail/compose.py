@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 
 from monitor.charts import chart_data
@@ -33,7 +33,8 @@ class MailContext:
     reply_to: str | None = None
     public_url: str | None = None  # the portal's public base URL: explanations are sent there
     inbox: str = ""  # the inbox folder departments drop figures in
-    max_charts: int = 6  # shortfalls told in full in one digest, with their charts; the others in a table
+    detailed: int = 6  # the worst shortfalls told in full in one digest; the others in a table
+    max_charts: int = 3  # charts in one digest: of its worst shortfalls told in full (a total, its worst parts)
     size_budget: int = 5_000_000  # bytes: a bigger digest keeps its worst items and counts the others
 
     @property
@@ -66,7 +67,7 @@ def plan_digests(
 ) -> DigestPlan:
     """Each recipient's items, and the charts `compose` will put in their digests."""
     entries = items.entries(plan, as_of, queued, evaluations, known, explanations, public_url=mail.public_url,
-                            detailed=mail.max_charts)  # fmt: skip
+                            detailed=mail.detailed)  # fmt: skip
     wanted: dict[SeriesKey, tuple[SeriesKey, ChartData, str]] = {}
     seen: dict[SeriesKey, str | None] = {}
 
@@ -83,8 +84,9 @@ def plan_digests(
 
 
 def compose(plan: Plan, run_id: int, as_of: dt.date, planned: DigestPlan, known: dict[str, list[Observation]],
-            mail: MailContext, now: dt.datetime, drawn: Drawn | None = None) -> list[Outgoing]:  # fmt: skip
-    """One rendered message per recipient of the digests `planned`.
+            mail: MailContext, now: dt.datetime, drawn: Drawn | None = None) -> Iterator[Outgoing]:  # fmt: skip
+    """One rendered message per recipient of the digests `planned`, one at a time (the caller
+    queues each before the next is rendered: a run of many digests never holds them all).
 
     A digest carries the charts of its worst items only (`mail.max_charts`), and tells the items
     after those in a table; each chart is drawn once, whoever receives it: taken from `drawn`
@@ -104,20 +106,18 @@ def compose(plan: Plan, run_id: int, as_of: dt.date, planned: DigestPlan, known:
         return cids[series]
 
     by_recipient = _with_charts(plan, planned.entries, mail, chart_of)
-    composed = []
     for recipient, told in sorted(by_recipient.items()):
         department = plan.departments[recipient]
         digest = Digest(
             department.id, department.name, department.email, plan.info.province, plan.info.title, as_of,
-            tuple(told), send_figures=facts.inbox_folder(mail.inbox, department.id), detailed=mail.max_charts,
+            tuple(told), send_figures=facts.inbox_folder(mail.inbox, department.id), detailed=mail.detailed,
         )  # fmt: skip
         message_id = f"<{as_of:%Y%m%d}.run{run_id}.{recipient}@{mail.domain}>"
         message = render_digest(
             digest, mail.templates, charts, sender=mail.sender, message_id=message_id, composed_at=now,
             size_budget=mail.size_budget, reply_to=mail.reply_to,
         )  # fmt: skip
-        composed.append(Outgoing(message_id, recipient, department.email, subject(digest), message.as_bytes()))
-    return composed
+        yield Outgoing(message_id, recipient, department.email, subject(digest), message.as_bytes())
 
 
 ChartOf = Callable[[Target, SeriesKey], "str | None"]
@@ -141,14 +141,14 @@ def _draw(
 
 
 def _with_charts(plan: Plan, entries: items.Entries, mail: MailContext, chart_of: ChartOf) -> dict[str, list[Item]]:
-    """Each recipient's items worst first; of the worst `mail.max_charts` shortfalls (those told in
-    full, the others in a table), those that can have a chart with their chart."""
+    """Each recipient's items worst first; of its worst `mail.max_charts` shortfalls (told in full:
+    `mail.detailed` is at least as many), those that can have a chart with their chart."""
     by_recipient: dict[str, list[Item]] = {}
     for recipient, listed in entries.items():
         items, told = [], 0
         for item, series, chartable in sorted(listed, key=lambda entry: entry[0].order):
             if not item.report:
-                if chartable and told < mail.max_charts:
+                if chartable and told < min(mail.max_charts, mail.detailed):
                     cid = chart_of(plan.targets[series.target_id], series)
                     if cid is not None:
                         item = replace(item, chart_id=cid)
