@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlmodel import SQLModel
 
 from monitor.recording import draft_run, record_run
+from monitor.store.database import as_utc
 from monitor.store.schema import Alert, AlertTransition, Notification, Silence
 from rules import Plan, load_plan
 from rules.judging import Status
@@ -29,7 +30,8 @@ def plan(rule_dir: Callable[..., Path]) -> Plan:
 def _rows(engine: sa.Engine, table: type[SQLModel], *skip: str) -> list[dict[str, Any]]:
     with engine.connect() as connection:
         rows = connection.execute(sa.select(table).order_by(sa.text("id"))).mappings()
-        return [{k: v for k, v in row.items() if k not in ("id", *skip)} for row in rows]
+        return [{k: as_utc(v) if isinstance(v, dt.datetime) else v for k, v in row.items() if k not in ("id", *skip)}
+                for row in rows]  # fmt: skip
 
 
 def _record(engine: sa.Engine, plan: Plan, evaluations: list[Any], as_of: dt.date, *, drafted: bool) -> Any:
