@@ -39,7 +39,7 @@ class Recipient:
     role: str  # owner, notify, escalation
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Queued:
     """A message owed, as decided by a run."""
 
@@ -272,7 +272,7 @@ class _Recorder:
         store.insert_notifications(self.connection, run_id, as_of, owed, self.now)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class _Step:
     """One alert's step in a run, until it is written."""
 

@@ -69,7 +69,7 @@ class TrajectoryChart:
     parts: tuple[tuple[str, ChartData], ...] = ()  # a part's name and its own figures and trajectory
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # a national digest holds tens of thousands
 class Item:
     """One target (or breakdown part) in a digest, with everything its reader needs."""
 
