@@ -5,7 +5,7 @@ Run: .venv/bin/python -m bench.mail [--digests 10000 --repeat 3]
 
 Set-up (once, timed and printed apart): a plan of 5 targets behind, each told to every one of
 `--digests` departments, and their figures, ingested into a SQLite file; `plan-monitor evaluate`
-then queues one digest per department in the outbox (5 items, 5 charts drawn once and shared).
+then queues one digest per department in the outbox (5 items; their charts drawn once and shared).
 Then, alternately, `--repeat` times each, on a fresh copy of that file (the copy is not timed):
 - product: `plan-monitor outbox send` in a fresh process, to an aiosmtpd server in its own process
   (bench/sink.py) without TLS: the drain claims each due message, reads its body from the store,
@@ -119,8 +119,8 @@ def run(home: Path, args: argparse.Namespace) -> None:
         write_rows(home / "figures.csv")
         timed([*program, "ingest", str(home / "figures.csv")], env, log)
         seconds, peak = timed([*program, "evaluate", "--as-of", AS_OF.isoformat()], env, log)
-        print(f"set-up: plan-monitor evaluate queued {args.digests:,} digests of {TARGETS} items and {TARGETS} "
-              f"shared charts in {seconds:.1f} s, peak {peak:.0f} MB (rendering included)")  # fmt: skip
+        print(f"set-up: plan-monitor evaluate queued {args.digests:,} digests of {TARGETS} items (their charts "
+              f"shared) in {seconds:.1f} s, peak {peak:.0f} MB (rendering included)")  # fmt: skip
         shutil.copy(database, home / "queued.db")
     server = subprocess.Popen([sys.executable, "-m", "bench.sink", str(port)], stdout=subprocess.PIPE, text=True,
                               env=env, cwd=ROOT)  # fmt: skip
