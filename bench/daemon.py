@@ -60,7 +60,7 @@ def idle_rss() -> tuple[float, float]:
         process = subprocess.Popen([sys.executable, "-m", "monitor", "run"], env=_env(home), stdout=log,
                                    stderr=subprocess.STDOUT)  # fmt: skip
         try:
-            deadline = time.monotonic() + 60
+            deadline = time.monotonic() + 300  # generous: the machine may be busy
             while "email.sent" not in (home / "daemon.log").read_text() and time.monotonic() < deadline:
                 time.sleep(0.2)
             busy = _rss_mb(process.pid)
@@ -68,7 +68,7 @@ def idle_rss() -> tuple[float, float]:
             return busy, _rss_mb(process.pid)
         finally:
             process.send_signal(signal.SIGTERM)
-            process.wait(timeout=15)
+            process.wait(timeout=120)
             log.close()
 
 

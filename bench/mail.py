@@ -1,154 +1,158 @@
-"""Email benchmark: render and send 10,000 digests of 5 items to a local SMTP server (aiosmtpd).
+"""Mail benchmark: digests through the real path, the outbox table and its drain, to a local SMTP
+server, against a bare aiosmtplib loop sending the same messages over the same connection settings.
 
-Run: .venv/bin/python -m bench.mail [--digests 10000]
-The server runs in its own process (bench/sink.py), as a real one would.
-Prints the render time per digest, messages per second through the project's sender, and the
-ratio to a bare aiosmtplib loop sending the same pre-rendered bytes in the same run.
-Goal: all 10,000 in under 60 s.
+Run: .venv/bin/python -m bench.mail [--digests 10000 --repeat 3]
+
+Set-up (once, timed and printed apart): a plan of 5 targets behind, each told to every one of
+`--digests` departments, and their figures, ingested into a SQLite file; `plan-monitor evaluate`
+then queues one digest per department in the outbox (5 items; their charts drawn once and shared).
+Then, alternately, `--repeat` times each, on a fresh copy of that file (the copy is not timed):
+- product: `plan-monitor outbox send` in a fresh process, to an aiosmtpd server in its own process
+  (bench/sink.py) without TLS: the drain claims each due message, reads its body from the store,
+  delivers it and records the outcome (the bodies read one at a time, never all at once);
+- baseline: a fresh process that reads the same queued messages from the same file with `sqlite3`
+  (streamed, one at a time) and sends them with a bare aiosmtplib client over one connection, the
+  same host, port, security and timeout: the same messages sent, nothing recorded.
+Each run is timed from outside (wall clock, start-up included) and its peak memory read from the
+kernel's accounting of the finished child (`os.wait4`); the server's count checks every message
+arrived. Printed: each side's median, the median of the pairs' ratios.
+Goals: all digests in under 60 s and 300 MB, within 2x the bare loop.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import datetime as dt
+import os
+import shutil
+import statistics
 import subprocess
 import sys
-import time
-from concurrent.futures import ProcessPoolExecutor
-from decimal import Decimal
+import tempfile
+from pathlib import Path
 
-import aiosmtplib
-
-from notifiers import ChartData, Digest, EmailNotifier, Item, SmtpSettings, Templates, render_chart, render_digest
+from bench.evaluate_run import timed
 from tests.notifiers.smtp import free_port
 
-SENDER = "plan-monitor@bacgiang.example"
-TARGETS = 50
-AT = dt.datetime(2022, 8, 1, 7, tzinfo=dt.UTC)
+ROOT = Path(__file__).resolve().parent.parent
+AS_OF = dt.date(2022, 7, 31)
+TARGETS = 5
+SENDER = "plan-monitor@bo.example"
 
-
-def item(n: int) -> Item:
-    return Item(
-        target_id=f"t{n}", number=f"({n % 19 + 1})", name=f"Chỉ tiêu số {n}", part="", unit="tỷ đồng",
-        status=("behind", "critical", "at_risk")[n % 3], rank=(5, 6, 3)[n % 3], message="firing", alert="performance",
-        role="owner",
-        reason="Thiếu 12,5% so với yêu cầu (ngưỡng chậm 10%, nghiêm trọng 25%): chậm tiến độ.",
-        actual=Decimal("2580.386") + n, period="2022-07", period_end=dt.date(2022, 7, 31), source=f"f{n}.xlsx:{n}",
-        required=Decimal("3432.758"), gap=Decimal("852.372"), gap_points=Decimal("12.02"),
-        projected=Decimal("5328.74"), projected_pct=Decimal("75.17"), pace_per_month=Decimal("745.82"),
-        changed="Cảnh báo mới phát sinh.", chart_id=f"chart.{n}@bacgiang.example",
-    )  # fmt: skip
-
-
-def digests(count: int) -> list[Digest]:
-    """`count` digests of five items, each item shared by five recipients, as owners and leaders share targets."""
-    return [
-        Digest(f"d{d}", f"Đơn vị {d}", f"d{d}@bacgiang.example", "Bắc Giang", "Kế hoạch 2022", dt.date(2022, 7, 31),
-               tuple(item((d + k) % TARGETS) for k in range(5)))
-        for d in range(count)
-    ]  # fmt: skip
-
-
-def render_all(batch: list[Digest], templates: Templates, charts: dict[str, bytes]) -> list[tuple[bytes, str, str]]:
-    out = []
-    for digest in batch:
-        message_id = f"<run1.{digest.recipient_id}@bacgiang.example>"
-        message = render_digest(digest, templates, charts, sender=SENDER, message_id=message_id, composed_at=AT)
-        out.append((message.as_bytes(), digest.address, message_id))
-    return out
-
-
-async def send_all(notifier: EmailNotifier, messages: list[tuple[bytes, str, str]]) -> None:
-    async with notifier:
-        for data, address, message_id in messages:
-            await notifier.deliver(data, SENDER, [address], message_id)
-
-
-async def bare_loop(port: int, messages: list[tuple[bytes, str, str]]) -> None:
-    client = aiosmtplib.SMTP(hostname="127.0.0.1", port=port, start_tls=False, timeout=30)
+BARE = """
+import asyncio, sqlite3, sys
+import aiosmtplib
+async def main(path, port, sender):
+    database = sqlite3.connect(path)
+    rows = database.execute("SELECT address, message FROM outbox WHERE state = 'queued' ORDER BY id")
+    client = aiosmtplib.SMTP(hostname="127.0.0.1", port=int(port), start_tls=False, use_tls=False, timeout=30)
     await client.connect()
-    for data, address, _ in messages:
-        await client.sendmail(SENDER, [address], data)
+    sent = 0
+    for address, message in rows:
+        await client.sendmail(sender, [address], message)
+        sent += 1
     await client.quit()
+    print(sent, "sent")
+asyncio.run(main(*sys.argv[1:]))
+"""
 
 
-_WORKER: dict[str, object] = {}
+def write_plan(folder: Path, departments: int) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    ids = [f"d{k:05d}" for k in range(departments)]
+    listed = "".join(f"  - {{id: {d}, name: Ban quản lý dự án {d}, email: {d}@bo.example}}\n" for d in ids)
+    (folder / "plan.yaml").write_text(
+        "plan: {province: Bộ, year: 2022, title: Kế hoạch đầu tư công năm 2022, admin: d00000}\n"
+        "departments:\n" + listed, encoding="utf-8")  # fmt: skip
+    notify = ", ".join(ids[1:])
+    body = "".join(f"""\
+  - id: t{n}
+    number: {n + 1}
+    name: Giải ngân vốn đầu tư công, nguồn {n + 1}
+    kind: cumulative
+    comparator: at_least
+    value: 10000
+    unit: tỷ đồng
+    reporting: {{every: month, basis: year_to_date}}
+    trajectory: {{type: linear}}
+    owner: d00000
+    notify: [{notify}]
+    source: {{lines: "1", quote: "synthetic"}}
+""" for n in range(TARGETS))  # fmt: skip
+    (folder / "targets.yaml").write_text("targets:\n" + body, encoding="utf-8")
 
 
-def _start_worker(charts: dict[str, bytes]) -> None:
-    _WORKER["charts"], _WORKER["templates"] = charts, Templates()
-
-
-def _render_chunk(first: int, count: int) -> list[tuple[bytes, str, str]]:
-    charts = _WORKER["charts"]
-    templates = _WORKER["templates"]
-    assert isinstance(charts, dict)
-    assert isinstance(templates, Templates)
-    return render_all(digests(first + count)[first:], templates, charts)
-
-
-def pipeline(count: int, charts: dict[str, bytes], notifier: EmailNotifier) -> float:
-    """Render and send at once, as a busy daemon would: a renderer process fills chunks of
-    messages while this process sends the finished ones over one connection."""
-    began = time.perf_counter()
-    chunk = 250
-    with ProcessPoolExecutor(max_workers=1, initializer=_start_worker, initargs=(charts,)) as renderer:
-        rendered = renderer.map(
-            _render_chunk, range(0, count, chunk), [min(chunk, count - f) for f in range(0, count, chunk)]
-        )
-
-        async def send() -> None:
-            async with notifier:
-                for messages in rendered:
-                    for data, address, message_id in messages:
-                        await notifier.deliver(data, SENDER, [address], message_id)
-
-        asyncio.run(send())
-    return time.perf_counter() - began
+def write_rows(path: Path) -> None:
+    with path.open("w", encoding="utf-8", newline="") as out:
+        out.write("target,period,value\n")
+        for n in range(TARGETS):
+            for month in range(1, 7):
+                out.write(f"t{n},2022-{month:02d},{10000 * month / 12 * (0.4 + n / 20):.1f}\n")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--digests", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--keep", type=Path, help="work in this folder and keep it (default: a temporary one)")
     args = parser.parse_args()
-    n = args.digests
-    templates = Templates()
-    start = time.perf_counter()
-    curve = tuple((dt.date(2022, m, 28), Decimal(m * 100)) for m in range(1, 13))
-    charts = {f"chart.{k}@bacgiang.example": render_chart(ChartData(curve[:7], curve, "tỷ đồng"), f"Chỉ tiêu {k}")
-              for k in range(TARGETS)}  # fmt: skip
-    chart_seconds = time.perf_counter() - start
-    batch = digests(n)
-    start = time.perf_counter()
-    messages = render_all(batch[: min(n, 1000)], templates, charts)
-    render_ms = (time.perf_counter() - start) / len(messages) * 1000
-    size = sum(len(m) for m, _, _ in messages) / len(messages) / 1024
+    home = args.keep or Path(tempfile.mkdtemp(prefix="bench-mail-"))
+    try:
+        run(home, args)
+    finally:
+        if args.keep is None:
+            shutil.rmtree(home, ignore_errors=True)
 
+
+def run(home: Path, args: argparse.Namespace) -> None:
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "bench.sink", str(port)], stdout=subprocess.PIPE, text=True)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PLAN_MONITOR_")} | {
+        "PYTHONPATH": str(ROOT), "PLAN_MONITOR_DATA_DIR": str(home / "var"),
+        "PLAN_MONITOR_TARGETS": str(home / "rules"), "PLAN_MONITOR_MAIL_FROM": SENDER,
+        "PLAN_MONITOR_SMTP_HOST": "127.0.0.1", "PLAN_MONITOR_SMTP_PORT": str(port),
+        "PLAN_MONITOR_SMTP_SECURITY": "none", "PLAN_MONITOR_SMTP_TIMEOUT": "30",
+    }  # fmt: skip
+    log, program = home / "output.txt", [sys.executable, "-m", "monitor"]
+    database = home / "var" / "plan-monitor.db"
+    if not (home / "queued.db").exists():
+        write_plan(home / "rules", args.digests)
+        write_rows(home / "figures.csv")
+        timed([*program, "ingest", str(home / "figures.csv")], env, log)
+        seconds, peak = timed([*program, "evaluate", "--as-of", AS_OF.isoformat()], env, log)
+        print(f"set-up: plan-monitor evaluate queued {args.digests:,} digests of {TARGETS} items (their charts "
+              f"shared) in {seconds:.1f} s, peak {peak:.0f} MB (rendering included)")  # fmt: skip
+        shutil.copy(database, home / "queued.db")
+    server = subprocess.Popen([sys.executable, "-m", "bench.sink", str(port)], stdout=subprocess.PIPE, text=True,
+                              env=env, cwd=ROOT)  # fmt: skip
     assert server.stdout is not None
     server.stdout.readline()  # "ready"
+    product, baseline, ratios = [], [], []
     try:
-        notifier = EmailNotifier(SmtpSettings(host="127.0.0.1", port=port, security="none", timeout=30))
-        total = pipeline(n, charts, notifier)
-        start = time.perf_counter()
-        asyncio.run(send_all(notifier, messages))
-        ours = time.perf_counter() - start
-        start = time.perf_counter()
-        asyncio.run(bare_loop(port, messages))
-        bare = time.perf_counter() - start
+        for _ in range(args.repeat):
+            for suffix in ("-wal", "-shm"):
+                Path(f"{database}{suffix}").unlink(missing_ok=True)
+            shutil.copy(home / "queued.db", database)
+            ours = timed([*program, "outbox", "send"], env, log)
+            shutil.copy(home / "queued.db", database)
+            bare = timed([sys.executable, "-c", BARE, str(database), str(port), SENDER], env, log)
+            product.append(ours)
+            baseline.append(bare)
+            ratios.append(ours[0] / bare[0])
     finally:
         server.terminate()
-        received = int(server.communicate(timeout=30)[0].strip() or 0)
-    sample = len(messages)
-    print(f"charts: {TARGETS} rendered once in {chart_seconds:.2f} s, shared by all digests")
-    print(f"render: {render_ms:.2f} ms per digest ({size:.0f} KiB each)")
-    print(f"send {sample:,} pre-rendered: {ours:.2f} s = {sample / ours:,.0f} messages/s; bare aiosmtplib loop: "
-          f"{bare:.2f} s; ratio {ours / bare:.2f}x")  # fmt: skip
-    print(f"server received {received:,} (expected {n + 2 * sample:,})")
-    print(f"render and send {n:,} digests: {total:.1f} s = {n / total:,.0f} messages/s")
-    print(f"all {n:,}, charts included: {chart_seconds + total:.1f} s (goal: < 60 s)")
+        received = int(server.communicate(timeout=60)[0].strip() or 0)
+    summary = next(line for line in reversed(log.read_text(encoding="utf-8").splitlines()) if " sent to " in line)
+    n = args.digests
+    print(f"outbox send: {summary}")
+    print(f"server received {received:,} (expected {2 * args.repeat * n:,})")
+    print(f"product, plan-monitor outbox send: median {statistics.median(p[0] for p in product):.1f} s "
+          f"({', '.join(f'{p[0]:.1f}' for p in product)}), peak {max(p[1] for p in product):.0f} MB "
+          f"(goal < 60 s, < 300 MB)")  # fmt: skip
+    bare_median = statistics.median(b[0] for b in baseline)
+    print(f"baseline, bare aiosmtplib loop over the same messages: median {bare_median:.1f} s "
+          f"({', '.join(f'{b[0]:.1f}' for b in baseline)}), peak {max(b[1] for b in baseline):.0f} MB")  # fmt: skip
+    print(f"ratio product / baseline, median of {args.repeat} alternated pairs: {statistics.median(ratios):.2f}x "
+          f"(goal <= 2x)")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -28,6 +28,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from monitor import memory
 from monitor.jobs import Jobs
 from monitor.leadership import Leadership, LeadershipUnavailableError
 from monitor.logs import event
@@ -105,6 +106,7 @@ class Daemon:
             self._outcome(job_id, started, None)
             if remember:
                 self._remember(job_id)
+            memory.give_back()  # what the job held, returned: the daemon idles small
 
         return run
 
@@ -144,6 +146,7 @@ class Daemon:
 
         signal.signal(signal.SIGTERM, on_signal)
         signal.signal(signal.SIGINT, on_signal)
+        memory.openpyxl_without_numpy()  # before the first workbook arrives
         leadership = Leadership(self.jobs.engine)
         try:
             while self._lead(leadership):

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.pool import StaticPool
 
 from monitor.mail.compose import MailContext
-from monitor.mail.queue import draw_charts, queue_digests
+from monitor.mail.queue import draw_charts, plan_mail, queue_digests
 from monitor.mail.reminders import queue_reminders
 from monitor.recording import RunResult, draft_run, record_run
 from monitor.store.database import upgrade
@@ -35,15 +35,17 @@ def run_evaluation(
     now = now or dt.datetime.now(dt.UTC)
     known = observations(engine)
     evaluations = evaluate_plan(plan, known, as_of)
-    owed = None
+    owed, draft = None, None
     if mail is not None:
-        # The charts are drawn first, outside the write transaction; composing there finds them.
+        # Decided once, before the write transaction: the run's alerts and the digests it owes,
+        # whose charts are drawn now; the transaction takes them unless the store changed meanwhile.
         draft = draft_run(engine, plan, evaluations, as_of, repeat_every=repeat_every, now=now)
-        drawn = draw_charts(engine, plan, known, draft, mail) if draft.queued else {}
-        owed = queue_digests(plan, known, mail, now, drawn)
+        planned = plan_mail(engine, plan, known, draft.result, mail) if draft.result.queued else None
+        owed = queue_digests(plan, known, mail, now, draw_charts(planned), planned)
     result = record_run(
-        engine, plan, evaluations, as_of, trigger=trigger, repeat_every=repeat_every, now=now, on_owed=owed
-    )
+        engine, plan, evaluations, as_of, trigger=trigger, repeat_every=repeat_every, now=now, on_owed=owed,
+        draft=draft,
+    )  # fmt: skip
     if mail is not None and mail.remind_days:
         # After the run, in a transaction of their own: a reminder lost to a crash here is queued by
         # the next run, and one already queued is never queued again.

@@ -70,7 +70,7 @@ FIRES = frozenset({Status.BEHIND, Status.CRITICAL, Status.MISSED})
 RECOVERS = frozenset({Status.ON_TRACK, Status.ACHIEVED})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AlertMemory:
     """What an alert remembers between runs."""
 
@@ -101,7 +101,7 @@ class Muting:
     acknowledged_period: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AlertStep:
     """The outcome of one evaluation for one alert."""
 

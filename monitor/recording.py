@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
 import sqlalchemy as sa
@@ -39,7 +39,7 @@ class Recipient:
     role: str  # owner, notify, escalation
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Queued:
     """A message owed, as decided by a run."""
 
@@ -123,21 +123,66 @@ def record_run(
     repeat_every: dt.timedelta = DEFAULT_REPEAT,
     now: dt.datetime | None = None,
     on_owed: OnOwed | None = None,
+    draft: Draft | None = None,
 ) -> RunResult:
     """Store a run: verdicts, alert states and transitions, and the notifications owed; then hand
-    what is owed to `on_owed`, in the same transaction."""
+    what is owed to `on_owed`, in the same transaction.
+
+    With a `draft` of these evaluations (`draft_run`), its decisions are taken as they are when
+    the store still holds what the draft read (the alerts, silences and acknowledgements); else,
+    or when they changed meanwhile, the run decides again here."""
     now = now or dt.datetime.now(dt.UTC)
     with writing(engine) as connection:
         run_id = store.start_run(connection, as_of, trigger, now)
         store.save_evaluations(connection, run_id, evaluations)
-        recorder = _Recorder(connection, plan, RunResult(run_id, as_of), now, repeat_every)
-        for evaluation in evaluations:
-            recorder.record(evaluation)
+        seen = _Seen.read(connection, as_of)
+        if draft is not None and draft.fits(seen, evaluations, as_of, now, repeat_every):
+            recorder = draft.recorder
+            recorder.connection, recorder.result = connection, replace(recorder.result, run_id=run_id)
+        else:
+            recorder = _Recorder(connection, plan, seen, RunResult(run_id, as_of), now, repeat_every)
+            for evaluation in evaluations:
+                recorder.record(evaluation)
         recorder.flush()
         if on_owed is not None and recorder.result.queued:
             on_owed(connection, recorder.result)
         store.finish_run(connection, run_id, dt.datetime.now(dt.UTC))
     return recorder.result
+
+
+@dataclass(frozen=True)
+class _Seen:
+    """What a run's decisions depend on in the store, besides the evaluations."""
+
+    memories: dict[AlertKey, tuple[int, AlertMemory]]
+    silenced: set[tuple[str, str | None]]
+    acknowledged: dict[SeriesKey, str]
+
+    @classmethod
+    def read(cls, connection: sa.Connection, as_of: dt.date) -> _Seen:
+        acknowledged = {key: record.period for key, record in latest_acknowledgements(connection).items()}
+        return cls(store.alert_memories(connection), silenced(connection, as_of), acknowledged)
+
+
+@dataclass
+class Draft:
+    """A run decided before its transaction (`draft_run`): `result` says the messages it will
+    owe (run id 0), so that their charts are drawn first; `record_run` then takes it as it is
+    when nothing it read has changed."""
+
+    result: RunResult
+    recorder: _Recorder
+    evaluations: list[Evaluation]
+    repeat: dt.timedelta
+
+    def fits(
+        self, seen: _Seen, evaluations: list[Evaluation], as_of: dt.date, now: dt.datetime, repeat: dt.timedelta
+    ) -> bool:
+        recorder = self.recorder
+        return (
+            evaluations is self.evaluations and as_of == self.result.as_of and now == recorder.now
+            and repeat == self.repeat and seen == recorder.seen
+        )  # fmt: skip
 
 
 def draft_run(
@@ -148,15 +193,16 @@ def draft_run(
     *,
     repeat_every: dt.timedelta = DEFAULT_REPEAT,
     now: dt.datetime | None = None,
-) -> RunResult:
+) -> Draft:
     """What `record_run` would decide now, read from the store and written nowhere (run id 0):
     the messages a run will owe, known before its transaction (to draw their charts first)."""
     with engine.connect() as connection:
-        recorder = _Recorder(connection, plan, RunResult(0, as_of), now or dt.datetime.now(dt.UTC), repeat_every)
-        for evaluation in evaluations:
-            recorder.record(evaluation)
+        seen = _Seen.read(connection, as_of)
         connection.rollback()
-    return recorder.result
+    recorder = _Recorder(None, plan, seen, RunResult(0, as_of), now or dt.datetime.now(dt.UTC), repeat_every)
+    for evaluation in evaluations:
+        recorder.record(evaluation)
+    return Draft(recorder.result, recorder, evaluations, repeat_every)
 
 
 class _Recorder:
@@ -164,12 +210,17 @@ class _Recorder:
     `flush` (a few statements for a whole plan, not several per series)."""
 
     def __init__(
-        self, connection: sa.Connection, plan: Plan, result: RunResult, now: dt.datetime, repeat: dt.timedelta
+        self,
+        connection: sa.Connection | None,
+        plan: Plan,
+        seen: _Seen,
+        result: RunResult,
+        now: dt.datetime,
+        repeat: dt.timedelta,
     ) -> None:
         self.connection, self.plan, self.result, self.now, self.repeat = connection, plan, result, now, repeat
-        self.memories = store.alert_memories(connection)
-        self.silenced = silenced(connection, result.as_of)
-        self.acknowledged = {key: record.period for key, record in latest_acknowledgements(connection).items()}
+        self.seen = seen
+        self.memories, self.silenced, self.acknowledged = seen.memories, seen.silenced, seen.acknowledged
         self.steps: list[_Step] = []
 
     def record(self, evaluation: Evaluation) -> None:
@@ -199,6 +250,7 @@ class _Recorder:
 
     def flush(self) -> None:
         """Write the alerts' memories, their transitions and the notifications owed."""
+        assert self.connection is not None, "a draft is written by record_run"
         new = [s for s in self.steps if s.alert_id is None]
         stored = [(s.alert_id, s.step.memory) for s in self.steps if s.alert_id is not None]
         for s, alert_id in zip(new, store.insert_alerts(self.connection, [(s.key, s.step.memory) for s in new]),
@@ -221,7 +273,7 @@ class _Recorder:
         store.insert_notifications(self.connection, run_id, as_of, owed, self.now)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class _Step:
     """One alert's step in a run, until it is written."""
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 
 STATUS_NAMES = {
     "critical": "Nghiêm trọng",
@@ -68,7 +69,7 @@ class TrajectoryChart:
     parts: tuple[tuple[str, ChartData], ...] = ()  # a part's name and its own figures and trajectory
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # a national digest holds tens of thousands
 class Item:
     """One target (or breakdown part) in a digest, with everything its reader needs."""
 
@@ -168,13 +169,14 @@ class Digest:
     items: tuple[Item, ...]
     sender_name: str = "Hệ thống theo dõi kế hoạch"
     send_figures: str = ""  # how to send figures: the department's inbox folder
+    detailed: int | None = None  # the worst shortfalls told in full; those after them in a table (None: all)
 
-    @property
+    @cached_property
     def shortfalls(self) -> list[Item]:
         """The items about figures, worst first: a leader's digest leads with these."""
         return [i for i in self.ordered if not i.report]
 
-    @property
+    @cached_property
     def reports(self) -> list[Item]:
         """The missing (and arrived) reports, for the compact table at the end."""
         return [i for i in self.ordered if i.report]
@@ -184,6 +186,6 @@ class Digest:
         """How many targets the digest reports as behind (firing, escalated or repeated)."""
         return len({i.target_id for i in self.items if i.message != "resolved" and i.alert == "performance"})
 
-    @property
+    @cached_property
     def ordered(self) -> list[Item]:
         return sorted(self.items, key=lambda i: i.order)

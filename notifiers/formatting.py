@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, localcontext
+from decimal import Decimal, DefaultContext, localcontext
 from functools import lru_cache
 
 from babel import Locale
@@ -21,19 +21,26 @@ def number(value: Decimal | int | float) -> str:
     return _number_text(str(value))
 
 
-@lru_cache(maxsize=8192)  # the same figures recur in every digest that shows a target
+# The same figures recur in every digest that shows a target, and a big digest is rendered a few
+# times to find how many of its items fit its size budget: room for all the figures of those renders.
+@lru_cache(maxsize=65536)
 def _number_text(text: str) -> str:
     # Keyed by the exact text: Decimal('1.0') == Decimal('1.00'), yet they are written differently.
     with localcontext(prec=PRECISION):
         return format_decimal(Decimal(text), locale=LOCALE, decimal_quantization=False)
 
 
+_ROUNDING = DefaultContext.copy()
+_ROUNDING.prec = PRECISION  # `rounded` passes it to each operation: no context switch per figure
+_PLACES = {places: Decimal(1).scaleb(-places) for places in range(7)}
+
+
 def rounded(value: Decimal | None, places: int = 2, *, missing: str = "") -> str:
     """`value` rounded to `places` decimals, trailing zeros dropped, in Vietnamese format."""
     if value is None:
         return missing
-    with localcontext(prec=PRECISION):
-        shown = value.quantize(Decimal(1).scaleb(-places)).normalize()
+    exponent = _PLACES.get(places) or Decimal(1).scaleb(-places)
+    shown = value.quantize(exponent, context=_ROUNDING).normalize(context=_ROUNDING)
     return number(shown if shown else abs(shown))  # a hair below zero is "0", not "-0"
 
 
@@ -87,5 +94,11 @@ def amount(value: Decimal | None, unit: str, places: int = 2, *, missing: str = 
     ``'7.088,97 tỷ đồng'``, ``'5,8 điểm %'``."""
     if value is None:
         return missing
+    return _amount(value, unit, places)
+
+
+@lru_cache(maxsize=65536)  # a big digest is rendered a few times to fit its size budget
+def _amount(value: Decimal, unit: str, places: int) -> str:
+    # Keyed by the value: equal values (1.0 and 1.00) round to the same text.
     text = rounded(value, places)
     return f"{text}%" if unit == "%" else f"{text} {unit}".rstrip()

@@ -7,7 +7,7 @@ import datetime as dt
 import click
 
 from monitor.commands.common import DATE, fail, load, settings
-from monitor.commands.store import database
+from monitor.commands.store import database, database_checked_apart
 from monitor.daemon import Daemon, ScheduleError, cron_triggers
 from monitor.jobs import Jobs
 from monitor.logs import event, setup
@@ -26,7 +26,7 @@ def run(once: bool, as_of: dt.datetime | None) -> None:
     except ScheduleError as exc:
         fail(f"invalid settings: {exc}", status=2)
     plan = load()
-    jobs = Jobs(database(), config, plan)
+    jobs = Jobs(database() if once else database_checked_apart(), config, plan)
     event("daemon.start", targets=len(plan.targets), database=config.shown()["database_url"], once=once)
     if once:
         try:

@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import sqlalchemy as sa
 
+import monitor
 from monitor.commands.common import fail, settings
 from monitor.settings import Settings
-from monitor.store.database import DatabaseURLError, SchemaError, database_cause, is_locked, open_database
+from monitor.store.database import (
+    DatabaseURLError,
+    SchemaError,
+    create_engine,
+    database_cause,
+    is_locked,
+    open_database,
+)
 
 
 def database() -> sa.Engine:
@@ -18,6 +31,20 @@ def database() -> sa.Engine:
         fail(str(exc), status=2)
     except (sa.exc.DBAPIError, sa.exc.ArgumentError, DatabaseURLError) as exc:
         fail(database_problem(url, exc), status=2)
+
+
+def database_checked_apart() -> sa.Engine:
+    """The configured database as `database()` opens it, its schema checked (a new SQLite file
+    created) by a short-lived process of this program, which says why if it cannot: Alembic then
+    stays out of a long-running process's memory (about 8 MB of the daemon's)."""
+    root = str(Path(monitor.__file__).resolve().parent.parent)
+    env = os.environ | {"PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
+    code = "from monitor.commands.store import database; database()"
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        sys.stderr.write(done.stderr)  # its message, as `database()` says it
+        raise SystemExit(done.returncode)
+    return create_engine(settings().effective_database_url())
 
 
 def database_problem(url: str, exc: Exception, *, opening: bool = True) -> str:

@@ -9,7 +9,7 @@ import hashlib
 import sqlalchemy as sa
 
 from monitor.lifecycle import MessageKind
-from monitor.mail.compose import MailContext, charts_wanted, compose
+from monitor.mail.compose import DigestPlan, MailContext, compose, plan_digests
 from monitor.mail.drawing import Drawn, draw_all
 from monitor.recording import OnOwed, Queued, RunResult
 from monitor.store import outbox
@@ -20,37 +20,49 @@ from rules import Observation, Plan, SeriesKey
 
 
 def queue_digests(
-    plan: Plan, known: dict[str, list[Observation]], mail: MailContext, now: dt.datetime, drawn: Drawn | None = None
+    plan: Plan,
+    known: dict[str, list[Observation]],
+    mail: MailContext,
+    now: dt.datetime,
+    drawn: Drawn | None = None,
+    planned: DigestPlan | None = None,
 ) -> OnOwed:
     """The recorder's callback that composes a run's digests and queues them in its transaction;
-    with the charts `drawn` beforehand (`draw_charts`)."""
+    from the digests `planned` beforehand (`plan_mail`) when the run owes what they were planned
+    from, with the charts `drawn` for them."""
 
     def owed(connection: sa.Connection, result: RunResult) -> None:
         queued = _news(connection, result)
         if not queued:
             return
-        evaluations = {SeriesKey(e.target_id, e.breakdown): e for e in result.evaluations}
         explanations = _explanations(connection)
-        for message in compose(
-            plan, result.run_id, result.as_of, queued, evaluations, known, explanations, mail, now, drawn
-        ):
+        digests = planned
+        if digests is None or digests.queued != queued or digests.explanations != explanations:
+            evaluations = {SeriesKey(e.target_id, e.breakdown): e for e in result.evaluations}
+            digests = plan_digests(plan, result.as_of, queued, evaluations, known, explanations, mail)
+        for message in compose(plan, result.run_id, result.as_of, digests, known, mail, now, drawn):
             outbox.enqueue(connection, message, run_id=result.run_id, now=now)
 
     return owed
 
 
-def draw_charts(
+def plan_mail(
     engine: sa.Engine, plan: Plan, known: dict[str, list[Observation]], draft: RunResult, mail: MailContext
-) -> Drawn:
-    """The charts the digests of `draft` (monitor.recording.draft_run) will carry, drawn now,
-    outside any transaction."""
+) -> DigestPlan | None:
+    """The digests a drafted run (monitor.recording.draft_run) will owe, and their charts, planned
+    now, outside any transaction; None when it owes none."""
     with engine.connect() as connection:
         queued = _news(connection, draft)
         explanations = _explanations(connection) if queued else {}
     if not queued:
-        return {}
+        return None
     evaluations = {SeriesKey(e.target_id, e.breakdown): e for e in draft.evaluations}
-    return draw_all(charts_wanted(plan, draft.as_of, queued, evaluations, known, explanations, mail))
+    return plan_digests(plan, draft.as_of, queued, evaluations, known, explanations, mail)
+
+
+def draw_charts(planned: DigestPlan | None) -> Drawn:
+    """The charts of the digests `planned`, drawn now (in worker processes), outside any transaction."""
+    return draw_all(planned.charts) if planned is not None else {}
 
 
 def _news(connection: sa.Connection, result: RunResult) -> list[Queued]:

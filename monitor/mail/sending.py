@@ -1,7 +1,8 @@
 """Sending: draining the outbox, deliver each due message, mark it sent only once the server took it.
 
-Delivery is at least once: a message is marked sent in its own transaction right after the
-server accepted it, so a process killed in between sends that one message again, and no other.
+Delivery is at least once: a message is marked sent right after the server accepted it (in the
+transaction that claims the next one: one write a message), so a process killed in between sends
+that one message again, and no other.
 A recoverable failure (timeout, 4xx, dropped connection) is retried with exponential backoff,
 capped at an hour, without end: a server down for a day loses nothing. A permanent failure (5xx,
 refused authentication) is kept, marked failed, for an operator (`plan-monitor outbox retry`).
@@ -134,13 +135,39 @@ async def _drain(
     only: Collection[str] | None = None,
 ) -> DrainReport:
     report = DrainReport()
+    settle: list[outbox.Outcome] = []  # the last message's outcome, written with the next claim
+    try:
+        await _deliver_due(engine, notifier, sender, now, after_send, stop, claimant, lease, only, report, settle)
+    finally:
+        for done in settle:  # the last one, or one left by an error: never lost
+            outbox.mark(engine, done.outbox_id, done.attempts, done.outcome, done.error, done.at,
+                        retry_at=done.retry_at)  # fmt: skip
+    return report
+
+
+async def _deliver_due(
+    engine: sa.Engine,
+    notifier: Notifier,
+    sender: str,
+    now: Callable[[], dt.datetime],
+    after_send: Callable[[str], None] | None,
+    stop: Callable[[], bool],
+    claimant: str,
+    lease: dt.timedelta,
+    only: Collection[str] | None,
+    report: DrainReport,
+    settle: list[outbox.Outcome],
+) -> None:
+    """Each due message claimed, delivered, and its outcome left in `settle` for the next claim
+    to write (one write a message)."""
     async with notifier:
         for row in outbox.due(engine, now()):
             if only is not None and row.message_id not in only:
                 continue
             if stop():
                 break  # the rest stay queued for the next drain
-            body = outbox.claim(engine, row.id, claimant, now(), lease)
+            body = outbox.claim(engine, row.id, claimant, now(), lease, settle=settle[0] if settle else None)
+            settle.clear()
             if body is None:
                 continue  # sent meanwhile, or another sender holds it
             attempts = row.attempts + 1
@@ -148,18 +175,17 @@ async def _drain(
                 await notifier.deliver(body, sender, [row.address], row.message_id)
             except RecoverableError as exc:
                 at = now()
-                outbox.mark(engine, row.id, attempts, "retry", str(exc), at, retry_at=at + backoff(attempts))
+                settle.append(outbox.Outcome(row.id, attempts, "retry", str(exc), at, at + backoff(attempts)))
                 report.retrying.append((row.message_id, str(exc)))
                 if isinstance(exc, ServerUnavailableError):
                     report.deferred = True
                     break  # the others would wait as long: they go in the next pass
                 continue
             except PermanentError as exc:
-                outbox.mark(engine, row.id, attempts, "failed", str(exc), now())
+                settle.append(outbox.Outcome(row.id, attempts, "failed", str(exc), now()))
                 report.failed.append((row.message_id, str(exc)))
                 continue
             if after_send:
                 after_send(row.message_id)
-            outbox.mark(engine, row.id, attempts, "sent", None, now())
+            settle.append(outbox.Outcome(row.id, attempts, "sent", None, now()))
             report.sent.append(row.message_id)
-    return report

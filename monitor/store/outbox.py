@@ -78,10 +78,22 @@ def due(engine: sa.Engine, now: dt.datetime) -> list[Due]:
         return [Due(row.id, row.message_id, row.address, row.attempts) for row in connection.execute(query)]
 
 
-def claim(engine: sa.Engine, outbox_id: int, sender: str, now: dt.datetime, lease: dt.timedelta) -> bytes | None:
+def claim(
+    engine: sa.Engine,
+    outbox_id: int,
+    sender: str,
+    now: dt.datetime,
+    lease: dt.timedelta,
+    *,
+    settle: Outcome | None = None,
+) -> bytes | None:
     """Take a queued message for `sender` until `now + lease`, and return its body; None if it is
-    sent, failed, or held by another sender. One statement decides: of two senders, one wins."""
+    sent, failed, or held by another sender. One statement decides: of two senders, one wins.
+    With `settle`, the outcome of the sender's previous message is recorded in the same
+    transaction, first (a sender writes once a message, not twice)."""
     with writing(engine) as connection:
+        if settle is not None:
+            _mark(connection, settle)
         taken = connection.execute(
             sa.update(OutboxMessage)
             .where(col(OutboxMessage.id) == outbox_id, col(OutboxMessage.state) == "queued", _unclaimed(now))
@@ -113,6 +125,18 @@ def release_claims(engine: sa.Engine, claimant: str) -> int:
     return released.rowcount
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """A try at delivering a message: sent, failed for good, or to retry at `retry_at`."""
+
+    outbox_id: int
+    attempts: int
+    outcome: str
+    error: str | None
+    at: dt.datetime
+    retry_at: dt.datetime | None = None
+
+
 def mark(
     engine: sa.Engine,
     outbox_id: int,
@@ -125,17 +149,25 @@ def mark(
 ) -> None:
     """Record a try at delivering a message: sent, failed for good, or to retry at `retry_at`;
     the sender's claim ends."""
-    values: dict[str, object] = {"attempts": attempts, "last_error": error, "claimed_by": None, "claimed_until": None}
-    if outcome == "sent":
-        values |= {"state": "sent", "sent_at": at}
-    elif outcome == "failed":
+    with writing(engine) as connection:
+        _mark(connection, Outcome(outbox_id, attempts, outcome, error, at, retry_at))
+
+
+def _mark(connection: sa.Connection, done: Outcome) -> None:
+    values: dict[str, object] = {
+        "attempts": done.attempts, "last_error": done.error, "claimed_by": None, "claimed_until": None,
+    }  # fmt: skip
+    if done.outcome == "sent":
+        values |= {"state": "sent", "sent_at": done.at}
+    elif done.outcome == "failed":
         values |= {"state": "failed"}
     else:
-        assert retry_at is not None
-        values |= {"next_attempt_at": retry_at}
-    with writing(engine) as connection:
-        connection.execute(sa.update(OutboxMessage).where(col(OutboxMessage.id) == outbox_id).values(**values))
-        connection.execute(sa.insert(OutboxAttempt).values(outbox_id=outbox_id, at=at, outcome=outcome, error=error))
+        assert done.retry_at is not None
+        values |= {"next_attempt_at": done.retry_at}
+    connection.execute(sa.update(OutboxMessage).where(col(OutboxMessage.id) == done.outbox_id).values(**values))
+    connection.execute(
+        sa.insert(OutboxAttempt).values(outbox_id=done.outbox_id, at=done.at, outcome=done.outcome, error=done.error)
+    )
 
 
 def messages(engine: sa.Engine, state: str | None = None) -> list[OutboxMessage]:

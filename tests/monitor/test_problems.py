@@ -82,7 +82,7 @@ def test_problems_the_patterns_did_not_know_are_told_in_vietnamese(
 @pytest.mark.parametrize(
     ("name", "body", "code", "said"),
     [
-        ("bao-cao.pdf", b"%PDF-1.4", Code.FILE_TYPE, "loại tệp không được nhận; hãy gửi tệp .xlsx, .xls, .ods, .csv hoặc .json"),
+        ("bao-cao.pdf", b"%PDF-1.4", Code.FILE_TYPE, "loại tệp không được nhận; hãy gửi tệp .xlsx, .xls, .ods, .csv"),
         ("trong.csv", b"", Code.FILE_EMPTY, "tệp trống; dòng đầu phải là tiêu đề: chỉ tiêu, kỳ, giá trị"),
         ("sai.json", b'[{"target": ', Code.FILE_JSON, "tệp JSON không đúng cú pháp"),
         ("tieu-de.csv", b"target,period,amount\n", Code.FILE_UNREADABLE, "không đọc được tệp (chi tiết: row 1"),
