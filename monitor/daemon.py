@@ -78,7 +78,7 @@ class Daemon:
         self.stop = threading.Event()  # a signal: the daemon ends
         self._halt = threading.Event()  # the jobs end: a signal, or the leadership lost
         self.jobs.stopping = self._halt
-        self.jobs.rules_seen = rules_stamp(settings)
+        self.jobs.rules_seen = rules_stamp(jobs.rule_paths())
         self.triggers = cron_triggers(settings)
         self._scheduler: BackgroundScheduler | None = None
         self._cron_work: dict[str, Callable[[], None]] = {
@@ -133,7 +133,7 @@ class Daemon:
                            seconds=time.perf_counter() - started, error=error)  # fmt: skip
 
     def _remember(self, job_id: str) -> None:
-        remember_run(self.jobs.engine, job_id, dt.datetime.now(dt.UTC))
+        remember_run(self.jobs.engine, job_id, dt.datetime.now(dt.UTC), plan=self.jobs.plan.info.key)
 
     # -- running --------------------------------------------------------------------------
     def run(self) -> int:
@@ -215,7 +215,7 @@ class Daemon:
     def _catch_up(self) -> None:
         """Run once each cron job whose tick fell while the daemon was down."""
         try:
-            last = last_runs(self.jobs.engine)
+            last = last_runs(self.jobs.engine, plan=self.jobs.plan.info.key)
         except sa.exc.DBAPIError as exc:
             event("job.failed", logging.ERROR, job="catch-up", error=database_cause(exc))
             return

@@ -127,7 +127,7 @@ def record_run(
     what is owed to `on_owed`, in the same transaction."""
     now = now or dt.datetime.now(dt.UTC)
     with writing(engine) as connection:
-        run_id = store.start_run(connection, as_of, trigger, now)
+        run_id = store.start_run(connection, as_of, trigger, now, plan=plan.info.key)
         store.save_evaluations(connection, run_id, evaluations)
         recorder = _Recorder(connection, plan, RunResult(run_id, as_of), now, repeat_every)
         for evaluation in evaluations:
@@ -166,9 +166,10 @@ class _Recorder:
         self, connection: sa.Connection, plan: Plan, result: RunResult, now: dt.datetime, repeat: dt.timedelta
     ) -> None:
         self.connection, self.plan, self.result, self.now, self.repeat = connection, plan, result, now, repeat
-        self.memories = store.alert_memories(connection)
-        self.silenced = silenced(connection, result.as_of)
-        self.acknowledged = {key: record.period for key, record in latest_acknowledgements(connection).items()}
+        key = plan.info.key
+        self.memories = store.alert_memories(connection, plan=key)
+        self.silenced = silenced(connection, result.as_of, plan=key)
+        self.acknowledged = {s: record.period for s, record in latest_acknowledgements(connection, plan=key).items()}
         self.steps: list[_Step] = []
 
     def record(self, evaluation: Evaluation) -> None:
@@ -200,7 +201,8 @@ class _Recorder:
         """Write the alerts' memories, their transitions and the notifications owed."""
         new = [s for s in self.steps if s.alert_id is None]
         stored = [(s.alert_id, s.step.memory) for s in self.steps if s.alert_id is not None]
-        for s, alert_id in zip(new, store.insert_alerts(self.connection, [(s.key, s.step.memory) for s in new]),
+        for s, alert_id in zip(new, store.insert_alerts(self.connection, [(s.key, s.step.memory) for s in new],
+                                                               plan=self.plan.info.key),
                                strict=True):  # fmt: skip
             s.alert_id = alert_id
         store.update_alerts(self.connection, stored)

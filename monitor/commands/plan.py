@@ -9,13 +9,14 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from monitor.commands.common import console, load, plural, report_rule_problems
+from monitor.commands.common import console, load, plan_option, plural, report_rule_problems
 from monitor.records import required_text, target_record
 from rules import rule_file_schema
 
 
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@plan_option
 def validate(paths: tuple[Path, ...]) -> None:
     """Check rule files (default: ./targets or $PLAN_MONITOR_TARGETS); report every problem."""
     plan = load(paths)
@@ -31,6 +32,7 @@ def validate(paths: tuple[Path, ...]) -> None:
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@plan_option
 def targets(paths: tuple[Path, ...], fmt: str) -> None:
     """List the declared targets."""
     plan = load(paths)

@@ -6,7 +6,7 @@ import datetime as dt
 
 import click
 
-from monitor.commands.common import DATE, fail, load, settings
+from monitor.commands.common import DATE, fail, load, plan_option, settings
 from monitor.commands.store import database
 from monitor.daemon import Daemon, ScheduleError, cron_triggers
 from monitor.jobs import Jobs
@@ -17,6 +17,7 @@ from monitor.store.alerts import EarlierThanLastRunError
 @click.command()
 @click.option("--once", is_flag=True, help="Run one full cycle (inbox, evaluation, outbox) and exit.")
 @click.option("--as-of", type=DATE, help="With --once: evaluate as of this date (default: today).")
+@plan_option
 def run(once: bool, as_of: dt.datetime | None) -> None:
     """Run the daemon: poll the inbox, evaluate on schedule and after new data, send the emails."""
     config = settings()

@@ -7,7 +7,7 @@ import logging
 
 import click
 
-from monitor.commands.common import DATE, fail, load, settings
+from monitor.commands.common import DATE, fail, load, plan_option, settings
 from monitor.commands.store import database
 from monitor.logs import LOGGER, event, setup
 
@@ -15,6 +15,7 @@ from monitor.logs import LOGGER, event, setup
 @click.command()
 @click.option("--as-of", type=DATE, help="Show the plan as of this date (default: today).")
 @click.option("--demo", is_flag=True, help="The demo's portal: its database and emails, as of 31 July 2022.")
+@plan_option
 def web(as_of: dt.datetime | None, demo: bool) -> None:
     """Run the departments' portal: sign in by emailed link, send figures, explain a shortfall."""
     import uvicorn
@@ -36,7 +37,7 @@ def web(as_of: dt.datetime | None, demo: bool) -> None:
     for name in ("uvicorn", "uvicorn.error"):  # the server's own lines, in the same format
         logging.getLogger(name).handlers[:] = LOGGER.handlers
         logging.getLogger(name).propagate = False
-    plan = load([config.targets])
+    plan = load()
     engine = open_database(config.effective_database_url()) if demo else database()
     try:
         app = create_app(config, engine=engine, plan=plan, as_of=day)

@@ -165,7 +165,7 @@ def _ingest(
                 return Report(path, Outcome.ALREADY_INGESTED)
             report = _load(connection, plan, path, limits, writer, _number_format(plan, submitter))
             if report.outcome != Outcome.REJECTED:
-                _commit(connection, report, sha256, kind, submitter, received)
+                _commit(connection, report, plan.info.key, sha256, kind, submitter, received)
             if report.outcome == Outcome.REJECTED:
                 transaction.rollback()
         connection.invalidate()  # ends the session: its temporary table goes with it, at once
@@ -257,8 +257,13 @@ def _duplicates(connection: sa.Connection, where: sa.ColumnElement[bool] | None 
     return errors
 
 
-def _same_key(o: Any, s: sa.Table) -> sa.ColumnElement[bool]:
-    return sa.and_(col(o.target_id) == s.c.target_id, col(o.breakdown) == s.c.breakdown, col(o.period) == s.c.period)
+def _same_key(o: Any, s: sa.Table, plan: str) -> sa.ColumnElement[bool]:
+    return sa.and_(
+        col(o.plan) == plan,
+        col(o.target_id) == s.c.target_id,
+        col(o.breakdown) == s.c.breakdown,
+        col(o.period) == s.c.period,
+    )
 
 
 def _shape_of(column: str) -> sa.ScalarSelect[str]:
@@ -267,7 +272,13 @@ def _shape_of(column: str) -> sa.ScalarSelect[str]:
 
 
 def _commit(
-    connection: sa.Connection, report: Report, sha256: str, kind: str, submitter: str | None, received: dt.datetime
+    connection: sa.Connection,
+    report: Report,
+    plan: str,
+    sha256: str,
+    kind: str,
+    submitter: str | None,
+    received: dt.datetime,
 ) -> None:
     """Store the staged rows; reject the file if two of its rows have the same key.
 
@@ -277,25 +288,26 @@ def _commit(
     file searched, for the report.
     """
     o, s, h = ObservationRecord, STAGING, SHAPES
-    has_current = sa.exists().where(col(o.is_current), _same_key(o, s))
+    has_current = sa.exists().where(col(o.is_current), _same_key(o, s, plan))
     overlap = connection.execute(sa.select(sa.func.count()).select_from(s).where(has_current)).scalar_one()
     if overlap and _duplicates(connection, has_current):
         _reject(report, _duplicates(connection))  # all of them, for the report
         return
     inserted = connection.execute(
         sa.insert(Ingestion).values(
-            sha256=sha256, file_name=report.file.name, format=kind, rows=report.rows,
+            plan=plan, sha256=sha256, file_name=report.file.name, format=kind, rows=report.rows,
             submitter=submitter, received_at=received,
         )
     )  # fmt: skip
     assert inserted.inserted_primary_key is not None
     if overlap:
-        _supersede(connection, report)
+        _supersede(connection, report, plan)
     selected = (
         sa.select(
             s.c.target_id, s.c.breakdown, s.c.period, h.c.period_start, h.c.period_end, h.c.basis, s.c.value,
             h.c.unit, sa.func.coalesce(s.c.reported_value, s.c.value), h.c.reported_unit, h.c.status, s.c.note,
             s.c.source_row, s.c.is_current, sa.literal(inserted.inserted_primary_key[0]), sa.literal(received),
+            sa.literal(plan),
         )
         .join_from(s, h, h.c.id == s.c.shape)
         .order_by(s.c.target_id, s.c.breakdown, s.c.period)
@@ -303,6 +315,7 @@ def _commit(
     columns = [
         "target_id", "breakdown", "period", "period_start", "period_end", "basis", "value", "unit",
         "reported_value", "reported_unit", "status", "note", "source_row", "is_current", "ingestion_id", "received_at",
+        "plan",
     ]  # fmt: skip
     try:
         with connection.begin_nested():
@@ -316,13 +329,17 @@ def _commit(
     report.new = report.rows - report.unchanged - report.revised - report.kept_as_history
 
 
-def _supersede(connection: sa.Connection, report: Report) -> None:
+def _supersede(connection: sa.Connection, report: Report, plan: str) -> None:
     """Settle staged rows whose key has a current figure: unchanged, revising it, or kept as history."""
     o, s = ObservationRecord, STAGING
     status, basis = _shape_of("status"), _shape_of("basis")
     # A figure equal to the current one (value, status and basis) is no revision.
     unchanged = sa.exists().where(
-        col(o.is_current), _same_key(o, s), col(o.value) == s.c.value, col(o.status) == status, col(o.basis) == basis
+        col(o.is_current),
+        _same_key(o, s, plan),
+        col(o.value) == s.c.value,
+        col(o.status) == status,
+        col(o.basis) == basis,
     )
     report.unchanged = connection.execute(sa.delete(s).where(unchanged)).rowcount
     # Retire current figures the file revises; an estimate never retires an official figure.
@@ -330,7 +347,7 @@ def _supersede(connection: sa.Connection, report: Report) -> None:
     current = aliased(o, name="existing")
     revised = (
         sa.select(col(current.id))
-        .join_from(s, current, _same_key(current, s))
+        .join_from(s, current, _same_key(current, s, plan))
         .where(
             col(current.is_current),
             sa.not_(sa.and_(status == FigureStatus.ESTIMATE, col(current.status) == FigureStatus.OFFICIAL)),
@@ -338,5 +355,5 @@ def _supersede(connection: sa.Connection, report: Report) -> None:
     )
     retire = sa.update(o).where(col(o.id).in_(revised)).values(is_current=False)
     report.revised = connection.execute(retire).rowcount
-    official_stays = sa.exists().where(col(o.is_current), _same_key(o, s))
+    official_stays = sa.exists().where(col(o.is_current), _same_key(o, s, plan))
     report.kept_as_history = connection.execute(sa.update(s).where(official_stays).values(is_current=False)).rowcount
