@@ -140,7 +140,8 @@ def test_db_upgrade_names_the_configured_plan(tmp_path: Path, monkeypatch: pytes
     monkeypatch.setenv("PLAN_MONITOR_TARGETS", str(tmp_path / "nowhere"))
     refused = CliRunner().invoke(cli, ["db", "upgrade"])
     assert refused.exit_code == 2
-    assert "upgrade refused, nothing changed" in refused.stderr and "PLAN_MONITOR_TARGETS" in refused.stderr
+    assert "upgrade refused, nothing changed" in refused.stderr
+    assert "PLAN_MONITOR_TARGETS" in refused.stderr
     assert "Traceback" not in refused.output
     monkeypatch.setenv("PLAN_MONITOR_TARGETS", str(TARGETS))
     done = CliRunner().invoke(cli, ["db", "upgrade"])
