@@ -95,3 +95,11 @@ def previous_year(plans: Mapping[str, Plan], plan: Plan) -> Plan | None:
 def plan_inbox(inbox: Path, plan: Plan, plans: Mapping[str, Plan]) -> Path:
     """Where a plan's files arrive: the inbox itself with one plan, ``inbox/<plan key>`` with several."""
     return inbox if len(plans) <= 1 else inbox / plan.info.key
+
+
+def folder_of(plan: Plan, paths: Sequence[Path]) -> Path | None:
+    """The plan folder of `paths` that holds `plan`'s rule files."""
+    for folder in plan_folders(paths):
+        if plan.files and plan.files[0].is_relative_to(folder):
+            return folder
+    return None
