@@ -161,7 +161,10 @@ def _ingest(
         with connection.begin() as transaction:
             if connection.dialect.name == "postgresql":  # the same file sent twice at once: one waits
                 connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": int(sha256[:15], 16)})
-            if connection.execute(sa.select(col(Ingestion.id)).where(col(Ingestion.sha256) == sha256)).first():
+            known = sa.select(col(Ingestion.id)).where(
+                col(Ingestion.plan) == plan.info.key, col(Ingestion.sha256) == sha256
+            )
+            if connection.execute(known).first():
                 return Report(path, Outcome.ALREADY_INGESTED)
             report = _load(connection, plan, path, limits, writer, _number_format(plan, submitter))
             if report.outcome != Outcome.REJECTED:

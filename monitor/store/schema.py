@@ -32,16 +32,17 @@ def decimal_value(text: str) -> Decimal:
 
 class Ingestion(SQLModel, table=True):
     """One data file taken in: what it was, for which plan, who sent it, when. The hash makes a
-    re-send a no-op.
+    re-send to the same plan a no-op.
 
     Every table of a plan's things (figures, runs, alerts, silences, explanations, messages,
     submissions, comments) has the plan's key; target ids are unique within a plan only."""
 
     __tablename__ = "ingestion"
+    __table_args__ = (sa.UniqueConstraint("plan", "sha256"),)
 
     id: int | None = Field(default=None, primary_key=True)
     plan: str = Field(max_length=64)  # the plan's key (PlanInfo.key): "bac-giang-2022"
-    sha256: str = Field(max_length=64, unique=True)
+    sha256: str = Field(max_length=64)
     file_name: str = Field(max_length=255)
     format: str = Field(max_length=8)
     rows: int

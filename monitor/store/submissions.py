@@ -29,7 +29,7 @@ def record_submission(
         ingestion = None
         if sha256 is not None:
             ingestion = connection.execute(
-                sa.select(col(Ingestion.id)).where(col(Ingestion.sha256) == sha256)
+                sa.select(col(Ingestion.id)).where(col(Ingestion.plan) == plan, col(Ingestion.sha256) == sha256)
             ).scalar_one_or_none()
         inserted = connection.execute(
             sa.insert(Submission).values(

@@ -28,6 +28,24 @@ TABLES = (
 )  # fmt: skip
 
 OLD_ALERT_KEY, NEW_ALERT_KEY = "alert_target_id_breakdown_kind_key", "alert_plan_target_id_breakdown_kind_key"
+OLD_FILE_KEY, NEW_FILE_KEY = "ingestion_sha256_key", "ingestion_plan_sha256_key"
+
+
+def _ingestion(unique: tuple[str, ...], name: str) -> sa.Table:
+    """The ingestion table, with `plan` and the unique key given (a file is taken once per plan)."""
+    return sa.Table(
+        "ingestion", sa.MetaData(),
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("plan", sa.String(length=64), nullable=False),
+        sa.Column("sha256", sa.String(length=64), nullable=False),
+        sa.Column("file_name", sa.String(length=255), nullable=False),
+        sa.Column("format", sa.String(length=8), nullable=False),
+        sa.Column("rows", sa.Integer(), nullable=False),
+        sa.Column("submitter", sa.String(length=64), nullable=True),
+        sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint(*unique, name=name),
+    )  # fmt: skip
 
 
 def _alert(unique: tuple[str, ...], name: str) -> sa.Table:
@@ -76,9 +94,13 @@ def upgrade() -> None:
         with op.batch_alter_table(table) as batch:
             batch.add_column(sa.Column("plan", sa.String(length=64), nullable=False, server_default=plan))
     for table in TABLES:  # the key was only the old rows' default: a new row always names its plan
-        if sqlite and table == "alert":
-            new_key = ("plan", "target_id", "breakdown", "kind")
-            with op.batch_alter_table("alert", recreate="always", copy_from=_alert(new_key, NEW_ALERT_KEY)):
+        if sqlite and table in ("alert", "ingestion"):  # SQLite cannot drop their unnamed unique keys: rebuilt
+            rebuilt = (
+                _alert(("plan", "target_id", "breakdown", "kind"), NEW_ALERT_KEY)
+                if table == "alert"
+                else _ingestion(("plan", "sha256"), NEW_FILE_KEY)
+            )
+            with op.batch_alter_table(table, recreate="always", copy_from=rebuilt):
                 pass
             continue
         with op.batch_alter_table(table) as batch:
@@ -92,8 +114,10 @@ def upgrade() -> None:
             sqlite_where=sa.text("is_current = 1"), postgresql_where=sa.text("is_current"),
         )  # fmt: skip
     if not sqlite:
-        op.drop_constraint("alert_target_id_breakdown_kind_key", "alert", type_="unique")
+        op.drop_constraint(OLD_ALERT_KEY, "alert", type_="unique")
         op.create_unique_constraint(NEW_ALERT_KEY, "alert", ["plan", "target_id", "breakdown", "kind"])
+        op.drop_constraint(OLD_FILE_KEY, "ingestion", type_="unique")
+        op.create_unique_constraint(NEW_FILE_KEY, "ingestion", ["plan", "sha256"])
     # job_run's key becomes (job, plan): the cron jobs' memory is the plan's, the others' the store's.
     op.create_table(
         "job_run_by_plan",
@@ -133,9 +157,13 @@ def downgrade() -> None:
         old_key = ("target_id", "breakdown", "kind")
         with op.batch_alter_table("alert", recreate="always", copy_from=_alert(old_key, OLD_ALERT_KEY)):
             pass
+        with op.batch_alter_table("ingestion", recreate="always", copy_from=_ingestion(("sha256",), OLD_FILE_KEY)):
+            pass
     else:
         op.drop_constraint(NEW_ALERT_KEY, "alert", type_="unique")
         op.create_unique_constraint(OLD_ALERT_KEY, "alert", ["target_id", "breakdown", "kind"])
+        op.drop_constraint(NEW_FILE_KEY, "ingestion", type_="unique")
+        op.create_unique_constraint(OLD_FILE_KEY, "ingestion", ["sha256"])
     with op.batch_alter_table("observation") as batch:
         batch.drop_index("observation_current_key")
         batch.create_index(
