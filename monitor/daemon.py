@@ -244,7 +244,8 @@ class Daemon:
         except LeadershipUnavailableError:
             changed, sharing.lost = True, sharing.held
             sharing.release()
-        if sharing.lost:
+        if sharing.lost:  # taken again at once or not, the jobs start anew: another may have led meanwhile
+            changed = True
             event("daemon.lost-lock", logging.ERROR, action="stopping the jobs; standing by to lead again",
                   **self._named("lost", ",".join(sorted(sharing.lost))))  # fmt: skip
         if changed:
