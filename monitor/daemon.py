@@ -25,6 +25,7 @@ import threading
 import time
 from collections.abc import Callable
 from functools import partial
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -36,6 +37,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from monitor.jobs import Jobs, rules_stamp
 from monitor.leadership import LeadershipUnavailableError, Sharing
 from monitor.logs import event
+from monitor.plans import stray_message, strays
 from monitor.settings import Settings
 from monitor.store.database import database_cause
 from monitor.store.jobs import last_runs, remember_run
@@ -88,6 +90,7 @@ class Daemon:
             each.rules_seen = rules_stamp(each.rule_paths())
         self.triggers = cron_triggers(settings)
         self._scheduler: BackgroundScheduler | None = None
+        self._strays_told: set[Path] = set()
         self._cron_work: dict[str, Callable[[Jobs], None]] = {
             "evaluate": self._evaluate, "overdue": self._evaluate, "weekly": self._weekly,
         }  # fmt: skip
@@ -117,9 +120,19 @@ class Daemon:
         return run
 
     def _inbox(self, jobs: Jobs) -> None:
+        if jobs is self.jobs:
+            self._strays()
         if jobs.poll_inbox() or jobs.stale():
             jobs.evaluate(trigger="new-data")  # right after new data
             self._send_soon()
+
+    def _strays(self) -> None:
+        """Say once each file that no plan's inbox folder holds (with several plans)."""
+        loaded = {key: jobs.plan for key, jobs in self.plans.items()}
+        for path in strays(self.settings.effective_inbox(), loaded):
+            if path not in self._strays_told:
+                self._strays_told.add(path)
+                event("file.no-plan", logging.WARNING, problem=stray_message(path, loaded))
 
     def _evaluate(self, jobs: Jobs) -> None:
         jobs.evaluate(trigger="schedule")

@@ -103,3 +103,29 @@ def folder_of(plan: Plan, paths: Sequence[Path]) -> Path | None:
         if plan.files and plan.files[0].is_relative_to(folder):
             return folder
     return None
+
+
+ASIDE = ("processed", "rejected", "quarantine")
+
+
+def strays(inbox: Path, plans: Mapping[str, Plan]) -> list[Path]:
+    """With several plans, the files in the inbox outside every plan's folder (in ``inbox/`` itself or
+    in a folder that is no plan's key): no plan takes them, so they are said, not left unseen."""
+    if len(plans) <= 1 or not inbox.is_dir():
+        return []
+    found: list[Path] = []
+    for entry in sorted(inbox.iterdir()):
+        if entry.name in plans or entry.name in ASIDE or entry.name.startswith("."):
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            found.extend(sorted(p for p in entry.rglob("*") if p.is_file() and not p.name.startswith(".")))
+        else:
+            found.append(entry)
+    return found
+
+
+def stray_message(path: Path, plans: Mapping[str, Plan]) -> str:
+    return (
+        f"{path}: in no plan's inbox folder, so no plan takes it; with several plans, put it in "
+        f"inbox/<plan key>/<department>/, where <plan key> is one of: {', '.join(sorted(plans))}"
+    )

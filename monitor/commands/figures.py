@@ -15,7 +15,7 @@ from monitor.commands.store import database
 from monitor.ingest.arrivals import Looks, arrivals
 from monitor.ingest.batch import Outcome, Report, ingest_file
 from monitor.ingest.inbox import process_inbox, wait_to_settle
-from monitor.plans import plan_inbox
+from monitor.plans import plan_inbox, stray_message, strays
 from monitor.records import figure_record
 from monitor.store.figures import figures
 from notifiers import formatting
@@ -52,6 +52,9 @@ def ingest(files: tuple[Path, ...], use_inbox: bool, submitter: str | None) -> N
             engine, plan, inbox, now=now, settle=settle, looks=looks, limits=limits, on_report=_print
         )
         rejected |= any(r.outcome == Outcome.REJECTED or r.move_problem for r in reports)
+        for stray in strays(config.effective_inbox(), loaded):
+            click.echo(stray_message(stray, loaded), err=True)
+            rejected = True
         left = len(arrivals(inbox, ())) - len(looks.unmovable)
         if left:
             click.echo(f"{left} file(s) left in the inbox: still being written (changed in the last {settle:g} s)")

@@ -119,6 +119,17 @@ def test_each_plan_has_its_inbox_folder(plans: Path) -> None:
     empty = _cli("ingest", "--inbox", "--plan", "2022")
     assert empty.exit_code == 0, empty.output
     assert "is empty" in empty.stdout
+    # A file in a department's folder of the one-plan layout is taken by no plan: it is said.
+    old_layout = plans.parent / "var" / "inbox" / "so-tai-chinh" / "thu.csv"
+    old_layout.parent.mkdir()
+    old_layout.write_text("chỉ tiêu,kỳ,giá trị\nbudget-revenue,2023-04,2000\n", encoding="utf-8")
+    said = _cli("ingest", "--inbox", "--plan", "2022")
+    assert said.exit_code == 1
+    assert said.stderr.strip() == (
+        f"{old_layout}: in no plan's inbox folder, so no plan takes it; with several plans, put it in "
+        "inbox/<plan key>/<department>/, where <plan key> is one of: bac-giang-2022, bac-giang-2023"
+    )
+    old_layout.unlink()
     taken = _cli("ingest", "--inbox", "--plan", "2023")
     assert taken.exit_code == 0, taken.output
     shown = json.loads(_cli("data", "--plan", "2023", "--format", "json").stdout)
