@@ -48,6 +48,12 @@ def test_a_command_names_its_plan_when_several_are_loaded(plans: Path) -> None:
     assert both.exit_code == 2
     assert "names more than one of the plans loaded" in both.stderr
     assert "Traceback" not in missing.output + unknown.output + both.output
+    checked = _cli("validate")  # every plan loaded, without --plan
+    assert checked.exit_code == 0, checked.output
+    assert [line.split("(")[-1] for line in checked.stdout.splitlines()] == [
+        "Kế hoạch phát triển kinh tế - xã hội năm 2022 tỉnh Bắc Giang)",
+        "Kế hoạch phát triển kinh tế - xã hội năm 2023 tỉnh Bắc Giang), 52 warnings",
+    ]
     listed = _cli("targets", "--plan", "2023", "--format", "json")
     assert listed.exit_code == 0, listed.output
     assert {t["id"] for t in json.loads(listed.stdout)} >= {"budget-revenue", "grdp-growth"}
