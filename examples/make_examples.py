@@ -9,13 +9,22 @@ numbers), numbered in the order they arrive:
 - budget revenue month by month, on its way;
 - GRDP growth: a first-quarter estimate, later revised by the official figure;
 - tourists, new jobs, unemployment, insurance coverage, the economic structure;
+- the Statistics Office's six-month report in the official layout, as an Excel 97-2003 .xls
+  (letterhead and title above the header, Vietnamese names and periods, merged cells, a total);
 - and one report that never comes: the Department of Agriculture's grain output.
+
+The .xls is written by LibreOffice (`soffice --headless --convert-to xls`) from a workbook made
+here, once: the committed file is what departments' old Excel writes, and the test checks that its
+cells are the ones below.
 """
 
 from __future__ import annotations
 
 import csv
+import shutil
+import subprocess
 import sys
+import tempfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -139,6 +148,60 @@ def insurance(folder: Path) -> None:
     _xlsx(folder / "03-bhxh-bao-hiem.xlsx", ["target", "period", "value"], rows, percent_column=3)
 
 
+OFFICIAL = "05-cuc-thong-ke-bao-cao-6-thang.xls"
+H1 = "6 tháng đầu năm 2022"
+# The Statistics Office's report as it lays it out: the letterhead, the title, the unit, the
+# header, the numbering of the columns, section headings, each target's name merged down beside
+# its periods or parts, and the 100 % of the shares (a sum, skipped).
+OFFICIAL_ROWS: list[list[object]] = [
+    ["CỤC THỐNG KÊ TỈNH BẮC GIANG", None, None, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", None, None],
+    [None, None, None, "Độc lập - Tự do - Hạnh phúc", None, None],
+    [None, None, None, None, None, None],
+    ["BÁO CÁO MỘT SỐ CHỈ TIÊU KINH TẾ 6 THÁNG ĐẦU NĂM 2022", None, None, None, None, None],
+    ["(Kèm theo Báo cáo số 125/BC-CTK ngày 05/7/2022 của Cục Thống kê)", None, None, None, None, None],
+    [None, None, None, None, "Đơn vị tính: %", None],
+    ["STT", "Chỉ tiêu", "Phân tổ", "Kỳ", "Giá trị", "Trạng thái"],
+    ["A", "B", "C", "D", "1", "2"],
+    ["I", "TĂNG TRƯỞNG KINH TẾ", None, None, None, None],
+    [1, "Tốc độ tăng giá trị tăng thêm công nghiệp", None, "Quý I/2022", 9.6, "chính thức"],
+    [None, None, None, H1, 12.3, "ước"],
+    [2, "Tốc độ tăng giá trị tăng thêm xây dựng", None, "Quý I/2022", 5.1, "chính thức"],
+    [None, None, None, H1, 6.4, "ước"],
+    [3, "Tốc độ tăng thuế sản phẩm", None, H1, 3.9, "ước"],
+    ["II", "CƠ CẤU KINH TẾ", None, None, None, None],
+    [4, "Cơ cấu kinh tế", "Công nghiệp - xây dựng", H1, 58.6, None],
+    [None, None, "Dịch vụ (bao gồm cả thuế sản phẩm)", H1, 24.5, None],
+    [None, None, "Nông, lâm nghiệp, thuỷ sản", H1, 16.9, None],
+    [None, None, "Tổng số", H1, 100, None],
+]
+OFFICIAL_MERGES = ["A1:C1", "D1:F1", "D2:F2", "A4:F4", "A5:F5", "E6:F6", "B10:B11", "B12:B13", "B16:B19"]
+
+
+def official_report(folder: Path) -> None:
+    """The six-month report, written as .xls by LibreOffice; left as it is without LibreOffice."""
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        print(f"LibreOffice (soffice) is not installed: {OFFICIAL} is left as it is", file=sys.stderr)
+        return
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Báo cáo 6 tháng"
+    for row in OFFICIAL_ROWS:
+        sheet.append(row)
+    for merged in OFFICIAL_MERGES:
+        sheet.merge_cells(merged)
+    with tempfile.TemporaryDirectory() as scratch:
+        source = Path(scratch) / OFFICIAL.replace(".xls", ".xlsx")
+        book.save(source)
+        profile = Path(scratch) / "profile"  # its own profile: no other LibreOffice is disturbed
+        subprocess.run(
+            [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "xls",
+             "--outdir", str(folder), str(source)],
+            check=True, capture_output=True, timeout=300,
+        )  # fmt: skip
+
+
 def write_examples(folder: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     for make in (grdp, insurance, labour, budget_revenue, tourism, disbursement):
@@ -150,3 +213,5 @@ if __name__ == "__main__":
     target = Path(sys.argv[1]) if len(sys.argv) > 1 else HERE / "2022"
     for path in write_examples(target):
         print(path)
+    official_report(target)
+    print(target / OFFICIAL)

@@ -34,10 +34,11 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from monitor.jobs import Jobs, rules_stamp
+from monitor.jobs import Jobs
 from monitor.leadership import LeadershipUnavailableError, Sharing
 from monitor.logs import event
 from monitor.plans import stray_message, strays
+from monitor.rulewatch import rules_stamp
 from monitor.settings import Settings
 from monitor.store.database import database_cause
 from monitor.store.jobs import last_runs, remember_run

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from dataclasses import replace
 
 import sqlalchemy as sa
 from sqlalchemy.pool import StaticPool
 
 from monitor.mail.compose import MailContext
 from monitor.mail.queue import draw_charts, queue_digests
+from monitor.mail.reminders import queue_reminders
 from monitor.recording import RunResult, draft_run, record_run
 from monitor.store.database import upgrade
 from monitor.store.figures import observations
@@ -39,9 +41,14 @@ def run_evaluation(
         draft = draft_run(engine, plan, evaluations, as_of, repeat_every=repeat_every, now=now)
         drawn = draw_charts(engine, plan, known, draft, mail) if draft.queued else {}
         owed = queue_digests(plan, known, mail, now, drawn)
-    return record_run(
+    result = record_run(
         engine, plan, evaluations, as_of, trigger=trigger, repeat_every=repeat_every, now=now, on_owed=owed
     )
+    if mail is not None and mail.remind_days:
+        # After the run, in a transaction of their own: a reminder lost to a crash here is queued by
+        # the next run, and one already queued is never queued again.
+        return replace(result, reminders=queue_reminders(engine, plan, known, as_of, mail, now))
+    return result
 
 
 def evaluate_stored(engine: sa.Engine, plan: Plan, as_of: dt.date) -> list[Evaluation]:

@@ -25,14 +25,13 @@ from monitor.logs import event
 from monitor.mail.queue import queue_notice
 from monitor.mail.sending import DrainReport, drain, mail_context, notifier_from
 from monitor.recording import RunResult
+from monitor.rulewatch import RulesStamp, rules_stamp
 from monitor.settings import Settings
 from monitor.store.alerts import last_run_started
 from monitor.store.database import is_database_failure
 from monitor.store.figures import last_arrival
 from monitor.submitting import Channel, answer
-from rules import Plan, RuleSetError, rule_files
-
-RulesStamp = tuple[tuple[str, int, int], ...]
+from rules import Plan, RuleSetError
 
 
 @dataclass
@@ -68,7 +67,10 @@ class Jobs:
                 event("file.duplicate", file=report.file)
             else:
                 stored += 1
-                event("file.ingested", file=report.file, rows=report.rows, new=report.new, revised=report.revised)
+                # How it was read, when not plainly: the encoding assumed, the header below a title.
+                read = {"read": "; ".join(report.notes)} if report.notes else {}
+                event("file.ingested", file=report.file, rows=report.rows, new=report.new, revised=report.revised,
+                      **read)  # type: ignore[arg-type]  # fmt: skip
             self._answer(report)
             if report.move_problem:
                 event("file.not-moved", logging.ERROR, file=report.file, problem=report.move_problem,
@@ -121,7 +123,8 @@ class Jobs:
         )
         firing = sum(1 for s in result.alert_states.values() if s == AlertState.FIRING)
         event("evaluation.run", run=result.run_id, as_of=day, trigger=trigger, series=len(result.evaluations),
-              firing=firing, transitions=len(result.transitions), messages=len(result.queued))  # fmt: skip
+              firing=firing, transitions=len(result.transitions), messages=len(result.queued),
+              reminders=result.reminders)  # fmt: skip
         for change in result.transitions:
             event("alert.transition", target=change.target_id, breakdown=change.breakdown, kind=change.kind.value,
                   before=change.before.value, after=change.after.value, reason=change.reason)  # fmt: skip
@@ -168,16 +171,3 @@ class Jobs:
             return
         self.plan = plan
         event("rules.reloaded", targets=len(plan.targets), files=len(plan.files))
-
-
-def rules_stamp(paths: list[Path]) -> RulesStamp:
-    """The rule files' names, modification times and sizes: a change means an edit."""
-    files, _ = rule_files(paths)
-    stamps = []
-    for path in files:
-        try:
-            info = path.stat()
-        except OSError:
-            continue
-        stamps.append((str(path), info.st_mtime_ns, info.st_size))
-    return tuple(stamps)

@@ -88,6 +88,7 @@ class RunResult:
     alert_states: dict[AlertKey, AlertState] = field(default_factory=dict)
     transitions: list[AlertChange] = field(default_factory=list)
     queued: list[Queued] = field(default_factory=list)
+    reminders: int = 0  # reminders of reports falling due, queued after the run (monitor.mail.reminders)
 
 
 OnOwed = Callable[[sa.Connection, RunResult], None]

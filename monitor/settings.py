@@ -126,6 +126,12 @@ class Settings(BaseSettings):
     max_upload_mb: float = Field(20, gt=0, description="the largest file the portal takes in one upload, in MB")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     repeat_days: int = Field(7, ge=1, le=90, description="days before a firing alert is sent again")
+    remind_days: int = Field(
+        3,
+        ge=0,
+        le=31,
+        description="days before a report is due that its owner is reminded if it has not come; 0: never",
+    )
 
     @field_validator("targets", mode="before")
     @classmethod

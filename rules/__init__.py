@@ -5,7 +5,7 @@ These are the names other packages use.
 """
 
 from rules.base import PRECISION, RuleModel
-from rules.calendar import due_date, month_end, month_ends, reporting_periods
+from rules.calendar import due_date, month_end, month_ends, report_due_soon, reporting_periods
 from rules.errors import Problem, RuleError, RuleSetError
 from rules.judging import Evaluation, LatestFigure, Status, evaluate, shortfall_measure
 from rules.loader import load_plan, read_yaml, rule_files, validation_problems
@@ -57,6 +57,7 @@ __all__ = [
     "month_ends",
     "plan_key",
     "read_yaml",
+    "report_due_soon",
     "reporting_periods",
     "required_value",
     "roll_plan_header",

@@ -45,3 +45,19 @@ def due_date(target: Target, period: Period) -> dt.date:
     after = period.end + dt.timedelta(days=1)
     day = min(target.reporting.due_day, calendar.monthrange(after.year, after.month)[1])
     return after.replace(day=day)
+
+
+def report_due_soon(target: Target, year: int, latest_end: dt.date | None, as_of: dt.date, days: int) -> Period | None:
+    """The report falling due in the `days` after `as_of` (its due date excluded from today, since
+    a report due today is already overdue by evening), if its figure has not come: the owner's
+    reminder. `latest_end` is the end of the latest period a figure has come for."""
+    if days <= 0:
+        return None
+    for period in reporting_periods(target, year):
+        due = due_date(target, period)
+        if due <= as_of:
+            continue
+        if due > as_of + dt.timedelta(days=days):
+            return None
+        return period if latest_end is None or latest_end < period.end else None
+    return None

@@ -133,7 +133,7 @@ def _portal(config: Settings, engine: sa.Engine, plan: Plan) -> None:
     from monitor.web.app import Portal, checked_secret
     from monitor.web.signin import issue_link
 
-    portal = Portal(settings=config, engine=engine, plan=plan, secret=checked_secret(config))
+    portal = Portal(settings=config, engine=engine, loaded=plan, secret=checked_secret(config))
     link = issue_link(portal, PORTAL_DEPARTMENT, minutes=DEMO_LINK_MINUTES)
     name = plan.departments[PORTAL_DEPARTMENT].name
     click.echo(f"\nThe departments' portal: plan-monitor web --demo, then open {config.effective_public_url()}/")

@@ -7,6 +7,7 @@ import logging
 
 import click
 
+from monitor import plans
 from monitor.commands.common import DATE, fail, load, plan_option, settings
 from monitor.commands.store import database
 from monitor.logs import LOGGER, event, setup
@@ -20,6 +21,7 @@ def web(as_of: dt.datetime | None, demo: bool) -> None:
     """Run the departments' portal: sign in by emailed link, send figures, explain a shortfall."""
     import uvicorn
 
+    from monitor.rulewatch import RuleWatch
     from monitor.store.database import open_database
     from monitor.web import create_app
     from monitor.web.app import SecretKeyError
@@ -39,8 +41,11 @@ def web(as_of: dt.datetime | None, demo: bool) -> None:
         logging.getLogger(name).propagate = False
     plan = load()
     engine = open_database(config.effective_database_url()) if demo else database()
+    # Edits of the rule files are taken up while the portal runs, as the daemon takes them up.
+    folder = plans.folder_of(plan, config.targets) or config.targets[0]
+    watch = RuleWatch(folder, plan, cache_dir=config.data_dir / "cache", every=config.reload_seconds)
     try:
-        app = create_app(config, engine=engine, plan=plan, as_of=day)
+        app = create_app(config, engine=engine, plan=plan, as_of=day, watch=watch)
     except SecretKeyError as exc:
         fail(str(exc), status=2)
     event("web.start", url=config.effective_public_url(), host=config.web_host, port=config.web_port,

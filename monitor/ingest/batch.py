@@ -25,7 +25,7 @@ from sqlmodel import col
 
 from monitor.ingest.checking import checked_chunks
 from monitor.ingest.limits import DEFAULTS, Limits
-from monitor.ingest.readers import FileError, file_format
+from monitor.ingest.readers import FileError, file_format, reading_notes
 from monitor.ingest.rows import STAGED_FIELDS, RowError, Shape, Staged
 from monitor.ingest.shown import and_more, cause
 from monitor.store.database import connect_writer, is_database_failure
@@ -84,17 +84,19 @@ class Report:
     more_errors: int = 0
     moved_to: Path | None = None  # where the inbox moved the file
     move_problem: str | None = None  # why the inbox could not move it where it belongs
+    notes: list[str] = field(default_factory=list)  # how the file was read: its encoding, its layout
 
     def summary(self) -> str:
         if self.outcome == Outcome.ALREADY_INGESTED:
             return f"{self.file}: already ingested; nothing changed"
+        read = f"; {'; '.join(self.notes)}" if self.notes else ""
         if self.outcome == Outcome.REJECTED:
             count = len(self.errors) + self.more_errors
-            return f"{self.file}: rejected, nothing stored ({count} problem{'s' if count != 1 else ''})"
+            return f"{self.file}: rejected, nothing stored ({count} problem{'s' if count != 1 else ''}{read})"
         parts = [f"{self.new} new", f"{self.revised} revised", f"{self.unchanged} unchanged"]
         if self.kept_as_history:
             parts.append(f"{self.kept_as_history} estimates kept as history (an official figure is current)")
-        return f"{self.file}: ingested {self.rows} rows: {', '.join(parts)}"
+        return f"{self.file}: ingested {self.rows} rows: {', '.join(parts)}{read}"
 
     def details(self) -> list[str]:
         lines = [f"{self.file}: {e}" for e in self.errors]
@@ -198,6 +200,7 @@ def _load(
             shapes += chunk.shapes
             if chunk.staged and not errors:
                 stage(chunk.staged)
+        report.notes = reading_notes(path, limits)
     except FileError as exc:
         report.outcome = Outcome.REJECTED
         report.errors = [str(exc)]

@@ -66,7 +66,7 @@ def _here(
     kept = shapes_sent = 0
     chunk = Checked()
     staged = chunk.staged
-    for result in _results(checker, read_lines(path, limits)):
+    for result in _results(checker, read_lines(path, limits, plan)):
         if result is None:  # held until the file's end: counted then
             continue
         if not isinstance(result, list):

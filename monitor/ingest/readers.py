@@ -1,141 +1,182 @@
-"""Reading the rows of a data file (CSV, Excel .xlsx, JSON), streamed, with their row numbers.
+"""Reading the rows of a data file (CSV, Excel .xlsx and .xls, OpenDocument .ods, JSON), streamed,
+with their row numbers.
 
-Row numbers are what the person who wrote the file sees: the spreadsheet row (the header is row
-1), or the item's position in a JSON array (from 1).
+Row numbers are what the person who wrote the file sees: the spreadsheet's own row (the header
+may stand below a title: see `layout`), the CSV record, or the item's position in a JSON array
+(from 1). CSV text may be UTF-8, UTF-16 or Windows-1258 (`encodings`).
 """
 
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 import re
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
-from xml.etree.ElementTree import ParseError
 
+from monitor.ingest import encodings
+from monitor.ingest.columns import (
+    COLUMNS,
+    HEADER_SEARCH,
+    FileError,
+    Line,
+    Row,
+    as_row,
+    columns,
+    find_header,
+    looks_like_header,
+    stated_unit,
+)
+from monitor.ingest.layout import Layout, sheet_rows
 from monitor.ingest.limits import DEFAULTS, Limits
-from monitor.ingest.shown import cause, listed, quoted, shown
+from monitor.ingest.shown import listed, quoted, shown
+from monitor.ingest.totals import Totals
+from monitor.ingest.workbooks import open_sheet
+from rules import Plan
 
-COLUMNS = ("target", "period", "value", "breakdown", "basis", "unit", "status", "note")
-REQUIRED = ("target", "period", "value")
-# Headers as departments write them, mapped to the column they mean.
-ALIASES = {
-    "chỉ tiêu": "target",
-    "mã chỉ tiêu": "target",
-    "kỳ": "period",
-    "kỳ báo cáo": "period",
-    "giá trị": "value",
-    "số liệu": "value",
-    "phân tổ": "breakdown",
-    "cơ sở": "basis",
-    "đơn vị": "unit",
-    "đơn vị tính": "unit",
-    "trạng thái": "status",
-    "ghi chú": "note",
-}
-# Columns shown for people and not read, such as the names beside the ids of the portal's template.
-SHOWN_ONLY = frozenset({"tên chỉ tiêu", "tên phân tổ", "tên kỳ", "target name", "part name"})
-FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".json": "json"}
+FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".xls": "xls", ".ods": "ods", ".json": "json"}
+# The readers' own problems in Vietnamese, for the department (`wording` uses these first).
+REASONS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"unsupported file type .*"),
+     "loại tệp không được nhận; hãy gửi tệp .xlsx, .xls, .ods, .csv hoặc .json"),
+    (re.compile(r"not a readable \.(?P<kind>xlsx|xls|ods) workbook.*"),
+     "không đọc được tệp bảng tính (.{kind}); tệp có thể bị hỏng hoặc không đúng loại"),
+    (re.compile(r"not UTF-8 text.*read as Windows-1258 it holds (?P<char>.+), which is no Vietnamese letter.*"),
+     "tệp CSV không ở mã UTF-8, cũng không phải mã Windows-1258 tiếng Việt (có ký tự {char}); "
+     "hãy lưu lại tệp dưới dạng CSV UTF-8"),
+    (re.compile(r"line (?P<line>\d+): read as Windows-1258 it holds (?P<char>.+), which is no Vietnamese letter.*"),
+     "dòng {line} của tệp CSV (đọc theo mã Windows-1258) có ký tự {char} không phải chữ tiếng Việt; "
+     "hãy lưu lại tệp dưới dạng CSV UTF-8"),
+    (re.compile(r"not UTF-16 text.*"), "tệp CSV không đọc được theo mã UTF-16 (tệp có thể bị cắt); hãy lưu lại tệp"),
+    (re.compile(r"read as (?P<encoding>.+) text"), "tệp CSV được đọc theo mã {encoding}"),
+    (re.compile(r"the header is row (?P<row>\d+), under the title"),
+     "dòng tiêu đề cột là dòng {row}, dưới tên báo cáo"),
+    (re.compile(r"in (?P<unit>.+), as the title states"), "đơn vị tính {unit}, theo dòng ghi ở đầu biểu"),
+]  # fmt: skip
 JSON_DEPTH = 100  # where a JSON file too deep to parse is said to go too deep (rows need 3 levels)
-
-
-class FileError(ValueError):
-    """The file as a whole cannot be read: its kind, its encoding, its header."""
-
-
-@dataclass(slots=True)
-class Row:
-    """One data row: its number as the author sees it, and its cells by column name."""
-
-    number: int
-    cells: dict[str, Any]
-    value_as_percent: bool = False  # the value is an Excel number formatted as 0.0%
-    problem: str | None = None  # the row cannot be read as columns at all
 
 
 def file_format(path: Path) -> str:
     try:
         return FORMATS[path.suffix.lower()]
     except KeyError:
-        raise FileError(f"unsupported file type '{path.suffix}'; expected .csv, .xlsx or .json") from None
+        raise FileError(f"unsupported file type '{path.suffix}'; expected .csv, .xlsx, .xls, .ods or .json") from None
 
 
-# A regular CSV row in the form the checker reads fastest: its cells in `COLUMNS` order (None
-# for a column the file lacks), then its row number.
-Line = tuple[Any, ...]
-
-
-def as_row(line: Line) -> Row:
-    """The `Row` a `Line` stands for."""
-    return Row(line[-1], {column: cell for column, cell in zip(COLUMNS, line, strict=False) if cell is not None})
-
-
-def read_rows(path: Path, limits: Limits = DEFAULTS) -> Iterator[Row]:
+def read_rows(path: Path, limits: Limits = DEFAULTS, plan: Plan | None = None) -> Iterator[Row]:
     """The data rows of `path`, one at a time; `FileError` for a file that cannot be read at all,
-    or one beyond `limits` (rows, a cell's length, a workbook's unpacked size)."""
-    items = read_lines(path, limits)
+    or one beyond `limits` (rows, a cell's length, a workbook's unpacked size). With the `plan`,
+    a total row under a share set's shares is known for the sum it is (see `totals`)."""
+    items = read_lines(path, limits, plan)
     return (item if isinstance(item, Row) else as_row(item) for item in items)
 
 
-def read_lines(path: Path, limits: Limits = DEFAULTS) -> Iterator[Row | Line]:
+def read_lines(path: Path, limits: Limits = DEFAULTS, plan: Plan | None = None) -> Iterator[Row | Line]:
     """As `read_rows`, but a regular CSV row comes as a `Line`, which is quicker to make and to read."""
     kind = file_format(path)
     if kind == "csv":
-        return _csv_rows(path, limits)
-    if kind == "xlsx":
-        return _xlsx_rows(path, limits)
-    return _json_rows(path, limits)
+        return _csv_rows(path, limits, plan)
+    if kind == "json":
+        return _json_rows(path, limits)
+    return sheet_rows(open_sheet(path, limits), limits, plan)
 
 
-def _columns(header: list[Any], where: str) -> list[str | None]:
-    """Map a header row to column names; unknown headers are refused, required ones checked."""
-    names: list[str | None] = []
-    unknown = []
-    for cell in header:
-        text = " ".join(str(cell).split()).lower() if cell is not None else ""
-        name = ALIASES.get(text, text)
-        if not text or text in SHOWN_ONLY:
-            names.append(None)
-        elif name in COLUMNS:
-            names.append(name)
-        else:
-            names.append(None)
-            unknown.append(str(cell))
-    if unknown:
-        raise FileError(f"{where}: unknown column(s) {listed(unknown, 'columns')}; expected {', '.join(COLUMNS)}")
-    repeated = sorted({n for n in names if n and names.count(n) > 1})
-    if repeated:
-        raise FileError(f"{where}: column(s) {', '.join(repeated)} appear more than once")
-    missing = [c for c in REQUIRED if c not in names]
-    if missing:
-        raise FileError(f"{where}: missing column(s) {', '.join(missing)}; a data file needs {', '.join(REQUIRED)}")
-    return names
+def reading_notes(path: Path, limits: Limits = DEFAULTS) -> list[str]:
+    """What a report says of how `path` was read, where it was not as plainly as can be: the
+    encoding assumed for CSV text that is not UTF-8, the header found below a title, the unit the
+    title states."""
+    kind = file_format(path)
+    if kind == "json":
+        return []
+    notes = []
+    if kind == "csv":
+        head = _csv_head(path, limits)
+        head.handle.close()
+        if head.encoding is not encodings.UTF8:
+            notes.append(f"read as {encodings.name(head.encoding, path)} text")
+        official, header_row, unit = head.official, head.header_row, head.unit
+    else:
+        sheet = open_sheet(path, limits)
+        try:
+            layout = Layout(list(itertools.islice(sheet.rows, HEADER_SEARCH)), sheet.merges, f"sheet {sheet.title!r}")
+        finally:
+            sheet.close()
+        official, header_row, unit = layout.official, layout.header_row, layout.unit
+    if official:
+        notes.append(f"the header is row {header_row}, under the title")
+    if unit:
+        notes.append(f"in {unit}, as the title states")
+    return notes
 
 
-def _csv_rows(path: Path, limits: Limits) -> Iterator[Row | Line]:
+@dataclass
+class _CsvHead:
+    """A CSV file opened, its header found: what its body is read with."""
+
+    encoding: encodings.TextEncoding
+    handle: Any
+    rest: Iterator[str]  # the lines after the header
+    names: list[str | None]
+    delimiter: str
+    header_row: int
+    unit: str | None
+    official: bool  # a title stands above the header
+
+
+def _csv_head(path: Path, limits: Limits) -> _CsvHead:
     # The csv module's own limit on a cell's length serves: it is checked as the line is parsed.
     # It is the process's, and every CSV file read sets it.
     csv.field_size_limit(limits.cell_chars)
+    encoding = encodings.detect(path)
+    handle = path.open(encoding=encoding.codec, newline="")
+    text = encodings.lines(handle, encoding)
     try:
-        handle = path.open(encoding="utf-8-sig", newline="")
-        first = handle.readline()
-    except UnicodeDecodeError as exc:
-        raise FileError(f"not UTF-8 text ({exc.reason} at byte {exc.start}); save the CSV as UTF-8") from exc
-    if not first.strip():
+        head = list(itertools.islice(text, HEADER_SEARCH))
+        if not any(line.strip() for line in head):
+            raise FileError("the file is empty; expected a header row: target, period, value, ...")
+        split: list[tuple[list[str], str]] = []
+        for number, line in enumerate(head, start=1):
+            try:
+                split.append(_split(line))
+            except csv.Error as exc:
+                if number == 1:
+                    raise FileError(f"row 1: {_csv_problem(exc, limits)}") from exc
+                split.append(([], ","))  # not a header: the body's reading says what is wrong with it
+            if looks_like_header(split[-1][0]):
+                break
+        at = find_header([cells for cells, _ in split])
+        header, delimiter = split[at]
+        names = columns(header, f"row {at + 1}")
+    except (UnicodeDecodeError, FileError) as exc:
         handle.close()
-        raise FileError("the file is empty; expected a header row: target, period, value, ...")
-    delimiter = max(",;\t", key=first.count)
-    try:
-        header = next(csv.reader([first], delimiter=delimiter))
-    except csv.Error as exc:
-        handle.close()
-        raise FileError(f"row 1: {_csv_problem(exc, limits)}") from exc
-    names = _columns(header, "row 1")
-    return _csv_body(handle, names, delimiter, limits)
+        raise _encoding_error(exc, encoding) from exc
+    unit = next((u for cells, _ in split[:at] for cell in cells if (u := stated_unit(cell))), None)
+    official = any(any(c.strip() for c in cells) for cells, _ in split[:at])
+    rest = itertools.chain(head[at + 1 :], text)
+    return _CsvHead(encoding, handle, rest, names, delimiter, at + 1, unit, official)
+
+
+def _csv_rows(path: Path, limits: Limits, plan: Plan | None) -> Iterator[Row | Line]:
+    head = _csv_head(path, limits)
+    body = _csv_body(head.handle, head.rest, head.names, head.delimiter, limits, head.header_row, head.encoding)
+    return Totals(plan, official=head.official, unit=head.unit).settled(body)
+
+
+def _split(line: str) -> tuple[list[str], str]:
+    """A line's cells, split by the delimiter it holds most of."""
+    delimiter = max(",;\t", key=line.count)
+    return next(csv.reader([line], delimiter=delimiter), []), delimiter
+
+
+def _encoding_error(exc: Exception, encoding: encodings.TextEncoding) -> FileError:
+    if isinstance(exc, FileError):
+        return exc
+    assert isinstance(exc, UnicodeDecodeError)
+    return FileError(f"not {encoding.name} text ({exc.reason}); save the CSV as UTF-8")
 
 
 def _csv_problem(exc: csv.Error, limits: Limits) -> str:
@@ -144,16 +185,24 @@ def _csv_problem(exc: csv.Error, limits: Limits) -> str:
     return f"not readable as CSV: {exc}"
 
 
-def _csv_body(handle: Any, names: list[str | None], delimiter: str, limits: Limits) -> Iterator[Row | Line]:
+def _csv_body(
+    handle: Any,
+    text: Iterator[str],
+    names: list[str | None],
+    delimiter: str,
+    limits: Limits,
+    header_row: int,
+    encoding: encodings.TextEncoding,
+) -> Iterator[Row | Line]:
     width = len(names)
-    last = limits.rows + 1  # the header is row 1
+    last = limits.rows + header_row
     # The cells of each column in COLUMNS order; a column the file lacks reads the None appended
     # to each record, at index `width`.
     pick = itemgetter(*[names.index(column) if column in names else width for column in COLUMNS])
-    number = 1
+    number = header_row
     with handle:
         try:
-            for number, record in enumerate(csv.reader(handle, delimiter=delimiter), start=2):
+            for number, record in enumerate(csv.reader(text, delimiter=delimiter), start=header_row + 1):
                 if number > last:
                     raise FileError(f"row {number}: {limits.too_many_rows()}")
                 if len(record) == width and record[0]:
@@ -169,82 +218,9 @@ def _csv_body(handle: Any, names: list[str | None], delimiter: str, limits: Limi
                         continue
                 yield Row(number, {n: c for n, c in zip(names, record, strict=False) if n})
         except UnicodeDecodeError as exc:
-            raise FileError(f"not UTF-8 text ({exc.reason}); save the CSV as UTF-8") from exc
+            raise _encoding_error(exc, encoding) from exc
         except csv.Error as exc:
             raise FileError(f"row {number + 1}: {_csv_problem(exc, limits)}") from exc
-
-
-def _xlsx_rows(path: Path, limits: Limits) -> Iterator[Row]:
-    from openpyxl import load_workbook
-
-    unreadable = "not a readable .xlsx workbook (empty, truncated or another format)"
-    try:
-        with zipfile.ZipFile(path) as archive:
-            too_big = limits.workbook_problem(archive)
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise FileError(f"{unreadable}: {exc}") from exc
-    if too_big:
-        raise FileError(too_big)
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise FileError(f"{unreadable}: {exc}") from exc
-    except Exception as exc:  # openpyxl raises what its parsers raise: ParseError, IndexError, …
-        raise FileError(f"not a readable .xlsx workbook: {_damage(exc)}") from exc
-    if not book.worksheets:
-        book.close()
-        raise FileError("not a readable .xlsx workbook: it has no sheet")
-    sheet = book.worksheets[0]
-    where = f"sheet {sheet.title!r}"
-    rows = sheet.iter_rows()
-    try:
-        header = next(rows)
-    except StopIteration:
-        book.close()
-        raise FileError("the first sheet is empty; expected a header row: target, period, value, ...") from None
-    except Exception as exc:
-        book.close()
-        raise FileError(f"{where} row 1: the workbook is damaged: {_damage(exc)}") from exc
-    names = _columns([c.value for c in header], f"{where} row 1")
-    return _xlsx_body(book, rows, names, where, limits)
-
-
-def _damage(exc: Exception) -> str:
-    """What is wrong with a workbook openpyxl cannot read, on one line."""
-    if isinstance(exc, ParseError):
-        return f"broken XML: {exc}"
-    return cause(exc)
-
-
-def _xlsx_body(book: Any, rows: Iterator[Any], names: list[str | None], where: str, limits: Limits) -> Iterator[Row]:
-    number = 1
-    last = limits.rows + 1  # the header is row 1
-    try:
-        for number, cells in enumerate(rows, start=2):
-            if number > last:
-                raise FileError(f"{where} row {number}: {limits.too_many_rows()}")
-            values = {}
-            percent = False
-            for name, cell in zip(names, cells, strict=False):
-                value = cell.value
-                if name is None or value is None:
-                    continue
-                if type(value) is str and len(value) > limits.cell_chars:
-                    raise FileError(f"{where} row {number} column {name}: {limits.too_long()}")
-                values[name] = value
-                # Only a number can be shown as a percentage, and only the value's format matters.
-                if name == "value" and type(value) in (int, float) and "%" in str(getattr(cell, "number_format", "")):
-                    percent = True
-            if values:
-                yield Row(number, values, percent)
-    except (zipfile.BadZipFile, KeyError, OSError) as exc:
-        raise FileError(f"the workbook is truncated or damaged: {exc}") from exc
-    except FileError:
-        raise
-    except Exception as exc:  # what openpyxl's parsers raise on a damaged sheet
-        raise FileError(f"{where} row {number + 1}: the workbook is damaged: {_damage(exc)}") from exc
-    finally:
-        book.close()
 
 
 def _json_rows(path: Path, limits: Limits) -> Iterator[Row]:
@@ -263,7 +239,7 @@ def _json_rows(path: Path, limits: Limits) -> Iterator[Row]:
     if len(data) > limits.rows:
         raise FileError(f"row {limits.rows + 1}: {limits.too_many_rows()}")
     keys = sorted({k for item in data if isinstance(item, dict) for k in item})
-    names = dict(zip(keys, _columns(keys, "JSON keys"), strict=True))
+    names = dict(zip(keys, columns(keys, "JSON keys"), strict=True))
     return _json_body(data, names, limits)
 
 
@@ -308,3 +284,17 @@ def _too_deep(text: str) -> str:
         elif bracket in ("]", "}"):
             depth -= 1
     return f"nested deeper than {JSON_DEPTH} levels; expected an array of rows of plain values"
+
+
+__all__ = [
+    "FORMATS",
+    "REASONS",
+    "FileError",
+    "Line",
+    "Row",
+    "as_row",
+    "file_format",
+    "read_lines",
+    "read_rows",
+    "reading_notes",
+]

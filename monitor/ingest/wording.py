@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from monitor.ingest import readers
 from monitor.ingest.batch import Outcome, Report
 from notifiers import formatting
 
@@ -23,6 +24,7 @@ COLUMNS = {
 
 # (pattern of the English reason, its Vietnamese wording); the first that matches is used.
 REASONS: list[tuple[re.Pattern[str], str]] = [
+    *readers.REASONS,  # the file's own: its type, its encoding, its layout
     (re.compile(r"(?P<series>\S+(?: \S+)?) belongs to (?P<owner>\S+); \S+ may send figures only for its own targets"),
      "chỉ tiêu {series} do {owner} phụ trách; đơn vị chỉ được gửi số liệu của chỉ tiêu mình phụ trách"),
     (re.compile(r"unknown target; did you mean '(?P<close>[^']+)'\?"), "không có chỉ tiêu này; có phải là '{close}'?"),
@@ -101,4 +103,5 @@ def told(report: Report) -> Told:
     parts = [f"{n(report.new)} số liệu mới", f"{n(report.revised)} số liệu sửa đổi", f"{n(report.unchanged)} không đổi"]
     if report.kept_as_history:
         parts.append(f"{n(report.kept_as_history)} số ước tính chỉ lưu làm lịch sử (đã có số chính thức)")
-    return Told(True, f"Đã nhận {n(report.rows)} dòng: {', '.join(parts)}.", [])
+    read = "".join(f" {reason(note)[:1].upper()}{reason(note)[1:]}." for note in report.notes)
+    return Told(True, f"Đã nhận {n(report.rows)} dòng: {', '.join(parts)}.{read}", [])

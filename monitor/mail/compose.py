@@ -48,6 +48,7 @@ class MailContext:
     inbox: str = ""  # the inbox folder departments drop figures in
     max_charts: int = 6  # charts in one digest: those of its worst items; the others are told in words
     size_budget: int = 5_000_000  # bytes: a bigger digest keeps its worst items and counts the others
+    remind_days: int = 3  # days before a report falls due that its owner is reminded, if its figure has not come
 
     @property
     def domain(self) -> str:

@@ -62,7 +62,7 @@ def mail_context(settings: Settings) -> MailContext:
     return MailContext(
         settings.mail_from, Templates(settings.templates), reply_to=settings.reply_to,
         public_url=settings.public_url.rstrip("/") if settings.public_url else None,
-        inbox=str(settings.effective_inbox()),
+        inbox=str(settings.effective_inbox()), remind_days=settings.remind_days,
     )  # fmt: skip
 
 

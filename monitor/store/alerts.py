@@ -102,6 +102,16 @@ def alert_states(engine: sa.Engine, *, plan: str) -> dict[AlertKey, AlertState]:
         }
 
 
+def is_firing(engine: sa.Engine, target_id: str, breakdown: str = "", *, plan: str) -> bool:
+    """Whether an alert of the plan's series (either kind) is firing now."""
+    query = sa.select(col(Alert.id)).where(
+        col(Alert.plan) == plan, col(Alert.target_id) == target_id, col(Alert.breakdown) == breakdown,
+        col(Alert.state) == AlertState.FIRING,
+    )  # fmt: skip
+    with engine.connect() as connection:
+        return connection.execute(query.limit(1)).first() is not None
+
+
 def insert_alerts(connection: sa.Connection, alerts: list[tuple[AlertKey, AlertMemory]], *, plan: str) -> list[int]:
     """Store new alerts of the plan, in one statement; their ids, in the order given."""
     if not alerts:

@@ -20,6 +20,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from monitor.logs import event
+from monitor.rulewatch import RuleWatch
 from monitor.settings import Settings
 from monitor.web.limits import BodyLimit
 from monitor.web.pages import Pages
@@ -39,8 +40,9 @@ class Portal:
 
     settings: Settings
     engine: sa.Engine
-    plan: Plan
+    loaded: Plan  # the plan as loaded at start; `plan` is the one in force
     secret: str
+    watch: RuleWatch | None = None  # the rule files, looked at again for edits; None: `loaded` stays
     as_of: dt.date | None = None  # the day the plan is shown as of: today unless given (the demo's 31/07/2022)
     clock: Callable[[], dt.datetime] = _utc_now
     pages: Pages = field(default_factory=Pages)
@@ -49,6 +51,11 @@ class Portal:
     def secure_cookies(self) -> bool:
         """Cookies are sent only over HTTPS when people reach the portal by https://."""
         return self.settings.effective_public_url().startswith("https://")
+
+    @property
+    def plan(self) -> Plan:
+        """The plan in force: the rule files' latest valid edit when they are watched."""
+        return self.watch.current() if self.watch is not None else self.loaded
 
     def now(self) -> dt.datetime:
         return self.clock()
@@ -107,15 +114,17 @@ def create_app(
     plan: Plan | None = None,
     as_of: dt.date | None = None,
     clock: Callable[[], dt.datetime] = _utc_now,
+    watch: RuleWatch | None = None,
 ) -> Starlette:
-    """The portal over the settings' store and plan (or those given); `SecretKeyError` without a key."""
+    """The portal over the settings' store and plan (or those given), taking up the rule files'
+    edits when they are watched; `SecretKeyError` without a key."""
     from monitor.store.database import open_database
     from rules import load_plan
 
     secret = checked_secret(settings)
     portal = Portal(
         settings=settings, engine=engine or open_database(settings.effective_database_url()),
-        plan=plan or load_plan(list(settings.targets)), secret=secret, as_of=as_of, clock=clock,
+        loaded=plan or load_plan(list(settings.targets)), secret=secret, as_of=as_of, clock=clock, watch=watch,
     )  # fmt: skip
     from monitor.web.errors import exception_handlers
 

@@ -15,13 +15,18 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from monitor.mail.compose import part_name
+from monitor.store.alerts import is_firing
 from monitor.store.muting import acknowledgements, add_acknowledgement
 from monitor.store.submissions import add_comment, comments
 from monitor.web.visitors import Visitor, checked_form, csrf_token, members_only
 from rules import Period, SeriesKey, Target
 
 TEXT_CHARS = 2000
-NOT_FOUND, FORBIDDEN, BAD = 404, 403, 400
+NOT_FOUND, FORBIDDEN, BAD, CONFLICT = 404, 403, 400, 409
+NOT_FIRING = (
+    "Chỉ tiêu này hiện không có cảnh báo: chỉ giải trình khi có cảnh báo đang hoạt động "
+    "(chậm tiến độ, không đạt hoặc báo cáo chưa gửi)."
+)
 
 
 @dataclass(frozen=True)
@@ -49,6 +54,7 @@ def _asked(request: Request, visitor: Visitor) -> Asked:
 
 def _page(request: Request, visitor: Visitor, asked: Asked, *, status: int = 200, problem: str = "") -> Response:
     portal = visitor.portal
+    firing = is_firing(portal.engine, asked.target.id, asked.part, plan=portal.plan.info.key)
     explained = [
         a
         for a in acknowledgements(portal.engine, asked.target.id, plan=portal.plan.info.key)
@@ -58,7 +64,8 @@ def _page(request: Request, visitor: Visitor, asked: Asked, *, status: int = 200
     return portal.pages.render(
         "explanation.html", status=status, visitor=visitor, csrf=csrf_token(request), target=asked.target,
         part=asked.part, part_name=part_name(asked.target, asked.part) if asked.part else "", period_code=asked.period,
-        explained=explained, comments=said, may_explain=visitor.may_explain(asked.target, asked.part),
+        explained=explained, comments=said, may_explain=firing and visitor.may_explain(asked.target, asked.part),
+        not_firing=NOT_FIRING if not firing and visitor.may_explain(asked.target, asked.part) else "",
         may_comment=visitor.may_comment, problem=problem, names=portal.plan.departments,
     )  # fmt: skip
 
@@ -85,6 +92,9 @@ async def record(request: Request, visitor: Visitor) -> Response:
         return RedirectResponse(str(request.url), status_code=303)
     if not visitor.may_explain(asked.target, asked.part):
         raise HTTPException(FORBIDDEN)
+    if not await run_in_threadpool(is_firing, portal.engine, asked.target.id, asked.part, plan=portal.plan.info.key):
+        # An explanation holds back the reminders of a firing alert; with none, it would explain nothing.
+        return await run_in_threadpool(_page, request, visitor, asked, status=CONFLICT)
     if not fields["cause"] or not fields["remedy"]:
         problem = "Hãy nêu nguyên nhân và giải pháp khắc phục."
         return await run_in_threadpool(_page, request, visitor, asked, status=BAD, problem=problem)

@@ -30,7 +30,7 @@ from monitor.web.app import Portal
 from monitor.web.visitors import Visitor, checked_form, client_of, csrf_token, members_only
 from rules import Period, reporting_periods
 
-SUFFIXES = (".xlsx", ".csv", ".json")
+SUFFIXES = (".xlsx", ".xls", ".ods", ".csv", ".json")
 MAX_NAME_CHARS = 80
 FIELD_CHARS = 200  # the longest text a field of the one-figure form takes
 
@@ -61,10 +61,10 @@ async def upload(request: Request, visitor: Visitor) -> Response:
     portal = visitor.portal
     sent = (await checked_form(request)).get("file")
     if not isinstance(sent, UploadFile) or not sent.filename:
-        return _again(request, visitor, "Hãy chọn một tệp số liệu (.xlsx, .csv hoặc .json).")
+        return _again(request, visitor, "Hãy chọn một tệp số liệu (.xlsx, .xls, .ods, .csv hoặc .json).")
     name = safe_name(sent.filename)
     if name is None:
-        return _again(request, visitor, "Chỉ nhận tệp .xlsx, .csv hoặc .json.")
+        return _again(request, visitor, "Chỉ nhận tệp .xlsx, .xls, .ods, .csv hoặc .json.")
     folder = Path(tempfile.mkdtemp(prefix="plan-monitor-upload-"))
     try:
         path = folder / name

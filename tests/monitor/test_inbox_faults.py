@@ -178,7 +178,7 @@ def test_a_file_of_another_type(engine: sa.Engine, plan: Plan, inbox: Path) -> N
 
     reports = poll(engine, plan, inbox)
 
-    assert reports["bao-cao.pdf"].errors == ["unsupported file type '.pdf'; expected .csv, .xlsx or .json"]
+    assert reports["bao-cao.pdf"].errors == ["unsupported file type '.pdf'; expected .csv, .xlsx, .xls, .ods or .json"]
     assert (inbox / "rejected" / "bao-cao.pdf").exists()
     assert not (inbox / "finance" / "bao-cao.pdf").exists()
     the_good_one_is_stored(engine, reports, inbox)

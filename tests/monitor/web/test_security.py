@@ -198,7 +198,7 @@ def test_a_file_of_another_type_or_none_is_refused_with_a_message(site: Site) ->
     wrong = site.client.post("/gui-so-lieu", data={"csrf": site.csrf("/gui-so-lieu")},
                              files={"file": ("report.pdf", b"%PDF-1.4", "application/pdf")})  # fmt: skip
     assert wrong.status_code == 400
-    assert "Chỉ nhận tệp .xlsx, .csv hoặc .json." in wrong.text
+    assert "Chỉ nhận tệp .xlsx, .xls, .ods, .csv hoặc .json." in wrong.text
     bad_value = site.client.post("/nhap-so-lieu", data={"csrf": site.csrf("/nhap-so-lieu"), "series": "revenue",
                                                         "period": "2022-06", "value": "7.088"})  # fmt: skip
     assert bad_value.status_code == 422

@@ -13,6 +13,8 @@ from monitor.store.figures import figures
 from monitor.store.muting import acknowledgements
 from monitor.store.submissions import comments, submissions
 from tests.conftest import PLAN
+from tests.monitor.official_sheets import FILES
+from tests.monitor.test_encodings import windows_1258
 from tests.monitor.web.conftest import Site
 
 GOOD = b"target,period,value\nrevenue,2022-03,900\n"
@@ -121,7 +123,26 @@ def test_the_template_filled_in_with_openpyxl_is_ingested_by_upload_and_by_the_i
     assert (report.outcome.value, report.revised, report.unchanged) == ("ingested", 1, 1)
 
 
+def test_an_explanation_is_taken_only_on_a_firing_alert(site: Site) -> None:
+    site.sign_in("finance@bacgiang.example")
+    path = "/giai-trinh/revenue?part=&period=2022-06"
+    page = site.client.get(path).text
+    assert "hiện không có cảnh báo" in page
+    assert "Ghi nhận giải trình" not in page
+    sent = site.client.post(path, data={"csrf": site.csrf(path), "kind": "explanation", "cause": "x", "remedy": "y"})
+    assert sent.status_code == 409
+    assert "hiện không có cảnh báo" in sent.text
+    assert acknowledgements(site.engine, "revenue", plan=PLAN) == []
+    upload(site, "thu-ngan-sach.csv", b"target,period,value\nrevenue,2022-06,100\n")  # far behind: fires at once
+    page = site.client.get(path).text
+    assert "Ghi nhận giải trình" in page
+    assert "hiện không có cảnh báo" not in page
+
+
 def test_an_explanation_is_recorded_by_its_department_only_and_leaders_comment(site: Site) -> None:
+    site.sign_in("finance@bacgiang.example")
+    upload(site, "thu-ngan-sach.csv", b"target,period,value\nrevenue,2022-06,100\n")  # far behind: fires at once
+    site.client.cookies.clear()
     site.sign_in("health@bacgiang.example")
     path = "/giai-trinh/revenue?part=&period=2022-06"
     assert site.client.get(path).status_code == 200
@@ -200,3 +221,27 @@ def test_a_file_name_with_a_line_break_is_answered_with_it_escaped(site: Site) -
     Jobs(site.engine, settings, portal.plan).drain()
     [reply] = site.emails_to("finance@bacgiang.example")
     assert "Tệp thu\\r\\nBcc: x@y.csv: Đã nhận 1 dòng" in reply
+
+
+def test_a_windows_1258_report_in_the_official_layout_is_answered_with_how_it_was_read(site: Site) -> None:
+    site.sign_in("finance@bacgiang.example")
+    text = "SỞ TÀI CHÍNH TỈNH BẮC GIANG,,\nBÁO CÁO THU NGÂN SÁCH QUÝ I NĂM 2022,,\nĐơn vị tính: tỷ đồng,,\n" \
+        "Chỉ tiêu,Kỳ,Giá trị\nrevenue,Tháng 3/2022,900\n"  # fmt: skip
+    answer = upload(site, "thu-ngan-sach.csv", windows_1258(text))
+    assert answer.status_code == 200, answer.text  # type: ignore[attr-defined]
+    assert (
+        "Đã nhận 1 dòng: 1 số liệu mới, 0 số liệu sửa đổi, 0 không đổi. Tệp CSV được đọc theo mã Windows-1258. "
+        "Dòng tiêu đề cột là dòng 4, dưới tên báo cáo. Đơn vị tính tỷ đồng, theo dòng ghi ở đầu biểu."
+    ) in answer.text  # type: ignore[attr-defined]
+    assert [(f.target_id, f.period, f.value) for f in figures(site.engine, plan=PLAN)] == [
+        ("revenue", "2022-03", Decimal(900))
+    ]
+
+
+def test_an_xls_or_ods_workbook_is_taken_by_the_portal(site: Site) -> None:
+    site.sign_in("finance@bacgiang.example")
+    for kind in ("xls", "ods"):
+        answer = upload(site, f"ty-le.{kind}", (FILES / f"bhxh-ty-le.{kind}").read_bytes(), "application/octet-stream")
+        assert answer.status_code == 422  # type: ignore[attr-defined]  # read, its rows judged: no such targets here
+        problem = "Dòng 2, cột chỉ tiêu (&#39;health-insurance-coverage&#39;): không có chỉ tiêu này"
+        assert problem in answer.text  # type: ignore[attr-defined]
