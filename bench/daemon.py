@@ -83,7 +83,7 @@ def cycle_seconds() -> tuple[float, float]:
             "from monitor.store.database import open_database\n"
             "from rules import load_plan\n"
             "config = Settings()\n"
-            "jobs = Jobs(open_database(config.effective_database_url()), config, load_plan([config.targets]))\n"
+            "jobs = Jobs(open_database(config.effective_database_url()), config, load_plan(list(config.targets)))\n"
             "start = time.perf_counter()\n"
             "jobs.once(dt.date(2022, 7, 31))\n"
             "import resource\n"

@@ -47,7 +47,7 @@ from monitor.settings import Settings
 from rules import Basis, Observation, Period, evaluate_plan
 import datetime as dt
 config = Settings()
-plan = plancache.load([config.targets], config.data_dir / "cache")
+plan = plancache.load(list(config.targets), config.data_dir / "cache")
 known = {}
 with open(sys.argv[1], encoding="utf-8", newline="") as handle:
     rows = csv.reader(handle)

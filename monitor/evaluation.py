@@ -33,7 +33,7 @@ def run_evaluation(
     with `mail`, the messages owed are rendered into the outbox in the same transaction, their
     charts drawn before it."""
     now = now or dt.datetime.now(dt.UTC)
-    known = observations(engine)
+    known = observations(engine, plan=plan.info.key)
     evaluations = evaluate_plan(plan, known, as_of)
     owed, draft = None, None
     if mail is not None:
@@ -55,7 +55,7 @@ def run_evaluation(
 
 def evaluate_stored(engine: sa.Engine, plan: Plan, as_of: dt.date) -> list[Evaluation]:
     """Evaluate the plan on the figures currently stored; records nothing."""
-    return evaluate_plan(plan, observations(engine), as_of)
+    return evaluate_plan(plan, observations(engine, plan=plan.info.key), as_of)
 
 
 def scratch_store() -> sa.Engine:
@@ -70,7 +70,7 @@ def replay(engine: sa.Engine, plan: Plan, dates: list[dt.date], *, repeat_every:
 
     The same code path as a real run; the real store is only read.
     """
-    known = observations(engine)
+    known = observations(engine, plan=plan.info.key)
     scratch = scratch_store()
     for day in dates:
         yield record_run(

@@ -11,6 +11,7 @@ import datetime as dt
 import logging
 import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import sqlalchemy as sa
 
@@ -35,11 +36,16 @@ from rules import Plan, RuleSetError
 
 @dataclass
 class Jobs:
-    """The daemon's jobs over one database, with the plan currently in force."""
+    """The daemon's jobs for one plan over one database, with the plan's rules currently in force.
+
+    `folder` is the plan's folder and `inbox` its inbox folder, when several plans are loaded
+    (monitor.plans); with one, the configured targets and inbox."""
 
     engine: sa.Engine
     settings: Settings
     plan: Plan
+    folder: Path | None = None
+    inbox: Path | None = None
     stopping: threading.Event = field(default_factory=threading.Event)
     rules_seen: RulesStamp = ()
     inbox_looks: Looks = field(default_factory=Looks)  # the inbox as seen at earlier polls
@@ -47,7 +53,7 @@ class Jobs:
     def poll_inbox(self, now: dt.datetime | None = None) -> int:
         """Ingest the complete files waiting in the inbox; the number of files stored."""
         stored = 0
-        inbox, settle = self.settings.effective_inbox(), self.settings.inbox_settle_seconds
+        inbox, settle = self.plan_inbox(), self.settings.inbox_settle_seconds
         reports = process_inbox(
             self.engine, self.plan, inbox, now=now or dt.datetime.now(dt.UTC), settle=settle, looks=self.inbox_looks,
             limits=self.settings.file_limits(),
@@ -74,7 +80,7 @@ class Jobs:
     def _answer(self, report: Report) -> None:
         """Record a department's inbox file and answer it by email (a file of no department's folder
         has no one to answer)."""
-        inbox = self.settings.effective_inbox()
+        inbox = self.plan_inbox()
         try:
             folder = report.file.relative_to(inbox).parts[0]
         except (ValueError, IndexError):
@@ -91,13 +97,21 @@ class Jobs:
                 raise
             event("reply.failed", logging.ERROR, file=report.file, error=f"{type(exc).__name__}: {exc}")
 
+    def plan_inbox(self) -> Path:
+        """Where this plan's files arrive."""
+        return self.inbox or self.settings.effective_inbox()
+
+    def rule_paths(self) -> list[Path]:
+        """Where this plan's rule files are."""
+        return [self.folder] if self.folder else list(self.settings.targets)
+
     def stale(self) -> bool:
         """Whether figures arrived after the last evaluation (a daemon killed between the two
         leaves exactly this: the next one evaluates them, so no new data goes unjudged)."""
-        arrived = last_arrival(self.engine)
+        arrived = last_arrival(self.engine, plan=self.plan.info.key)
         if arrived is None:
             return False
-        judged = last_run_started(self.engine)
+        judged = last_run_started(self.engine, plan=self.plan.info.key)
         return judged is None or arrived > judged
 
     def evaluate(self, as_of: dt.date | None = None, *, trigger: str, repeat_days: int | None = None) -> RunResult:
@@ -129,7 +143,7 @@ class Jobs:
 
     def once(self, as_of: dt.date | None = None) -> RunResult:
         """One full cycle: the inbox (looked at twice, the settle time apart), an evaluation, the outbox."""
-        inbox, settle = self.settings.effective_inbox(), self.settings.inbox_settle_seconds
+        inbox, settle = self.plan_inbox(), self.settings.inbox_settle_seconds
         self.poll_inbox(wait_to_settle(inbox, self.inbox_looks, settle, now=dt.datetime.now(dt.UTC)))
         result = self.evaluate(as_of, trigger="once")
         self.drain()
@@ -138,12 +152,12 @@ class Jobs:
     def reload_rules(self) -> None:
         """Take up edited rule files; an invalid edit is refused (logged, and emailed to the plan's
         admin) and the last good rules stay in force."""
-        stamp = rules_stamp(self.settings.targets)
+        stamp = rules_stamp(self.rule_paths())
         if stamp == self.rules_seen:
             return
         self.rules_seen = stamp
         try:
-            plan = plancache.load([self.settings.targets], self.settings.data_dir / "cache")
+            plan = plancache.load(self.rule_paths(), self.settings.data_dir / "cache")
         except RuleSetError as problems:
             for problem in problems.problems:
                 event("rules.invalid", logging.ERROR, problem=str(problem))

@@ -111,9 +111,9 @@ def _owned(target: Target, evaluation: Evaluation, owner: str | None) -> bool:
     return target.owner_of(evaluation.breakdown) == owner
 
 
-def _explanations(engine: sa.Engine) -> dict[SeriesKey, Explanation]:
+def _explanations(engine: sa.Engine, plan: str) -> dict[SeriesKey, Explanation]:
     with engine.connect() as connection:
-        latest = latest_acknowledgements(connection)
+        latest = latest_acknowledgements(connection, plan=plan)
     return {
         key: Explanation(record.period, record.cause, record.remedy, record.expected_date, record.created_by)
         for key, record in latest.items()
@@ -122,8 +122,8 @@ def _explanations(engine: sa.Engine) -> dict[SeriesKey, Explanation]:
 
 def progress_report(engine: sa.Engine, plan: Plan, as_of: dt.date, *, owner: str | None = None) -> ProgressReport:
     """The report as of `as_of` on the figures stored now, for the plan or one department's series."""
-    judged = evaluate_plan(plan, observations(engine), as_of)
-    return build_report(plan, judged, as_of, _explanations(engine), owner=owner)
+    judged = evaluate_plan(plan, observations(engine, plan=plan.info.key), as_of)
+    return build_report(plan, judged, as_of, _explanations(engine, plan.info.key), owner=owner)
 
 
 @dataclass(frozen=True)

@@ -133,9 +133,9 @@ def record_run(
     or when they changed meanwhile, the run decides again here."""
     now = now or dt.datetime.now(dt.UTC)
     with writing(engine) as connection:
-        run_id = store.start_run(connection, as_of, trigger, now)
+        run_id = store.start_run(connection, as_of, trigger, now, plan=plan.info.key)
         store.save_evaluations(connection, run_id, evaluations)
-        seen = _Seen.read(connection, as_of)
+        seen = _Seen.read(connection, as_of, plan.info.key)
         if draft is not None and draft.fits(seen, evaluations, as_of, now, repeat_every):
             recorder = draft.recorder
             recorder.connection, recorder.result = connection, replace(recorder.result, run_id=run_id)
@@ -159,9 +159,9 @@ class _Seen:
     acknowledged: dict[SeriesKey, str]
 
     @classmethod
-    def read(cls, connection: sa.Connection, as_of: dt.date) -> _Seen:
-        acknowledged = {key: record.period for key, record in latest_acknowledgements(connection).items()}
-        return cls(store.alert_memories(connection), silenced(connection, as_of), acknowledged)
+    def read(cls, connection: sa.Connection, as_of: dt.date, plan: str) -> _Seen:
+        acknowledged = {key: record.period for key, record in latest_acknowledgements(connection, plan=plan).items()}
+        return cls(store.alert_memories(connection, plan=plan), silenced(connection, as_of, plan=plan), acknowledged)
 
 
 @dataclass
@@ -197,7 +197,7 @@ def draft_run(
     """What `record_run` would decide now, read from the store and written nowhere (run id 0):
     the messages a run will owe, known before its transaction (to draw their charts first)."""
     with engine.connect() as connection:
-        seen = _Seen.read(connection, as_of)
+        seen = _Seen.read(connection, as_of, plan.info.key)
         connection.rollback()
     recorder = _Recorder(None, plan, seen, RunResult(0, as_of), now or dt.datetime.now(dt.UTC), repeat_every)
     for evaluation in evaluations:
@@ -253,7 +253,8 @@ class _Recorder:
         assert self.connection is not None, "a draft is written by record_run"
         new = [s for s in self.steps if s.alert_id is None]
         stored = [(s.alert_id, s.step.memory) for s in self.steps if s.alert_id is not None]
-        for s, alert_id in zip(new, store.insert_alerts(self.connection, [(s.key, s.step.memory) for s in new]),
+        for s, alert_id in zip(new, store.insert_alerts(self.connection, [(s.key, s.step.memory) for s in new],
+                                                               plan=self.plan.info.key),
                                strict=True):  # fmt: skip
             s.alert_id = alert_id
         store.update_alerts(self.connection, stored)

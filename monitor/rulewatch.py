@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from monitor import plancache
@@ -20,9 +20,9 @@ from rules import Plan, RuleSetError, rule_files
 RulesStamp = tuple[tuple[str, int, int], ...]
 
 
-def rules_stamp(targets: Path) -> RulesStamp:
+def rules_stamp(paths: Sequence[Path]) -> RulesStamp:
     """The rule files' names, modification times and sizes: a change means an edit."""
-    files, _ = rule_files([targets])
+    files, _ = rule_files(paths)
     stamps = []
     for path in files:
         try:
@@ -46,7 +46,7 @@ class RuleWatch:
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.targets, self.cache_dir, self.every, self.clock = targets, cache_dir, every, clock
-        self._plan, self._stamp, self._looked = plan, rules_stamp(targets), clock()
+        self._plan, self._stamp, self._looked = plan, rules_stamp([targets]), clock()
         self._lock = threading.Lock()
 
     def current(self) -> Plan:
@@ -58,7 +58,7 @@ class RuleWatch:
 
     def _look(self) -> None:
         self._looked = self.clock()
-        stamp = rules_stamp(self.targets)
+        stamp = rules_stamp([self.targets])
         if stamp == self._stamp:
             return
         self._stamp = stamp

@@ -7,11 +7,17 @@ import difflib
 import os
 import urllib.parse
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
+from pydantic_settings import (
+    BaseSettings,
+    NoDecode,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
 
 from monitor.ingest import limits
 
@@ -65,7 +71,11 @@ class Settings(BaseSettings):
         None, description="SQLAlchemy URL; a SQLite file under data_dir if unset; postgresql://… for PostgreSQL"
     )
     data_dir: Path = Field(Path("var"), description="where the default SQLite file, the inbox and the outbox live")
-    targets: Path = Field(Path("targets"), description="the folder of rule files")
+    targets: Annotated[tuple[Path, ...], NoDecode] = Field(
+        (Path("targets"),),
+        min_length=1,
+        description="the plan folders (os.pathsep-separated, or a list), or a folder of plan folders",
+    )
     inbox: Path | None = Field(None, description="the folder departments drop files in; data_dir/inbox if unset")
     timezone: str = Field("Asia/Ho_Chi_Minh", description="the time zone of dates and schedules")
     smtp_host: str | None = Field(None, description="SMTP server; unset: emails are written as .eml files")
@@ -123,6 +133,16 @@ class Settings(BaseSettings):
         description="days before a report is due that its owner is reminded if it has not come; 0: never",
     )
 
+    @field_validator("targets", mode="before")
+    @classmethod
+    def _folders(cls, value: object) -> object:
+        """One folder, several separated by os.pathsep (":" on Linux), or a list of them."""
+        if isinstance(value, str):
+            return tuple(Path(part) for part in value.split(os.pathsep) if part.strip())
+        if isinstance(value, Path):
+            return (value,)
+        return value
+
     @field_validator("templates")
     @classmethod
     def _a_folder(cls, folder: Path | None) -> Path | None:
@@ -175,6 +195,8 @@ class Settings(BaseSettings):
                 value = SECRET
             elif isinstance(value, Path):
                 value = str(value)
+            elif name == "targets":
+                value = os.pathsep.join(str(folder) for folder in value)
             values[name] = value
         values["database_url"] = _masked_url(self.effective_database_url())
         values["inbox"] = str(self.effective_inbox())

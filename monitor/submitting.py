@@ -73,10 +73,11 @@ def answer(
     """Record what came of a department's file and queue the answer to it."""
     said = told(report)
     summary = "\n".join([said.headline, *said.problems])
-    record_submission(engine, department_id=department_id, channel=channel, outcome=report.outcome.value,
-                      summary=summary, at=now, client=client, file_name=file_name, sha256=sha256)  # fmt: skip
+    record_submission(engine, plan=plan.info.key, department_id=department_id, channel=channel,
+                      outcome=report.outcome.value, summary=summary, at=now, client=client, file_name=file_name,
+                      sha256=sha256)  # fmt: skip
     department = plan.departments[department_id]
-    reply = queue_reply(engine, mail_context(settings), department, file_name, said, now)
+    reply = queue_reply(engine, mail_context(settings), department, file_name, said, now, plan=plan.info.key)
     return Submitted(report, said, reply)
 
 

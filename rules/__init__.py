@@ -11,7 +11,7 @@ from rules.judging import Evaluation, LatestFigure, Status, evaluate, shortfall_
 from rules.loader import load_plan, read_yaml, rule_files, validation_problems
 from rules.observation import FigureStatus, Observation
 from rules.periods import Period, PeriodKind
-from rules.plan import Department, Plan, PlanInfo, Role, RuleFile, rule_file_schema
+from rules.plan import Department, Plan, PlanInfo, Role, RuleFile, plan_key, rule_file_schema, slug
 from rules.required import required_value, target_value
 from rules.rollover import roll_plan_header, roll_target
 from rules.series import SeriesKey, evaluate_plan, series_of
@@ -55,6 +55,7 @@ __all__ = [
     "load_plan",
     "month_end",
     "month_ends",
+    "plan_key",
     "read_yaml",
     "report_due_soon",
     "reporting_periods",
@@ -65,6 +66,7 @@ __all__ = [
     "rule_files",
     "series_of",
     "shortfall_measure",
+    "slug",
     "target_value",
     "validation_problems",
 ]

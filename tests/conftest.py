@@ -80,6 +80,8 @@ def rule_dir(tmp_path: Path) -> Callable[..., Path]:
     return write
 
 
+PLAN = "bac-giang-2022"  # the key of the shipped plan and of BASE_PLAN: Bắc Giang, 2022
+
 PG_URL_ENV = "PLAN_MONITOR_TEST_PG_URL"
 
 

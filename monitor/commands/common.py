@@ -15,11 +15,24 @@ import click
 from pydantic import ValidationError
 from rich.console import Console
 
-from monitor import plancache
+from monitor import plancache, plans
 from monitor.settings import CONFIG_ENV, Settings, SettingsError, check_environment
 from rules import Plan, RuleSetError
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])  # dates on the command line: 2022-07-31
+_PLAN = "plan_monitor.plan"  # where --plan is kept, in the click context's meta (shared by its children)
+
+
+def _keep_plan(ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    if value is not None:
+        ctx.meta[_PLAN] = value
+    return value
+
+
+plan_option = click.option(
+    "--plan", "plan_name", metavar="PLAN", expose_value=False, callback=_keep_plan,
+    help="The plan, when several are loaded: its key (bac-giang-2022), or a year or province only it has.",
+)  # fmt: skip
 
 
 def settings() -> Settings:
@@ -68,13 +81,41 @@ def plural(count: int, word: str) -> str:
 
 
 def load(paths: Sequence[Path] = ()) -> Plan:
-    """The plan from `paths`, or from the configured targets folder; unchanged since the last
-    load, from the cache in the data folder (monitor.plancache)."""
+    """The plan from `paths`, or the configured plan the command's ``--plan`` names (the only one,
+    when one is loaded); unchanged since the last load, from the cache in the data folder
+    (monitor.plancache)."""
+    if not paths:
+        return chosen(loaded_plans())
     config = settings()
     try:
-        return plancache.load(list(paths) or [config.targets], config.data_dir / "cache")
+        return plancache.load(list(paths), config.data_dir / "cache")
     except RuleSetError as problems:
         report_rule_problems(problems)
+
+
+def asked_plan() -> str | None:
+    """What the command's ``--plan`` said, if anything."""
+    ctx = click.get_current_context(silent=True)
+    return ctx.meta.get(_PLAN) if ctx is not None else None
+
+
+def loaded_plans() -> dict[str, Plan]:
+    """Every configured plan, by key (monitor.plans)."""
+    config = settings()
+    try:
+        return plans.load_plans(config.targets, config.data_dir / "cache")
+    except RuleSetError as problems:
+        report_rule_problems(problems)
+    except plans.PlanChoiceError as exc:
+        fail(str(exc), status=2)
+
+
+def chosen(loaded: dict[str, Plan]) -> Plan:
+    """The plan of `loaded` the command's ``--plan`` names; a message listing them if none or several."""
+    try:
+        return plans.choose(loaded, asked_plan())
+    except plans.PlanChoiceError as exc:
+        fail(str(exc), status=2)
 
 
 def console() -> Console:

@@ -18,6 +18,7 @@ from monitor.commands.evaluation import table
 from monitor.evaluation import evaluate_stored
 from monitor.jobs import Jobs
 from monitor.logs import setup
+from monitor.plans import plan_folders
 from monitor.settings import Settings
 from monitor.store.alerts import alert_states
 from monitor.store.database import open_database
@@ -37,9 +38,12 @@ def _examples() -> Path:
     return found
 
 
-def _targets(configured: Path) -> Path:
-    """The configured rule folder when there is one here, else the plan shipped with the program."""
-    return configured if configured.is_dir() else SHIPPED / "targets"
+def _targets(configured: tuple[Path, ...]) -> Path:
+    """The configured rule folder when there is one here and it holds one plan, else the plan
+    shipped with the program."""
+    if len(configured) == 1 and configured[0].is_dir() and len(plan_folders(configured)) == 1:
+        return configured[0]
+    return SHIPPED / "targets"
 
 
 def _sender(name: str, plan: Plan) -> str:
@@ -63,7 +67,7 @@ def demo_settings(base: Settings, *, fresh: bool) -> Settings:
         key.write_text(secrets.token_urlsafe(32), encoding="ascii")
     return Settings(
         data_dir=folder, database_url=f"sqlite:///{folder / 'plan-monitor.db'}", smtp_host=None,
-        mail_dir=folder / "mail", inbox=folder / "inbox", targets=_targets(base.targets),
+        mail_dir=folder / "mail", inbox=folder / "inbox", targets=(_targets(base.targets),),
         inbox_settle_seconds=0,  # the demo copies the files in itself: they are complete
         web_host=base.web_host, web_port=base.web_port, public_url=base.public_url,
         secret_key=key.read_text(encoding="ascii").strip() if key.is_file() else None,
@@ -78,7 +82,7 @@ def demo() -> None:
     config = demo_settings(settings(), fresh=True)
     folder = config.data_dir
     setup("WARNING")
-    plan = load([config.targets])
+    plan = load(config.targets)
     inbox = config.effective_inbox()
     for path in sorted(_examples().iterdir()):
         sender = inbox / _sender(path.name, plan)  # each department drops its files in its own folder
@@ -86,7 +90,7 @@ def demo() -> None:
         shutil.copy2(path, sender / path.name)
     engine = open_database(config.effective_database_url())
     Jobs(engine, config, plan).once(DEMO_DAY)
-    table(plan, evaluate_stored(engine, plan, DEMO_DAY), alert_states(engine),
+    table(plan, evaluate_stored(engine, plan, DEMO_DAY), alert_states(engine, plan=plan.info.key),
           f"Tình hình thực hiện kế hoạch đến ngày {formatting.day(DEMO_DAY)} (dữ liệu mẫu)")  # fmt: skip
     emails = sorted(config.effective_mail_dir().glob("*.eml"))
     click.echo(f"\n{len(emails)} emails written to {config.effective_mail_dir()}/ (open them with any mail program):")

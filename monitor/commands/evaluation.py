@@ -9,7 +9,7 @@ from collections import Counter
 import click
 from rich.console import Console
 
-from monitor.commands.common import DATE, fail, load, settings, templates_used
+from monitor.commands.common import DATE, fail, load, plan_option, settings, templates_used
 from monitor.commands.status_table import status_table
 from monitor.commands.store import database
 from monitor.evaluation import evaluate_stored, replay, run_evaluation, steps
@@ -36,6 +36,7 @@ def _repeat() -> dt.timedelta:
 @click.option("--as-of", type=DATE, help="Evaluate as of this date (default: today, Asia/Ho_Chi_Minh).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.option("--all", "every", is_flag=True, help=f"Every series in the table (default: the {SHOWN} worst).")
+@plan_option
 def evaluate(as_of: dt.datetime | None, fmt: str, every: bool) -> None:
     """Evaluate every target, record the run and its alerts, and queue the messages owed."""
     plan = load()
@@ -73,6 +74,7 @@ def _summary(result: RunResult) -> str:
 @click.option("--owner", help="Only the series this department owns.")
 @click.option("--all", "every", is_flag=True, help=f"Every series (default: the {SHOWN} worst).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@plan_option
 def status(as_of: dt.datetime | None, owner: str | None, every: bool, fmt: str) -> None:
     """The plan at a glance, worst first, as wide as the terminal. Records nothing."""
     plan = load()
@@ -83,7 +85,7 @@ def status(as_of: dt.datetime | None, owner: str | None, every: bool, fmt: str) 
     evaluations = evaluate_stored(engine, plan, day)
     if owner:
         evaluations = [e for e in evaluations if _owner(plan, e) == owner]
-    states = alert_states(engine)
+    states = alert_states(engine, plan=plan.info.key)
     if fmt == "json":
         click.echo(json.dumps([evaluation_record(e, states) for e in evaluations], ensure_ascii=False, indent=2))
         return
@@ -116,6 +118,7 @@ def table(
 @click.option("--from", "start", type=DATE, required=True, help="First date of the replay.")
 @click.option("--to", "end", type=DATE, required=True, help="Last date of the replay.")
 @click.option("--step", type=click.Choice(["month", "week", "day"]), default="month", show_default=True)
+@plan_option
 def backtest(start: dt.datetime, end: dt.datetime, step: str) -> None:
     """Replay the stored figures through the year: statuses and the messages that would have gone out.
 

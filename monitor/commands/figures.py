@@ -10,11 +10,12 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from monitor.commands.common import console, fail, load, settings
+from monitor.commands.common import chosen, console, fail, load, loaded_plans, plan_option, settings
 from monitor.commands.store import database
 from monitor.ingest.arrivals import Looks, arrivals
 from monitor.ingest.batch import Outcome, Report, ingest_file
 from monitor.ingest.inbox import process_inbox, wait_to_settle
+from monitor.plans import plan_inbox, stray_message, strays
 from monitor.records import figure_record
 from monitor.store.figures import figures
 from notifiers import formatting
@@ -24,15 +25,21 @@ from notifiers import formatting
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--inbox", "use_inbox", is_flag=True, help="Ingest the files waiting in the inbox folder.")
 @click.option("--submitter", help="Department id of the sender (inbox: the sub-folder's name).")
+@plan_option
 def ingest(files: tuple[Path, ...], use_inbox: bool, submitter: str | None) -> None:
     """Store the figures of data files (CSV, XLSX, JSON), each file all or nothing."""
     if not files and not use_inbox:
         fail("name the files to ingest, or pass --inbox", status=2)
-    plan = load()
+    loaded = loaded_plans()
+    plan = chosen(loaded)
     if submitter is not None and submitter not in plan.departments:
         fail(f"unknown submitter '{submitter}'; expected a department id from the departments file", status=2)
     config, looks = settings(), Looks()
-    inbox, settle, limits = config.effective_inbox(), config.inbox_settle_seconds, config.file_limits()
+    inbox, settle, limits = (
+        plan_inbox(config.effective_inbox(), plan, loaded),
+        config.inbox_settle_seconds,
+        config.file_limits(),
+    )
     now = dt.datetime.now(dt.UTC)
     if use_inbox:  # look, and look again after the settle time: a file still being copied is left
         now = wait_to_settle(inbox, looks, settle, now=now)
@@ -45,6 +52,9 @@ def ingest(files: tuple[Path, ...], use_inbox: bool, submitter: str | None) -> N
             engine, plan, inbox, now=now, settle=settle, looks=looks, limits=limits, on_report=_print
         )
         rejected |= any(r.outcome == Outcome.REJECTED or r.move_problem for r in reports)
+        for stray in strays(config.effective_inbox(), loaded):
+            click.echo(stray_message(stray, loaded), err=True)
+            rejected = True
         left = len(arrivals(inbox, ())) - len(looks.unmovable)
         if left:
             click.echo(f"{left} file(s) left in the inbox: still being written (changed in the last {settle:g} s)")
@@ -70,13 +80,13 @@ def _print(report: Report) -> bool:
 @click.argument("target", required=False)
 @click.option("--history", is_flag=True, help="Every revision, not only the current figures.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@plan_option
 def data(target: str | None, history: bool, fmt: str) -> None:
     """Show the stored figures (of TARGET), with their revisions under --history."""
-    if target is not None:
-        plan = load()
-        if target not in plan.targets:
-            fail(f"unknown target '{target}'; see plan-monitor targets", status=2)
-    rows = figures(database(), target, history=history)
+    plan = load()
+    if target is not None and target not in plan.targets:
+        fail(f"unknown target '{target}'; see plan-monitor targets", status=2)
+    rows = figures(database(), target, plan=plan.info.key, history=history)
     if fmt == "json":
         records = [figure_record(f) for f in rows]
         click.echo(json.dumps(records, ensure_ascii=False, indent=2))

@@ -8,7 +8,7 @@ import getpass
 import click
 from rich.table import Table
 
-from monitor.commands.common import DATE, console, fail, load, settings
+from monitor.commands.common import DATE, console, fail, load, plan_option, settings
 from monitor.commands.store import database
 from monitor.store import muting
 from rules import Period, Plan, SeriesKey
@@ -44,9 +44,11 @@ def silence_group() -> None:
 @click.option("--reason", required=True, help="Why: kept with the silence.")
 @click.option("--breakdown", help="Only this breakdown part (default: the target and all its parts).")
 @click.option("--by", help="Who silences (default: the login name).")
+@plan_option
 def silence_add(target: str, until: dt.datetime, reason: str, breakdown: str | None, by: str | None) -> None:
     """Silence TARGET until a date."""
-    _series(load(), target, breakdown)
+    plan = load()
+    _series(plan, target, breakdown)
     today, last = settings().today(), until.date()
     if last < today:
         fail(f"--until {last} is in the past", status=2)
@@ -55,16 +57,25 @@ def silence_add(target: str, until: dt.datetime, reason: str, breakdown: str | N
     if not reason.strip():
         fail("--reason must say why", status=2)
     silence_id = muting.add_silence(
-        database(), target, breakdown, last, reason.strip(), by=_who(by), now=dt.datetime.now(dt.UTC)
+        database(),
+        target,
+        breakdown,
+        last,
+        reason.strip(),
+        plan=plan.info.key,
+        by=_who(by),
+        now=dt.datetime.now(dt.UTC),
     )
     click.echo(f"silence {silence_id}: {target} muted until {last}")
 
 
 @silence_group.command(name="list")
 @click.option("--all", "everything", is_flag=True, help="Also expired and removed silences.")
+@plan_option
 def silence_list(everything: bool) -> None:
     """List the silences in force (or all of them)."""
-    rows = muting.silences(database(), in_force_on=None if everything else settings().today())
+    plan = load()
+    rows = muting.silences(database(), plan=plan.info.key, in_force_on=None if everything else settings().today())
     table = Table(title="Silences")
     for column in ("id", "target", "part", "until", "reason", "by", "removed"):
         table.add_column(column, overflow="fold")
@@ -77,9 +88,11 @@ def silence_list(everything: bool) -> None:
 @silence_group.command(name="remove")
 @click.argument("silence_id", type=int)
 @click.option("--by", help="Who removes it (default: the login name).")
+@plan_option
 def silence_remove(silence_id: int, by: str | None) -> None:
     """End a silence before its date."""
-    if not muting.remove_silence(database(), silence_id, by=_who(by), now=dt.datetime.now(dt.UTC)):
+    plan = load()
+    if not muting.remove_silence(database(), silence_id, plan=plan.info.key, by=_who(by), now=dt.datetime.now(dt.UTC)):
         fail(f"no silence {silence_id} in force", status=2)
     click.echo(f"silence {silence_id} removed")
 
@@ -97,6 +110,7 @@ def ack_group() -> None:
 @click.option("--expected", type=DATE, help="When it is expected back on track.")
 @click.option("--breakdown", help="The breakdown part explained (default: the target itself).")
 @click.option("--by", help="Who explains (default: the login name).")
+@plan_option
 def ack_add(
     target: str,
     period: str,
@@ -107,25 +121,27 @@ def ack_add(
     by: str | None,
 ) -> None:
     """Record an explanation for TARGET in one period; repeats for that period are held back."""
-    _series(load(), target, breakdown)
+    plan = load()
+    _series(plan, target, breakdown)
     try:
-        label = Period.parse(period).label
+        label = Period.parse(period, plan.info.year).label
     except ValueError as exc:
         fail(str(exc), status=2)
     if not cause.strip() or not remedy.strip():
         fail("--cause and --remedy must say something", status=2)
     muting.add_acknowledgement(
         database(), SeriesKey(target, breakdown or ""), label, cause.strip(), remedy.strip(),
-        expected.date() if expected else None, by=_who(by), now=dt.datetime.now(dt.UTC),
+        expected.date() if expected else None, plan=plan.info.key, by=_who(by), now=dt.datetime.now(dt.UTC),
     )  # fmt: skip
     click.echo(f"acknowledged {target} for {label}")
 
 
 @ack_group.command(name="list")
 @click.argument("target", required=False)
+@plan_option
 def ack_list(target: str | None) -> None:
     """List the acknowledgements (of TARGET)."""
-    rows = muting.acknowledgements(database(), target)
+    rows = muting.acknowledgements(database(), target, plan=load().info.key)
     table = Table(title="Giải trình")
     for column in ("target", "part", "period", "cause", "remedy", "expected", "by", "when"):
         table.add_column(column, overflow="fold")

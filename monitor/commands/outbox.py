@@ -9,7 +9,7 @@ import uuid
 import click
 from rich.table import Table
 
-from monitor.commands.common import console, fail, load, settings, templates_used
+from monitor.commands.common import console, fail, load, plan_option, settings, templates_used
 from monitor.commands.store import database
 from monitor.mail.sending import drain, mail_context, notifier_from
 from monitor.store import outbox
@@ -73,6 +73,7 @@ def outbox_purge(days: int) -> None:
 
 @click.command(name="notify")
 @click.option("--test", "department", required=True, help="Send a test email to this department's address.")
+@plan_option
 def notify(department: str) -> None:
     """Send a test email to a department, straight away (not through the outbox)."""
     plan = load()

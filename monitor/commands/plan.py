@@ -9,28 +9,31 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from monitor.commands.common import console, load, plural, report_rule_problems
+from monitor.commands.common import asked_plan, console, load, loaded_plans, plan_option, plural, report_rule_problems
 from monitor.records import required_text, target_record
 from rules import rule_file_schema
 
 
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@plan_option
 def validate(paths: tuple[Path, ...]) -> None:
-    """Check rule files (default: ./targets or $PLAN_MONITOR_TARGETS); report every problem."""
-    plan = load(paths)
-    for warning in plan.warnings:
-        click.echo(str(warning), err=True)
-    warned = f", {plural(len(plan.warnings), 'warning')}" if plan.warnings else ""
-    click.echo(
-        f"OK: {len(plan.targets)} targets, {len(plan.departments)} departments "
-        f"in {len(plan.files)} files ({plan.info.title}){warned}"
-    )
+    """Check rule files (default: ./targets or $PLAN_MONITOR_TARGETS, every plan of it); report every problem."""
+    checked = list(loaded_plans().values()) if not paths and asked_plan() is None else [load(paths)]
+    for plan in checked:
+        for warning in plan.warnings:
+            click.echo(str(warning), err=True)
+        warned = f", {plural(len(plan.warnings), 'warning')}" if plan.warnings else ""
+        click.echo(
+            f"OK: {len(plan.targets)} targets, {len(plan.departments)} departments "
+            f"in {len(plan.files)} files ({plan.info.title}){warned}"
+        )
 
 
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@plan_option
 def targets(paths: tuple[Path, ...], fmt: str) -> None:
     """List the declared targets."""
     plan = load(paths)

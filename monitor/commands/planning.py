@@ -14,13 +14,14 @@ from rich.table import Table
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 
-from monitor.commands.common import console, fail, load
+from monitor.commands.common import console, fail, load, plan_option
 from monitor.starter import write_starter
 from rules import UNITS, roll_plan_header, roll_target, rule_files
 
 
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@plan_option
 def units(paths: tuple[Path, ...]) -> None:
     """List the units rule and data files may use: the built-in ones and those the plan declares."""
     plan = load(paths)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from monitor.commands.common import DATE, fail, load, settings
+from monitor.commands.common import DATE, fail, load, plan_option, settings
 from monitor.commands.store import database
 from monitor.progress import progress_report
 from notifiers import PdfUnavailableError, Templates, report_file, report_file_name
@@ -38,6 +38,7 @@ def write_whole(path: Path, data: bytes) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Where to write it ('-' for standard output); default bao-cao-tien-do-DATE.FORMAT here.",
 )
+@plan_option
 def report(as_of: dt.datetime | None, fmt: str, owner: str | None, output: Path | None) -> None:
     """The progress report ("Tình hình thực hiện các chỉ tiêu chủ yếu…"): the targets in the
     source's layout, the count of main targets met, then the items behind with their explanations."""

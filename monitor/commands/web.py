@@ -7,7 +7,8 @@ import logging
 
 import click
 
-from monitor.commands.common import DATE, fail, load, settings
+from monitor import plans
+from monitor.commands.common import DATE, fail, load, plan_option, settings
 from monitor.commands.store import database
 from monitor.logs import LOGGER, event, setup
 
@@ -15,6 +16,7 @@ from monitor.logs import LOGGER, event, setup
 @click.command()
 @click.option("--as-of", type=DATE, help="Show the plan as of this date (default: today).")
 @click.option("--demo", is_flag=True, help="The demo's portal: its database and emails, as of 31 July 2022.")
+@plan_option
 def web(as_of: dt.datetime | None, demo: bool) -> None:
     """Run the departments' portal: sign in by emailed link, send figures, explain a shortfall."""
     import uvicorn
@@ -37,10 +39,11 @@ def web(as_of: dt.datetime | None, demo: bool) -> None:
     for name in ("uvicorn", "uvicorn.error"):  # the server's own lines, in the same format
         logging.getLogger(name).handlers[:] = LOGGER.handlers
         logging.getLogger(name).propagate = False
-    plan = load([config.targets])
+    plan = load()
     engine = open_database(config.effective_database_url()) if demo else database()
     # Edits of the rule files are taken up while the portal runs, as the daemon takes them up.
-    watch = RuleWatch(config.targets, plan, cache_dir=config.data_dir / "cache", every=config.reload_seconds)
+    folder = plans.folder_of(plan, config.targets) or config.targets[0]
+    watch = RuleWatch(folder, plan, cache_dir=config.data_dir / "cache", every=config.reload_seconds)
     try:
         app = create_app(config, engine=engine, plan=plan, as_of=day, watch=watch)
     except SecretKeyError as exc:

@@ -174,7 +174,10 @@ def _ingest(
         with connection.begin() as transaction:
             if connection.dialect.name == "postgresql":  # the same file sent twice at once: one waits
                 connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": int(sha256[:15], 16)})
-            if connection.execute(sa.select(col(Ingestion.id)).where(col(Ingestion.sha256) == sha256)).first():
+            known = sa.select(col(Ingestion.id)).where(
+                col(Ingestion.plan) == plan.info.key, col(Ingestion.sha256) == sha256
+            )
+            if connection.execute(known).first():
                 return Report(path, Outcome.ALREADY_INGESTED)
             reading = (plan, path, limits, writer, _number_format(plan, submitter))
             found = _store_directly(connection, reading, sha256, kind, submitter, received)
@@ -211,8 +214,8 @@ def _store_directly(
     if any_stored(connection, reading[0]):
         return None
     attempt = connection.begin_nested()
-    ingestion = _record_ingestion(connection, report, sha256, kind, submitter, received)
-    write = observation_writer(connection, ingestion, received)
+    ingestion = _record_ingestion(connection, report, reading[0].info.key, sha256, kind, submitter, received)
+    write = observation_writer(connection, ingestion, received, reading[0].info.key)
     shapes: list[Shape] = []
     errors: list[Problem] = []
     chunks = checked_chunks(*reading)
@@ -255,9 +258,15 @@ def _rejected(report: Report, errors: list[Problem]) -> bool:
 
 
 def _record_ingestion(
-    connection: sa.Connection, report: Report, sha256: str, kind: str, submitter: str | None, received: dt.datetime
+    connection: sa.Connection,
+    report: Report,
+    plan: str,
+    sha256: str,
+    kind: str,
+    submitter: str | None,
+    received: dt.datetime,
 ) -> int:
-    values = {"sha256": sha256, "file_name": report.file.name, "format": kind, "rows": report.rows}
+    values = {"plan": plan, "sha256": sha256, "file_name": report.file.name, "format": kind, "rows": report.rows}
     inserted = connection.execute(sa.insert(Ingestion).values(**values, submitter=submitter, received_at=received))
     assert inserted.inserted_primary_key is not None
     return int(inserted.inserted_primary_key[0])
@@ -340,8 +349,13 @@ def _duplicates(connection: sa.Connection, where: sa.ColumnElement[bool] | None 
     return errors
 
 
-def _same_key(o: Any, s: sa.Table) -> sa.ColumnElement[bool]:
-    return sa.and_(col(o.target_id) == s.c.target_id, col(o.breakdown) == s.c.breakdown, col(o.period) == s.c.period)
+def _same_key(o: Any, s: sa.Table, plan: str) -> sa.ColumnElement[bool]:
+    return sa.and_(
+        col(o.plan) == plan,
+        col(o.target_id) == s.c.target_id,
+        col(o.breakdown) == s.c.breakdown,
+        col(o.period) == s.c.period,
+    )
 
 
 def _shape_of(column: str) -> sa.ScalarSelect[str]:
@@ -368,20 +382,20 @@ def _commit(
     file searched, for the report.
     """
     o, s, h = ObservationRecord, STAGING, SHAPES
-    has_current = sa.exists().where(col(o.is_current), _same_key(o, s))
+    has_current = sa.exists().where(col(o.is_current), _same_key(o, s, plan.info.key))
     overlap = connection.execute(sa.select(sa.func.count()).select_from(s).where(has_current)).scalar_one()
     if overlap and _duplicates(connection, has_current):
         _reject(report, _duplicates(connection))  # all of them, for the report
         return
-    ingestion = _record_ingestion(connection, report, sha256, kind, submitter, received)
+    ingestion = _record_ingestion(connection, report, plan.info.key, sha256, kind, submitter, received)
     stored = any_stored(connection, plan)  # before the file's figures join them
     if overlap:
-        _supersede(connection, report)
+        _supersede(connection, report, plan.info.key)
     selected = (
         sa.select(
             s.c.target_id, s.c.breakdown, s.c.period, h.c.period_start, h.c.period_end, h.c.basis, s.c.value,
             h.c.unit, sa.func.coalesce(s.c.reported_value, s.c.value), h.c.reported_unit, h.c.status, s.c.note,
-            s.c.source_row, s.c.is_current, sa.literal(ingestion), sa.literal(received),
+            s.c.source_row, s.c.is_current, sa.literal(ingestion), sa.literal(received), sa.literal(plan.info.key),
         )
         .join_from(s, h, h.c.id == s.c.shape)
         .order_by(s.c.target_id, s.c.breakdown, s.c.period)
@@ -389,6 +403,7 @@ def _commit(
     columns = [
         "target_id", "breakdown", "period", "period_start", "period_end", "basis", "value", "unit",
         "reported_value", "reported_unit", "status", "note", "source_row", "is_current", "ingestion_id", "received_at",
+        "plan",
     ]  # fmt: skip
     try:
         with connection.begin_nested():
@@ -406,13 +421,17 @@ def _commit(
     report.new = report.rows - report.unchanged - report.revised - report.kept_as_history
 
 
-def _supersede(connection: sa.Connection, report: Report) -> None:
+def _supersede(connection: sa.Connection, report: Report, plan: str) -> None:
     """Settle staged rows whose key has a current figure: unchanged, revising it, or kept as history."""
     o, s = ObservationRecord, STAGING
     status, basis = _shape_of("status"), _shape_of("basis")
     # A figure equal to the current one (value, status and basis) is no revision.
     unchanged = sa.exists().where(
-        col(o.is_current), _same_key(o, s), col(o.value) == s.c.value, col(o.status) == status, col(o.basis) == basis
+        col(o.is_current),
+        _same_key(o, s, plan),
+        col(o.value) == s.c.value,
+        col(o.status) == status,
+        col(o.basis) == basis,
     )
     report.unchanged = connection.execute(sa.delete(s).where(unchanged)).rowcount
     # Retire current figures the file revises; an estimate never retires an official figure.
@@ -420,7 +439,7 @@ def _supersede(connection: sa.Connection, report: Report) -> None:
     current = aliased(o, name="existing")
     revised = (
         sa.select(col(current.id))
-        .join_from(s, current, _same_key(current, s))
+        .join_from(s, current, _same_key(current, s, plan))
         .where(
             col(current.is_current),
             sa.not_(sa.and_(status == FigureStatus.ESTIMATE, col(current.status) == FigureStatus.OFFICIAL)),
@@ -428,5 +447,5 @@ def _supersede(connection: sa.Connection, report: Report) -> None:
     )
     retire = sa.update(o).where(col(o.id).in_(revised)).values(is_current=False)
     report.revised = connection.execute(retire).rowcount
-    official_stays = sa.exists().where(col(o.is_current), _same_key(o, s))
+    official_stays = sa.exists().where(col(o.is_current), _same_key(o, s, plan))
     report.kept_as_history = connection.execute(sa.update(s).where(official_stays).values(is_current=False)).rowcount

@@ -21,7 +21,7 @@ from monitor.store.schema import ObservationRecord
 
 COLUMNS = (
     "ingestion_id", "target_id", "breakdown", "period", "period_start", "period_end", "basis", "value", "unit",
-    "reported_value", "reported_unit", "status", "note", "source_row", "received_at", "is_current",
+    "reported_value", "reported_unit", "status", "note", "source_row", "received_at", "is_current", "plan",
 )  # fmt: skip
 
 Writer = Callable[[list[Staged], Sequence[Shape]], None]
@@ -36,8 +36,9 @@ def is_key_taken(exc: BaseException) -> bool:
     return any(base.__name__ == "IntegrityError" for base in type(exc).__mro__)
 
 
-def observation_writer(connection: sa.Connection, ingestion_id: int, received: dt.datetime) -> Writer:
-    """What writes a chunk of checked rows (their shapes by id) to the observation table."""
+def observation_writer(connection: sa.Connection, ingestion_id: int, received: dt.datetime, plan: str) -> Writer:
+    """What writes a chunk of checked rows (their shapes by id) to the observation table, as
+    figures of the plan keyed `plan`."""
     dialect = connection.dialect
     table = ObservationRecord.__table__  # type: ignore[attr-defined]
 
@@ -58,7 +59,7 @@ def observation_writer(connection: sa.Connection, ingestion_id: int, received: d
             start, end, basis, unit, reported_unit, status = shaped[shape]
             out.append((
                 ingestion_id, target_id, breakdown, period, start, end, basis, value, unit,
-                value if reported is None else reported, reported_unit, status, note, row, received_at, current,
+                value if reported is None else reported, reported_unit, status, note, row, received_at, current, plan,
             ))  # fmt: skip
         return out
 

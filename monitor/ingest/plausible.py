@@ -121,7 +121,11 @@ def any_stored(connection: sa.Connection, plan: Plan) -> bool:
     before a file's figures are written): if not, a file's figures are compared among themselves."""
     watched = _watched(plan)
     o = ObservationRecord
-    found = sa.select(col(o.id)).where(col(o.is_current), col(o.target_id).in_(watched)).limit(1)
+    found = (
+        sa.select(col(o.id))
+        .where(col(o.plan) == plan.info.key, col(o.is_current), col(o.target_id).in_(watched))
+        .limit(1)
+    )
     return bool(watched) and connection.execute(found).first() is not None
 
 
@@ -247,7 +251,7 @@ def _among_stored(plan: Plan, ingestion_id: int, staging: sa.Table, shapes: sa.T
             col(o.ingestion_id), col(o.source_row), col(Ingestion.file_name).label("file"),
         )
         .join_from(o, Ingestion, col(Ingestion.id) == col(o.ingestion_id))
-        .where(col(o.is_current), col(o.target_id).in_(_watched(plan)), in_file)
+        .where(col(o.plan) == plan.info.key, col(o.is_current), col(o.target_id).in_(_watched(plan)), in_file)
         .subquery("figures")
     )  # fmt: skip
     f = figures.c

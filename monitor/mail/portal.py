@@ -25,6 +25,7 @@ def queue_message(
     mail: MailContext,
     department: Department,
     *,
+    plan: str,
     kind: str,
     subject: str,
     lines: list[str],
@@ -39,7 +40,7 @@ def queue_message(
     )  # fmt: skip
     outgoing = outbox.Outgoing(message_id, department.id, department.email, subject, message.as_bytes())
     with writing(engine) as connection:
-        outbox.enqueue(connection, outgoing, run_id=None, now=now)
+        outbox.enqueue(connection, outgoing, plan=plan, run_id=None, now=now)
     return message_id
 
 
@@ -58,11 +59,20 @@ def queue_sign_in_link(
         "Nếu bạn không yêu cầu đăng nhập, hãy bỏ qua thư này; không ai đăng nhập được nếu không có liên kết.",
     ]
     subject = f"Liên kết đăng nhập cổng thông tin — {plan.info.province}"
-    return queue_message(engine, mail, department, kind="signin", subject=subject, lines=lines, now=now)
+    return queue_message(
+        engine, mail, department, plan=plan.info.key, kind="signin", subject=subject, lines=lines, now=now
+    )
 
 
 def queue_reply(
-    engine: sa.Engine, mail: MailContext, department: Department, file_name: str, told: Told, now: dt.datetime
+    engine: sa.Engine,
+    mail: MailContext,
+    department: Department,
+    file_name: str,
+    told: Told,
+    now: dt.datetime,
+    *,
+    plan: str,
 ) -> str:
     """Queue the answer to a department that sent figures: a file refused, with each row's problem,
     or accepted, in one line; its Message-ID."""
@@ -73,7 +83,7 @@ def queue_reply(
     else:
         subject = f"Tệp số liệu bị từ chối: {file_name}"
         lines = [f"Kính gửi {department.name},", "", f"Tệp {file_name}: {told.headline}", "", *told.problems]
-    return queue_message(engine, mail, department, kind="reply", subject=subject, lines=lines, now=now)
+    return queue_message(engine, mail, department, plan=plan, kind="reply", subject=subject, lines=lines, now=now)
 
 
 MAX_NAME_CHARS = 120

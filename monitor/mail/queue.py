@@ -32,16 +32,16 @@ def queue_digests(
     from, with the charts `drawn` for them."""
 
     def owed(connection: sa.Connection, result: RunResult) -> None:
-        queued = _news(connection, result)
+        queued = _news(connection, result, plan.info.key)
         if not queued:
             return
-        explanations = _explanations(connection)
+        explanations = _explanations(connection, plan.info.key)
         digests = planned
         if digests is None or digests.queued != queued or digests.explanations != explanations:
             evaluations = {SeriesKey(e.target_id, e.breakdown): e for e in result.evaluations}
             digests = plan_digests(plan, result.as_of, queued, evaluations, known, explanations, mail)
         for message in compose(plan, result.run_id, result.as_of, digests, known, mail, now, drawn):
-            outbox.enqueue(connection, message, run_id=result.run_id, now=now)
+            outbox.enqueue(connection, message, plan=plan.info.key, run_id=result.run_id, now=now)
 
     return owed
 
@@ -52,8 +52,8 @@ def plan_mail(
     """The digests a drafted run (monitor.recording.draft_run) will owe, and their charts, planned
     now, outside any transaction; None when it owes none."""
     with engine.connect() as connection:
-        queued = _news(connection, draft)
-        explanations = _explanations(connection) if queued else {}
+        queued = _news(connection, draft, plan.info.key)
+        explanations = _explanations(connection, plan.info.key) if queued else {}
     if not queued:
         return None
     evaluations = {SeriesKey(e.target_id, e.breakdown): e for e in draft.evaluations}
@@ -65,18 +65,18 @@ def draw_charts(planned: DigestPlan | None) -> Drawn:
     return draw_all(planned.charts) if planned is not None else {}
 
 
-def _news(connection: sa.Connection, result: RunResult) -> list[Queued]:
+def _news(connection: sa.Connection, result: RunResult, plan: str) -> list[Queued]:
     """The messages owed, less reminders to a recipient already written to that day."""
     # A reminder is not worth a second digest the same day (the weekly digest and the daily
     # evaluation fire in the same minute on Mondays): news still goes out.
-    told = outbox.recipients_told_on(connection, result.as_of)
+    told = outbox.recipients_told_on(connection, result.as_of, plan=plan)
     return [q for q in result.queued if q.message != MessageKind.REPEAT or q.recipient.department not in told]
 
 
-def _explanations(connection: sa.Connection) -> dict[SeriesKey, Explanation]:
+def _explanations(connection: sa.Connection, plan: str) -> dict[SeriesKey, Explanation]:
     return {
         key: Explanation(record.period, record.cause, record.remedy, record.expected_date, record.created_by)
-        for key, record in latest_acknowledgements(connection).items()
+        for key, record in latest_acknowledgements(connection, plan=plan).items()
     }
 
 
@@ -93,4 +93,4 @@ def queue_notice(
     )  # fmt: skip
     outgoing = outbox.Outgoing(message_id, admin.id, admin.email, str(message["Subject"]), message.as_bytes())
     with writing(engine) as connection:
-        return outbox.enqueue(connection, outgoing, run_id=None, now=now)
+        return outbox.enqueue(connection, outgoing, plan=plan.info.key, run_id=None, now=now)

@@ -101,7 +101,7 @@ def _queue_one(
         address=department.email, sender=mail.sender, message_id=message_id, at=now,
     )  # fmt: skip
     outgoing = outbox.Outgoing(message_id, department.id, department.email, subject, message.as_bytes())
-    return outbox.enqueue(connection, outgoing, run_id=None, now=now)
+    return outbox.enqueue(connection, outgoing, plan=plan.info.key, run_id=None, now=now)
 
 
 def _lines(plan: Plan, mail: MailContext, department_id: str, due: dt.date, reports: list[DueReport]) -> list[str]:

@@ -45,17 +45,21 @@ class EarlierThanLastRunError(Exception):
         )
 
 
-def start_run(connection: sa.Connection, as_of: dt.date, trigger: str, now: dt.datetime) -> int:
+def start_run(connection: sa.Connection, as_of: dt.date, trigger: str, now: dt.datetime, *, plan: str) -> int:
     """A new evaluation run; its id. Runs are recorded one at a time: a second run waits for the
     first to commit, then finds the alerts it left (so the same date twice changes nothing). On
     SQLite the transaction's write lock does this (store.database.writing); on PostgreSQL an
     advisory lock held until the transaction ends."""
     if connection.dialect.name == "postgresql":
         connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": RUN_LOCK_KEY})
-    last = connection.execute(sa.select(sa.func.max(col(EvaluationRun.as_of)))).scalar()
+    last = connection.execute(
+        sa.select(sa.func.max(col(EvaluationRun.as_of))).where(col(EvaluationRun.plan) == plan)
+    ).scalar()
     if last is not None and as_of < last:
         raise EarlierThanLastRunError(as_of, last)
-    inserted = connection.execute(sa.insert(EvaluationRun).values(as_of=as_of, trigger=trigger, started_at=now))
+    inserted = connection.execute(
+        sa.insert(EvaluationRun).values(plan=plan, as_of=as_of, trigger=trigger, started_at=now)
+    )
     return _new_id(inserted)
 
 
@@ -63,10 +67,11 @@ def finish_run(connection: sa.Connection, run_id: int, at: dt.datetime) -> None:
     connection.execute(sa.update(EvaluationRun).where(col(EvaluationRun.id) == run_id).values(finished_at=at))
 
 
-def last_run_started(engine: sa.Engine) -> dt.datetime | None:
-    """When the latest evaluation run started, if any."""
+def last_run_started(engine: sa.Engine, *, plan: str) -> dt.datetime | None:
+    """When the plan's latest evaluation run started, if any."""
+    query = sa.select(sa.func.max(col(EvaluationRun.started_at))).where(col(EvaluationRun.plan) == plan)
     with engine.connect() as connection:
-        started = connection.execute(sa.select(sa.func.max(col(EvaluationRun.started_at)))).scalar()
+        started = connection.execute(query).scalar()
     return None if started is None else as_utc(started)
 
 
@@ -76,18 +81,20 @@ def save_evaluations(connection: sa.Connection, run_id: int, evaluations: list[E
         connection.execute(sa.insert(EvaluationRecord), [_evaluation_row(run_id, e) for e in evaluations])
 
 
-def alert_memories(connection: sa.Connection) -> dict[AlertKey, tuple[int, AlertMemory]]:
-    """Every alert's id and memory, by its key."""
+def alert_memories(connection: sa.Connection, *, plan: str) -> dict[AlertKey, tuple[int, AlertMemory]]:
+    """Every alert of the plan: its id and memory, by its key."""
     found = {}
-    for row in connection.execute(sa.select(Alert)).mappings():
+    for row in connection.execute(sa.select(Alert).where(col(Alert.plan) == plan)).mappings():
         values = {name: row[name] for name in _MEMORY_FIELDS} | {"state": AlertState(row["state"])}
         found[AlertKey(row["target_id"], row["breakdown"], AlertKind(row["kind"]))] = (row["id"], AlertMemory(**values))
     return found
 
 
-def alert_states(engine: sa.Engine) -> dict[AlertKey, AlertState]:
-    """Every alert's current state, by its key."""
-    query = sa.select(col(Alert.target_id), col(Alert.breakdown), col(Alert.kind), col(Alert.state))
+def alert_states(engine: sa.Engine, *, plan: str) -> dict[AlertKey, AlertState]:
+    """Every alert of the plan: its current state, by its key."""
+    query = sa.select(col(Alert.target_id), col(Alert.breakdown), col(Alert.kind), col(Alert.state)).where(
+        col(Alert.plan) == plan
+    )
     with engine.connect() as connection:
         return {
             AlertKey(r.target_id, r.breakdown, AlertKind(r.kind)): AlertState(r.state)
@@ -95,21 +102,28 @@ def alert_states(engine: sa.Engine) -> dict[AlertKey, AlertState]:
         }
 
 
-def is_firing(engine: sa.Engine, target_id: str, breakdown: str = "") -> bool:
-    """Whether an alert of the series (either kind) is firing now."""
+def is_firing(engine: sa.Engine, target_id: str, breakdown: str = "", *, plan: str) -> bool:
+    """Whether an alert of the plan's series (either kind) is firing now."""
     query = sa.select(col(Alert.id)).where(
-        col(Alert.target_id) == target_id, col(Alert.breakdown) == breakdown, col(Alert.state) == AlertState.FIRING
-    )
+        col(Alert.plan) == plan, col(Alert.target_id) == target_id, col(Alert.breakdown) == breakdown,
+        col(Alert.state) == AlertState.FIRING,
+    )  # fmt: skip
     with engine.connect() as connection:
         return connection.execute(query.limit(1)).first() is not None
 
 
-def insert_alerts(connection: sa.Connection, alerts: list[tuple[AlertKey, AlertMemory]]) -> list[int]:
-    """Store new alerts, in one statement; their ids, in the order given."""
+def insert_alerts(connection: sa.Connection, alerts: list[tuple[AlertKey, AlertMemory]], *, plan: str) -> list[int]:
+    """Store new alerts of the plan, in one statement; their ids, in the order given."""
     if not alerts:
         return []
     rows = [
-        {"target_id": key.target_id, "breakdown": key.breakdown, "kind": key.kind.value, **_memory_values(memory)}
+        {
+            "plan": plan,
+            "target_id": key.target_id,
+            "breakdown": key.breakdown,
+            "kind": key.kind.value,
+            **_memory_values(memory),
+        }
         for key, memory in alerts
     ]
     inserted = connection.execute(sa.insert(Alert).returning(col(Alert.id), sort_by_parameter_order=True), rows)

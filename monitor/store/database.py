@@ -28,6 +28,10 @@ class SchemaError(RuntimeError):
     """The database schema does not match this program; the message says what to do."""
 
 
+class PlanNotNamedError(SchemaError):
+    """An upgrade would give a store's rows a plan, and no plan was named; nothing changed."""
+
+
 class DatabaseURLError(ValueError):
     """A database URL this program cannot use."""
 
@@ -113,12 +117,13 @@ def _sqlite_begin(connection: sa.Connection) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def _config(connection: sa.Connection | None = None) -> Config:
+def _config(connection: sa.Connection | None = None, plan: str | None = None) -> Config:
     from alembic.config import Config  # Alembic is imported by the commands that need it only
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = connection
+    config.attributes["plan"] = plan
     return config
 
 
@@ -166,12 +171,26 @@ def _stored_revision(engine: sa.Engine) -> str | None:
     return str(rows[0][0]) if len(rows) == 1 else None
 
 
-def upgrade(engine: sa.Engine, revision: str = "head") -> None:
-    """Run the migrations up to `revision` (head by default)."""
+def upgrade(engine: sa.Engine, revision: str = "head", *, plan: str | None = None) -> None:
+    """Run the migrations up to `revision` (head by default), in one transaction. `plan` is the key
+    of the plan a store made for one plan holds (migration 0008 gives its rows that plan).
+
+    On SQLite the foreign keys are not enforced while a migration rebuilds a table that others
+    refer to (SQLite's own recipe), and are checked before the transaction commits."""
     from alembic import command
 
-    with writing(engine) as connection:
-        command.upgrade(_config(connection), revision)
+    sqlite = engine.dialect.name == "sqlite"
+    with connect_writer(engine) as connection:
+        if sqlite:
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")  # type: ignore[union-attr]
+        try:
+            with connection.begin():
+                command.upgrade(_config(connection, plan), revision)
+                if sqlite and connection.exec_driver_sql("PRAGMA foreign_key_check").first() is not None:
+                    raise SchemaError("the migration would leave rows that refer to missing rows; nothing changed")
+        finally:
+            if sqlite:
+                connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")  # type: ignore[union-attr]
 
 
 def is_empty(engine: sa.Engine) -> bool:

@@ -51,12 +51,14 @@ def _sent(figure: StoredFigure) -> str:
     return f"{figure.source} ({figure.submitter})" if figure.submitter else figure.source
 
 
-def figures(engine: sa.Engine, target_id: str | None = None, *, history: bool = False) -> list[StoredFigure]:
-    """Current figures (or every revision with `history`), by target, breakdown, period, arrival."""
+def figures(engine: sa.Engine, target_id: str | None = None, *, plan: str, history: bool = False) -> list[StoredFigure]:
+    """The plan's current figures (or every revision with `history`), by target, breakdown, period,
+    arrival."""
     o = ObservationRecord
     query = (
         sa.select(o, col(Ingestion.file_name), col(Ingestion.submitter))
         .join(Ingestion, col(Ingestion.id) == col(o.ingestion_id))
+        .where(col(o.plan) == plan)
         .order_by(col(o.target_id), col(o.breakdown), col(o.period_end), col(o.period), col(o.id))
     )
     if target_id is not None:
@@ -95,9 +97,9 @@ def as_observations(stored: Iterable[StoredFigure]) -> dict[str, list[Observatio
     return by_target
 
 
-def observations(engine: sa.Engine) -> dict[str, list[Observation]]:
-    """The current stored figures as evaluation's observations, by target id: the same as
-    `as_observations(figures(engine))`, read in batches with only the columns evaluation needs and
+def observations(engine: sa.Engine, *, plan: str) -> dict[str, list[Observation]]:
+    """The plan's current stored figures as evaluation's observations, by target id: the same as
+    `as_observations(figures(engine, plan=plan))`, read in batches with only the columns evaluation needs and
     the texts and times that recur (breakdowns, periods, a file's arrival) shared, so that a
     national plan's million figures are not held three times over."""
     o = ObservationRecord
@@ -105,7 +107,7 @@ def observations(engine: sa.Engine) -> dict[str, list[Observation]]:
         sa.select(col(o.target_id), col(o.breakdown), col(o.period), col(o.basis), col(o.value), col(o.status),
                   col(o.received_at), col(o.source_row), col(Ingestion.file_name))
         .join(Ingestion, col(Ingestion.id) == col(o.ingestion_id))
-        .where(col(o.is_current))
+        .where(col(o.plan) == plan, col(o.is_current))
         .order_by(col(o.target_id), col(o.breakdown), col(o.period_end), col(o.period), col(o.id))
     )  # fmt: skip
     periods: dict[str, Period] = {}
@@ -128,8 +130,9 @@ def observations(engine: sa.Engine) -> dict[str, list[Observation]]:
     return by_target
 
 
-def last_arrival(engine: sa.Engine) -> dt.datetime | None:
-    """When the latest data file was taken in, if any."""
+def last_arrival(engine: sa.Engine, *, plan: str) -> dt.datetime | None:
+    """When the plan's latest data file was taken in, if any."""
+    query = sa.select(sa.func.max(col(Ingestion.received_at))).where(col(Ingestion.plan) == plan)
     with engine.connect() as connection:
-        arrived = connection.execute(sa.select(sa.func.max(col(Ingestion.received_at)))).scalar()
+        arrived = connection.execute(query).scalar()
     return None if arrived is None else as_utc(arrived)

@@ -25,7 +25,7 @@ class TransitionRecord:
     at: dt.datetime
 
 
-def transitions_of(engine: sa.Engine, target_id: str) -> list[TransitionRecord]:
+def transitions_of(engine: sa.Engine, target_id: str, *, plan: str) -> list[TransitionRecord]:
     """The transitions of a target's alerts (and its parts'), in the order they happened."""
     t, a = AlertTransition, Alert
     query = (
@@ -41,7 +41,7 @@ def transitions_of(engine: sa.Engine, target_id: str) -> list[TransitionRecord]:
             col(t.created_at),
         )
         .join(a, col(a.id) == col(t.alert_id))
-        .where(col(a.target_id) == target_id)
+        .where(col(a.plan) == plan, col(a.target_id) == target_id)
         .order_by(col(t.id))
     )
     with engine.connect() as connection:

@@ -11,16 +11,19 @@ from monitor.store.database import as_utc, writing
 from monitor.store.schema import JobRun
 
 
-def last_runs(engine: sa.Engine) -> dict[str, dt.datetime]:
-    """Each job's last completed run, by job id."""
+def last_runs(engine: sa.Engine, *, plan: str) -> dict[str, dt.datetime]:
+    """Each job's last completed run for the plan, by job id."""
+    query = sa.select(col(JobRun.job_id), col(JobRun.last_run_at)).where(col(JobRun.plan) == plan)
     with engine.connect() as connection:
-        rows = connection.execute(sa.select(col(JobRun.job_id), col(JobRun.last_run_at))).all()
+        rows = connection.execute(query).all()
     return {row.job_id: as_utc(row.last_run_at) for row in rows}
 
 
-def remember_run(engine: sa.Engine, job_id: str, at: dt.datetime) -> None:
-    """Record that a job completed at `at`."""
+def remember_run(engine: sa.Engine, job_id: str, at: dt.datetime, *, plan: str) -> None:
+    """Record that a job of the plan completed at `at`."""
     with writing(engine) as connection:
-        done = connection.execute(sa.update(JobRun).where(col(JobRun.job_id) == job_id).values(last_run_at=at))
+        done = connection.execute(
+            sa.update(JobRun).where(col(JobRun.job_id) == job_id, col(JobRun.plan) == plan).values(last_run_at=at)
+        )
         if done.rowcount == 0:
-            connection.execute(sa.insert(JobRun).values(job_id=job_id, last_run_at=at))
+            connection.execute(sa.insert(JobRun).values(job_id=job_id, plan=plan, last_run_at=at))

@@ -36,16 +36,16 @@ class Due:
     attempts: int
 
 
-def enqueue(connection: sa.Connection, outgoing: Outgoing, *, run_id: int | None, now: dt.datetime) -> bool:
+def enqueue(connection: sa.Connection, outgoing: Outgoing, *, plan: str, run_id: int | None, now: dt.datetime) -> bool:
     """Queue a message, due now, unless one with its Message-ID is already there; True if queued."""
     exists = sa.select(col(OutboxMessage.id)).where(col(OutboxMessage.message_id) == outgoing.message_id)
     if connection.execute(exists).first():
         return False
     connection.execute(
         sa.insert(OutboxMessage).values(
-            message_id=outgoing.message_id, run_id=run_id, recipient=outgoing.recipient, address=outgoing.address,
-            subject=outgoing.subject, message=outgoing.message, state="queued", attempts=0, next_attempt_at=now,
-            created_at=now,
+            plan=plan, message_id=outgoing.message_id, run_id=run_id, recipient=outgoing.recipient,
+            address=outgoing.address, subject=outgoing.subject, message=outgoing.message, state="queued", attempts=0,
+            next_attempt_at=now, created_at=now,
         )
     )  # fmt: skip
     return True
@@ -56,12 +56,12 @@ def _unclaimed(now: dt.datetime) -> sa.ColumnElement[bool]:
     return sa.or_(col(OutboxMessage.claimed_until).is_(None), col(OutboxMessage.claimed_until) <= now)
 
 
-def recipients_told_on(connection: sa.Connection, as_of: dt.date) -> set[str]:
-    """The recipients already owed a digest by a run as of `as_of`."""
+def recipients_told_on(connection: sa.Connection, as_of: dt.date, *, plan: str) -> set[str]:
+    """The recipients already owed a digest by a run of the plan as of `as_of`."""
     query = (
         sa.select(col(OutboxMessage.recipient))
         .join(EvaluationRun, col(EvaluationRun.id) == col(OutboxMessage.run_id))
-        .where(col(EvaluationRun.as_of) == as_of)
+        .where(col(EvaluationRun.as_of) == as_of, col(EvaluationRun.plan) == plan)
     )
     return set(connection.execute(query).scalars())
 

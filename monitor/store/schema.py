@@ -31,12 +31,18 @@ def decimal_value(text: str) -> Decimal:
 
 
 class Ingestion(SQLModel, table=True):
-    """One data file taken in: what it was, who sent it, when. The hash makes a re-send a no-op."""
+    """One data file taken in: what it was, for which plan, who sent it, when. The hash makes a
+    re-send to the same plan a no-op.
+
+    Every table of a plan's things (figures, runs, alerts, silences, explanations, messages,
+    submissions, comments) has the plan's key; target ids are unique within a plan only."""
 
     __tablename__ = "ingestion"
+    __table_args__ = (sa.UniqueConstraint("plan", "sha256"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    sha256: str = Field(max_length=64, unique=True)
+    plan: str = Field(max_length=64)  # the plan's key (PlanInfo.key): "bac-giang-2022"
+    sha256: str = Field(max_length=64)
     file_name: str = Field(max_length=255)
     format: str = Field(max_length=8)
     rows: int
@@ -55,6 +61,7 @@ class ObservationRecord(SQLModel, table=True):
     __table_args__ = (
         sa.Index(
             "observation_current_key",
+            "plan",
             "target_id",
             "breakdown",
             "period",
@@ -65,6 +72,7 @@ class ObservationRecord(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
+    plan: str = Field(max_length=64)  # the plan's key (PlanInfo.key): "bac-giang-2022"
     ingestion_id: int = Field(foreign_key="ingestion.id")
     target_id: str = Field(max_length=64)
     breakdown: str = Field(default="", max_length=130)
@@ -89,6 +97,7 @@ class EvaluationRun(SQLModel, table=True):
     __tablename__ = "evaluation_run"
 
     id: int | None = Field(default=None, primary_key=True)
+    plan: str = Field(max_length=64, index=True)  # the plan's key (PlanInfo.key): "bac-giang-2022"
     as_of: dt.date = Field(index=True)
     trigger: str = Field(max_length=16)  # cli, daemon, test
     started_at: dt.datetime = Field(sa_type=sa.DateTime(timezone=True))
@@ -126,9 +135,10 @@ class Alert(SQLModel, table=True):
     """
 
     __tablename__ = "alert"
-    __table_args__ = (sa.UniqueConstraint("target_id", "breakdown", "kind"),)
+    __table_args__ = (sa.UniqueConstraint("plan", "target_id", "breakdown", "kind"),)
 
     id: int | None = Field(default=None, primary_key=True)
+    plan: str = Field(max_length=64)  # the plan's key (PlanInfo.key): "bac-giang-2022"
     target_id: str = Field(max_length=64)
     breakdown: str = Field(default="", max_length=130)
     kind: str = Field(max_length=16)  # performance, overdue
@@ -183,6 +193,7 @@ class Silence(SQLModel, table=True):
     __tablename__ = "silence"
 
     id: int | None = Field(default=None, primary_key=True)
+    plan: str = Field(max_length=64)  # the plan's key (PlanInfo.key): "bac-giang-2022"
     target_id: str = Field(max_length=64, index=True)
     breakdown: str | None = Field(default=None, max_length=130)  # None: the target and all its parts
     until: dt.date
@@ -199,6 +210,7 @@ class AcknowledgementRecord(SQLModel, table=True):
     __tablename__ = "acknowledgement"
 
     id: int | None = Field(default=None, primary_key=True)
+    plan: str = Field(max_length=64)  # the plan's key (PlanInfo.key): "bac-giang-2022"
     target_id: str = Field(max_length=64, index=True)
     breakdown: str = Field(default="", max_length=130)
     period: str = Field(max_length=32)  # the data period it explains
@@ -220,6 +232,7 @@ class OutboxMessage(SQLModel, table=True):
     __tablename__ = "outbox"
 
     id: int | None = Field(default=None, primary_key=True)
+    plan: str = Field(max_length=64)  # the plan's key (PlanInfo.key): "bac-giang-2022"
     message_id: str = Field(max_length=255, unique=True)
     run_id: int | None = Field(default=None, foreign_key="evaluation_run.id")
     recipient: str = Field(max_length=64)
@@ -255,6 +268,7 @@ class JobRun(SQLModel, table=True):
     __tablename__ = "job_run"
 
     job_id: str = Field(primary_key=True, max_length=32)
+    plan: str = Field(primary_key=True, max_length=64)  # the plan's key; "" for a job of the whole store
     last_run_at: dt.datetime = Field(sa_type=sa.DateTime(timezone=True))
 
 
@@ -319,6 +333,7 @@ class Submission(SQLModel, table=True):
     __tablename__ = "submission"
 
     id: int | None = Field(default=None, primary_key=True)
+    plan: str = Field(max_length=64)  # the plan's key (PlanInfo.key): "bac-giang-2022"
     department_id: str = Field(max_length=64, index=True)
     channel: str = Field(max_length=16)  # upload, form, inbox
     client: str | None = Field(default=None, max_length=64)  # the sender's network address, for the portal
@@ -335,6 +350,7 @@ class Comment(SQLModel, table=True):
     __tablename__ = "comment"
 
     id: int | None = Field(default=None, primary_key=True)
+    plan: str = Field(max_length=64)  # the plan's key (PlanInfo.key): "bac-giang-2022"
     target_id: str = Field(max_length=64, index=True)
     breakdown: str = Field(default="", max_length=130)
     period: str = Field(max_length=32)

@@ -124,7 +124,7 @@ def create_app(
     secret = checked_secret(settings)
     portal = Portal(
         settings=settings, engine=engine or open_database(settings.effective_database_url()),
-        loaded=plan or load_plan([settings.targets]), secret=secret, as_of=as_of, clock=clock, watch=watch,
+        loaded=plan or load_plan(list(settings.targets)), secret=secret, as_of=as_of, clock=clock, watch=watch,
     )  # fmt: skip
     from monitor.web.errors import exception_handlers
 

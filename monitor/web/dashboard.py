@@ -78,7 +78,7 @@ def choice(request: Request, portal: Portal) -> Choice:
 
 def _explanations(portal: Portal) -> dict[SeriesKey, Explanation]:
     latest: dict[SeriesKey, Explanation] = {}
-    for record in acknowledgements(portal.engine):
+    for record in acknowledgements(portal.engine, plan=portal.plan.info.key):
         latest[SeriesKey(record.target_id, record.breakdown)] = Explanation(
             record.period, record.cause, record.remedy, record.expected_date, record.created_by
         )

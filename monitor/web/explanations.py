@@ -54,9 +54,13 @@ def _asked(request: Request, visitor: Visitor) -> Asked:
 
 def _page(request: Request, visitor: Visitor, asked: Asked, *, status: int = 200, problem: str = "") -> Response:
     portal = visitor.portal
-    firing = is_firing(portal.engine, asked.target.id, asked.part)
-    explained = [a for a in acknowledgements(portal.engine, asked.target.id) if a.breakdown == asked.part]
-    said = [c for c in comments(portal.engine, asked.target.id) if c.breakdown == asked.part]
+    firing = is_firing(portal.engine, asked.target.id, asked.part, plan=portal.plan.info.key)
+    explained = [
+        a
+        for a in acknowledgements(portal.engine, asked.target.id, plan=portal.plan.info.key)
+        if a.breakdown == asked.part
+    ]
+    said = [c for c in comments(portal.engine, asked.target.id, plan=portal.plan.info.key) if c.breakdown == asked.part]
     return portal.pages.render(
         "explanation.html", status=status, visitor=visitor, csrf=csrf_token(request), target=asked.target,
         part=asked.part, part_name=part_name(asked.target, asked.part) if asked.part else "", period_code=asked.period,
@@ -84,11 +88,11 @@ async def record(request: Request, visitor: Visitor) -> Response:
         if not fields["text"]:
             return await run_in_threadpool(_page, request, visitor, asked, status=BAD, problem="Hãy nhập ý kiến.")
         await run_in_threadpool(add_comment, portal.engine, asked.target.id, asked.part, asked.period, fields["text"],
-                                by=visitor.department_id, now=portal.now())  # fmt: skip
+                                plan=portal.plan.info.key, by=visitor.department_id, now=portal.now())  # fmt: skip
         return RedirectResponse(str(request.url), status_code=303)
     if not visitor.may_explain(asked.target, asked.part):
         raise HTTPException(FORBIDDEN)
-    if not await run_in_threadpool(is_firing, portal.engine, asked.target.id, asked.part):
+    if not await run_in_threadpool(is_firing, portal.engine, asked.target.id, asked.part, plan=portal.plan.info.key):
         # An explanation holds back the reminders of a firing alert; with none, it would explain nothing.
         return await run_in_threadpool(_page, request, visitor, asked, status=CONFLICT)
     if not fields["cause"] or not fields["remedy"]:
@@ -103,7 +107,8 @@ async def record(request: Request, visitor: Visitor) -> Response:
             return await run_in_threadpool(_page, request, visitor, asked, status=BAD, problem=problem)
     series = SeriesKey(asked.target.id, asked.part)
     await run_in_threadpool(add_acknowledgement, portal.engine, series, asked.period, fields["cause"],
-                            fields["remedy"], expected, by=visitor.department_id, now=portal.now())  # fmt: skip
+                            fields["remedy"], expected, plan=portal.plan.info.key, by=visitor.department_id,
+                            now=portal.now())  # fmt: skip
     return RedirectResponse(str(request.url), status_code=303)
 
 

@@ -41,7 +41,7 @@ def series_rows(portal: Portal, department_id: str, *, own_only: bool) -> list[S
     from monitor import rights
 
     plan = portal.plan
-    states = alert_states(portal.engine)
+    states = alert_states(portal.engine, plan=plan.info.key)
     rows = []
     for evaluation in evaluate_stored(portal.engine, plan, portal.today()):
         target = plan.targets[evaluation.target_id]

@@ -42,16 +42,16 @@ def target_view(portal: Portal, target: Target, day: Any) -> dict[str, Any]:
     judged = [e for e in evaluate_stored(portal.engine, portal.plan, day) if e.target_id == target.id]
     own = next(e for e in judged if not e.breakdown)
     parts = [*own.parts, *(e for e in judged if e.breakdown)]
-    departments = portal.plan.departments
+    departments, key = portal.plan.departments, portal.plan.info.key
     return {
         "own": own,
         "reason": explain(target, own, AlertKind.PERFORMANCE),
         "gap": gap_text(own, target.unit),
         "parts": [(part_name(target, e.breakdown), e, gap_text(e, target.unit)) for e in parts],
-        "history": figures(portal.engine, target.id, history=True),
-        "transitions": transitions_of(portal.engine, target.id),
-        "silences": [s for s in silences(portal.engine) if s.target_id == target.id],
-        "explanations": acknowledgements(portal.engine, target.id),
+        "history": figures(portal.engine, target.id, plan=key, history=True),
+        "transitions": transitions_of(portal.engine, target.id, plan=key),
+        "silences": [s for s in silences(portal.engine, plan=key) if s.target_id == target.id],
+        "explanations": acknowledgements(portal.engine, target.id, plan=key),
         "owner": departments[target.owner].name,
         "sender_names": {d.id: d.name for d in departments.values()},
         "part_names": {key: part_name(target, key) for key in [*target.part_keys(), *(p.key for p in target.parts)]},
@@ -77,7 +77,7 @@ async def chart(request: Request, visitor: Visitor) -> Response:
     asked = choice(request, portal)
 
     def drawn() -> str:
-        known = observations(portal.engine).get(target.id, [])
+        known = observations(portal.engine, plan=portal.plan.info.key).get(target.id, [])
         data = trajectory_chart(target, known, asked.day, portal.plan.info.year)
         return render_trajectory_svg(data, f"{target.label} {target.name}"[:90])
 

@@ -21,7 +21,7 @@ from monitor.ingest.checking import Checked, CheckingError, checked_chunks
 from monitor.ingest.readers import FileError
 from monitor.store.figures import StoredFigure, figures
 from rules import Plan
-from tests.conftest import ROOT, TARGETS
+from tests.conftest import PLAN, ROOT, TARGETS
 
 EXAMPLES = ROOT / "examples" / "2022"
 
@@ -172,7 +172,9 @@ def test_ingesting_through_the_worker_stores_the_same(
     for path in sorted(EXAMPLES.iterdir()):
         report = ingest_file(engine, shipped_plan, path)
         assert report.outcome == Outcome.INGESTED, report.details()
-    assert [_stored(f) for f in figures(engine, history=True)] == [_stored(f) for f in figures(reference, history=True)]
+    assert [_stored(f) for f in figures(engine, history=True, plan=PLAN)] == [
+        _stored(f) for f in figures(reference, history=True, plan=PLAN)
+    ]
     reference.dispose()
 
 

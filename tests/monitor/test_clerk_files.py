@@ -18,6 +18,7 @@ from monitor.ingest.rows import RowChecker
 from monitor.store.figures import figures
 from rules import Plan
 from rules.plan import NumberFormat
+from tests.conftest import PLAN
 
 
 def _write(tmp_path: Path, name: str, text: str) -> Path:
@@ -42,7 +43,7 @@ def test_periods_as_officials_write_them_are_stored_by_their_codes(
     )
     report = ingest_file(engine, shipped_plan, path)
     assert report.outcome == Outcome.INGESTED, report.errors
-    assert sorted((f.target_id, f.period) for f in figures(engine)) == [
+    assert sorted((f.target_id, f.period) for f in figures(engine, plan=PLAN)) == [
         ("budget-revenue", "2022-01"),
         ("budget-revenue", "2022-02"),
         ("new-jobs", "2022"),
@@ -184,7 +185,7 @@ def test_the_declared_format_of_the_sending_department_is_used(
     assert ingest_file(engine, plan, path, submitter="so-khdt").outcome == Outcome.REJECTED  # declared nothing
     report = ingest_file(engine, plan, path, submitter="so-tai-chinh")
     assert report.outcome == Outcome.INGESTED, report.errors
-    assert [f.value for f in figures(engine)] == [Decimal(1250)]
+    assert [f.value for f in figures(engine, plan=PLAN)] == [Decimal(1250)]
 
 
 def test_rows_held_for_their_format_are_settled_in_a_worker_process_too(

@@ -17,7 +17,7 @@ from bench.synthetic import write_plan, write_rows
 from monitor.ingest.checking import ASIDE_FROM_BYTES
 from monitor.store.database import create_engine, upgrade
 from monitor.store.schema import EvaluationRun, Ingestion, JobRun, ObservationRecord, OutboxMessage
-from tests.conftest import empty_postgresql
+from tests.conftest import PLAN, empty_postgresql
 from tests.monitor.daemons import (
     DISBURSEMENT,
     EXAMPLES,
@@ -92,7 +92,7 @@ def test_downtime_across_a_scheduled_run_means_one_catch_up(home: Path) -> None:
     upgrade(engine)
     three_days_ago = dt.datetime.now(dt.UTC) - dt.timedelta(days=3)  # three daily ticks were missed
     with engine.begin() as connection:
-        connection.execute(sa.insert(JobRun).values(job_id="evaluate", last_run_at=three_days_ago))
+        connection.execute(sa.insert(JobRun).values(job_id="evaluate", plan=PLAN, last_run_at=three_days_ago))
     daemon = Daemon(environment(home, None), home / "daemon.log")
     daemon.wait_for("event=daemon.active")
     assert daemon.stop() == 0

@@ -59,8 +59,8 @@ def test_a_draft_the_store_changed_under_is_decided_again(engine: sa.Engine, pla
     draft = draft_run(engine, plan, evaluations, JULY_10, repeat_every=WEEK, now=NOW)
     assert {q.target_id for q in draft.result.queued} == {"investment", "roads"}
     with engine.begin() as connection:  # meanwhile, an operator silences one of them
-        silence = {"target_id": "roads", "breakdown": None, "until": dt.date(2022, 12, 31), "reason": "rà soát",
-                   "created_by": "admin", "created_at": NOW}  # fmt: skip
+        silence = {"plan": plan.info.key, "target_id": "roads", "breakdown": None, "until": dt.date(2022, 12, 31),
+                   "reason": "rà soát", "created_by": "admin", "created_at": NOW}  # fmt: skip
         connection.execute(sa.insert(Silence).values(**silence))
     result = record_run(engine, plan, evaluations, JULY_10, trigger="test", repeat_every=WEEK, now=NOW, draft=draft)
     assert {q.target_id for q in result.queued} == {"investment"}  # the silence is heard

@@ -17,6 +17,7 @@ from monitor.ingest.readers import FileError, read_rows, reading_notes
 from monitor.ingest.wording import told
 from monitor.store.figures import figures
 from rules import Plan
+from tests.conftest import PLAN
 from tests.monitor.daemons import Daemon, drop, environment
 from tests.monitor.test_bad_input import nothing_stored, one_line, plan_monitor
 
@@ -72,7 +73,7 @@ def test_each_encoding_is_read_and_stored_alike(
     report = ingest_file(engine, shipped_plan, path)
     assert report.outcome == Outcome.INGESTED, report.errors
     assert report.notes == notes
-    stored = {(f.target_id, f.period): (f.value, f.note) for f in figures(engine)}
+    stored = {(f.target_id, f.period): (f.value, f.note) for f in figures(engine, plan=PLAN)}
     assert stored == {
         ("budget-revenue", "2022-07"): (Decimal("8652.0"), "Ước thực hiện của Sở Tài chính"),
         ("new-jobs", "2022-H1"): (Decimal("15980"), "Lũy kế đến hết tháng 6"),

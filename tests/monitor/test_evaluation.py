@@ -13,6 +13,7 @@ from monitor.ingest.batch import ingest_file
 from monitor.lifecycle import AlertKey, AlertKind, AlertState, MessageKind
 from monitor.store.schema import AcknowledgementRecord, Alert, AlertTransition, EvaluationRecord, Notification, Silence
 from rules import Plan
+from tests.conftest import PLAN
 
 WEEK = dt.timedelta(days=7)
 DISBURSEMENT = "public-investment-disbursement"
@@ -92,7 +93,7 @@ def test_silence_and_acknowledgement_hold_messages(engine: sa.Engine, shipped_pl
     now = dt.datetime(2022, 7, 1, tzinfo=dt.UTC)
     _send(engine, shipped_plan, tmp_path, "jobs.csv", "new-jobs,2022-Q2,10000,,\ntourist-arrivals,2022-06,400000,,\n")
     with engine.begin() as connection:
-        silence = {"target_id": "new-jobs", "breakdown": None, "until": dt.date(2022, 7, 31),
+        silence = {"plan": PLAN, "target_id": "new-jobs", "breakdown": None, "until": dt.date(2022, 7, 31),
                    "reason": "chờ số liệu quý", "created_by": "test", "created_at": now}  # fmt: skip
         connection.execute(sa.insert(Silence).values(**silence))
     first = _run(engine, shipped_plan, "2022-07-15")
@@ -100,7 +101,7 @@ def test_silence_and_acknowledgement_hold_messages(engine: sa.Engine, shipped_pl
     assert not [q for q in first.queued if q.target_id == "new-jobs"]
     assert [q for q in first.queued if q.target_id == "tourist-arrivals"]
     with engine.begin() as connection:
-        ack = {"target_id": "tourist-arrivals", "breakdown": "", "period": "2022-06", "cause": "mưa lũ",
+        ack = {"plan": PLAN, "target_id": "tourist-arrivals", "breakdown": "", "period": "2022-06", "cause": "mưa lũ",
                "remedy": "kích cầu", "created_by": "test", "created_at": now}  # fmt: skip
         connection.execute(sa.insert(AcknowledgementRecord).values(**ack))
     later = _run(engine, shipped_plan, "2022-08-02")  # past the repeat interval and past the silence

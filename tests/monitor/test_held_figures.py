@@ -19,7 +19,7 @@ from monitor.ingest.rows import RowChecker, Staged
 from monitor.ingest.wording import told
 from monitor.store.figures import figures
 from rules import Plan, load_plan
-from tests.conftest import TARGETS, revenue_target
+from tests.conftest import PLAN, TARGETS, revenue_target
 
 
 def _csv(folder: Path, name: str, text: str) -> Path:
@@ -81,7 +81,9 @@ def test_a_year_to_date_total_below_a_stored_earlier_one_refuses_the_whole_file(
         "Dòng 3, cột giá trị ('1'): số lũy kế nhỏ hơn số 5.012,6 tỷ đồng của kỳ trước (tháng 6/2022, "
         "tệp thang-6.csv, dòng 2); số lũy kế không giảm; nếu đây là số điều chỉnh, hãy ghi 'có' ở cột điều chỉnh"
     )
-    assert [(f.target_id, f.period) for f in figures(engine)] == [("budget-revenue", "2022-06")]  # nothing else
+    assert [(f.target_id, f.period) for f in figures(engine, plan=PLAN)] == [
+        ("budget-revenue", "2022-06")
+    ]  # nothing else
 
 
 def test_a_total_that_falls_within_the_file_is_held_and_a_file_revising_the_earlier_one_is_taken(
@@ -123,7 +125,7 @@ def test_a_row_marked_as_a_correction_is_stored(engine: sa.Engine, shipped_plan:
     marked = _csv(tmp_path, "thang-7.csv", "chỉ tiêu,kỳ,giá trị,điều chỉnh\nbudget-revenue,2022-07,1,có\n")
     report = ingest_file(engine, shipped_plan, marked)
     assert (report.outcome, report.new) == (Outcome.INGESTED, 1), report.errors
-    assert sorted((f.period, f.value) for f in figures(engine)) == [
+    assert sorted((f.period, f.value) for f in figures(engine, plan=PLAN)) == [
         ("2022-06", Decimal("5012.6")),
         ("2022-07", Decimal(1)),
     ]

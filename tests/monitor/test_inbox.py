@@ -19,7 +19,7 @@ from monitor.ingest.inbox import process_inbox
 from monitor.store.figures import figures
 from monitor.store.schema import ObservationRecord
 from rules import Plan
-from tests.conftest import ROOT
+from tests.conftest import PLAN, ROOT
 
 
 def test_files_are_ingested_and_moved(engine: sa.Engine, shipped_plan: Plan, tmp_path: Path) -> None:
@@ -45,7 +45,7 @@ def test_files_are_ingested_and_moved(engine: sa.Engine, shipped_plan: Plan, tmp
     assert "row 2 value='many': 'many' is not a number" in errors
     assert sorted(p.name for p in inbox.iterdir()) == ["processed", "rejected", "so-khdt", "so-ldtbxh"]
     assert sorted(p.name for p in (inbox / "so-ldtbxh").iterdir()) == ["upload.csv.part", "~$bad.xlsx"]
-    [figure] = figures(engine)
+    [figure] = figures(engine, plan=PLAN)
     assert (figure.submitter, figure.file_name) == ("so-khdt", "giai-ngan.csv")
 
 
@@ -61,7 +61,7 @@ def test_a_file_sent_again_is_a_no_op_and_keeps_both_copies(
     [report] = process_inbox(engine, shipped_plan, inbox)
     assert report.outcome == Outcome.ALREADY_INGESTED
     assert len(list((inbox / "processed").iterdir())) == 2
-    assert len(figures(engine, history=True)) == 1
+    assert len(figures(engine, history=True, plan=PLAN)) == 1
 
 
 def test_killed_in_the_middle_of_a_file_stores_nothing_then_recovers(tmp_path: Path) -> None:

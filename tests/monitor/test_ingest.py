@@ -12,6 +12,7 @@ from monitor.ingest.batch import Outcome, ingest_file
 from monitor.store.figures import figures
 from monitor.store.schema import Ingestion, ObservationRecord
 from rules import Plan
+from tests.conftest import PLAN
 
 HEADER = "target,period,value,breakdown,status,unit,note\n"
 
@@ -41,7 +42,7 @@ def test_a_good_file_is_stored_and_a_second_time_is_a_no_op(
     )
     report = ingest_file(engine, shipped_plan, path, submitter="so-khdt")
     assert (report.outcome, report.rows, report.new) == (Outcome.INGESTED, 3, 3)
-    stored = {(f.target_id, f.breakdown): f for f in figures(engine)}
+    stored = {(f.target_id, f.breakdown): f for f in figures(engine, plan=PLAN)}
     assert stored[("public-investment-disbursement", "")].value == Decimal("2120.5")
     assert stored[("public-investment-disbursement", "capital-source/central-budget")].value == Decimal("310.25")
     revenue = stored[("budget-revenue", "")]
@@ -139,9 +140,9 @@ def test_a_revision_supersedes_and_the_history_is_kept(engine: sa.Engine, shippe
     assert ingest_file(engine, shipped_plan, first).new == 2
     report = ingest_file(engine, shipped_plan, second)
     assert (report.new, report.revised, report.unchanged) == (0, 1, 1)
-    [current] = figures(engine, "grdp-growth")
+    [current] = figures(engine, "grdp-growth", plan=PLAN)
     assert (current.value, current.status, current.file_name) == (Decimal("7.9"), "official", "q1-revised.csv")
-    history = figures(engine, "grdp-growth", history=True)
+    history = figures(engine, "grdp-growth", history=True, plan=PLAN)
     assert [(f.value, f.status, f.is_current) for f in history] == [
         (Decimal("7.5"), "estimate", False),
         (Decimal("7.9"), "official", True),
@@ -152,9 +153,9 @@ def test_an_estimate_never_replaces_an_official_figure(engine: sa.Engine, shippe
     ingest_file(engine, shipped_plan, _csv(tmp_path, "official.csv", "grdp-growth,2022-H1,8.2,,official,,\n"))
     report = ingest_file(engine, shipped_plan, _csv(tmp_path, "late.csv", "grdp-growth,2022-H1,8.0,,ước,,\n"))
     assert (report.outcome, report.kept_as_history, report.revised) == (Outcome.INGESTED, 1, 0)
-    [current] = figures(engine, "grdp-growth")
+    [current] = figures(engine, "grdp-growth", plan=PLAN)
     assert (current.value, current.status) == (Decimal("8.2"), "official")
-    assert len(figures(engine, "grdp-growth", history=True)) == 2
+    assert len(figures(engine, "grdp-growth", history=True, plan=PLAN)) == 2
 
 
 def test_each_row_is_judged_by_its_own_status_and_basis(engine: sa.Engine, shipped_plan: Plan, tmp_path: Path) -> None:
@@ -168,9 +169,9 @@ def test_each_row_is_judged_by_its_own_status_and_basis(engine: sa.Engine, shipp
     )
     report = ingest_file(engine, shipped_plan, mixed)
     assert (report.new, report.kept_as_history, report.revised) == (1, 1, 0)
-    [current] = figures(engine, "grdp-growth")
+    [current] = figures(engine, "grdp-growth", plan=PLAN)
     assert (current.value, current.status) == (Decimal("8.2"), "official")
-    late = [f for f in figures(engine, "grdp-growth", history=True) if not f.is_current]
+    late = [f for f in figures(engine, "grdp-growth", history=True, plan=PLAN) if not f.is_current]
     assert [(f.value, f.status) for f in late] == [(Decimal("8.0"), "estimate")]
 
 
@@ -183,7 +184,7 @@ def test_million_vnd_is_converted_exactly_and_an_unsaid_unit_is_refused(
     assert "over 10 times the year's target (10788 tỷ đồng)" in report.errors[0]
     said = _csv(tmp_path, "said.csv", 'budget-revenue,2022-06,"7.622.812,345",,,triệu đồng,\n')
     assert ingest_file(engine, shipped_plan, said).outcome == Outcome.INGESTED
-    [figure] = figures(engine, "budget-revenue")
+    [figure] = figures(engine, "budget-revenue", plan=PLAN)
     assert (figure.value, figure.unit) == (Decimal("7622.812345"), "tỷ đồng")
     assert (figure.reported_value, figure.reported_unit) == (Decimal("7622812.345"), "triệu đồng")
 
@@ -249,7 +250,7 @@ def test_excel_numbers_dates_and_percent_cells(engine: sa.Engine, shipped_plan: 
     book.save(path)
     report = ingest_file(engine, shipped_plan, path)
     assert (report.outcome, report.new) == (Outcome.INGESTED, 3), report.errors
-    stored = {f.target_id: f for f in figures(engine)}
+    stored = {f.target_id: f for f in figures(engine, plan=PLAN)}
     disbursement = stored["public-investment-disbursement"]
     assert (disbursement.period, disbursement.value, disbursement.status) == ("2022-07-31", Decimal(2552), "estimate")
     assert stored["health-insurance-coverage"].value == Decimal("99.1")

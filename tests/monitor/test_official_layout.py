@@ -17,6 +17,7 @@ from monitor.ingest.readers import read_rows, reading_notes
 from monitor.ingest.wording import told
 from monitor.store.figures import figures
 from rules import Plan
+from tests.conftest import PLAN
 from tests.monitor.official_sheets import FILES, JULY, NAME, PERCENT_NAME, ROWS, TITLE, write_percent_xlsx, write_xlsx
 from tests.monitor.test_bad_input import nothing_stored, one_line, plan_monitor
 
@@ -53,7 +54,7 @@ def test_the_official_layout_is_read_in_each_format(
     assert report.outcome == Outcome.INGESTED, report.errors
     assert report.rows == 6
     assert report.notes == ["the header is row 6, under the title", "in tỷ đồng, as the title states"]
-    stored = {(f.target_id, f.breakdown): f for f in figures(engine)}
+    stored = {(f.target_id, f.breakdown): f for f in figures(engine, plan=PLAN)}
     assert {key: f.value for key, f in stored.items()} == DISBURSED
     assert {f.period for f in stored.values()} == {"2022-07"}
     assert stored[("budget-revenue", "")].status == "estimate"
@@ -84,7 +85,7 @@ def test_row_numbers_in_messages_are_the_sheet_s_own(engine: sa.Engine, shipped_
         "row 11 period='Tháng 13/2022'",
         "row 15 target='Thu ngân sách'",
     ]
-    assert not figures(engine)
+    assert not figures(engine, plan=PLAN)
 
 
 def test_a_header_merged_over_two_rows_and_a_unit_row_under_it(shipped_plan: Plan, tmp_path: Path) -> None:
@@ -153,7 +154,7 @@ def test_a_total_under_one_target_s_parts_is_its_total(engine: sa.Engine, shippe
     report = ingest_file(engine, shipped_plan, path)
     assert report.outcome == Outcome.INGESTED, report.errors
     assert report.rows == 9
-    stored = {(f.target_id, f.breakdown, f.period): f.value for f in figures(engine)}
+    stored = {(f.target_id, f.breakdown, f.period): f.value for f in figures(engine, plan=PLAN)}
     assert stored[("public-investment-disbursement", "", "2022-06")] == Decimal("130")
     assert not [k for k in stored if k[0] == "public-investment-disbursement" and k[1:] in (("", "2022-05"),)]
     assert not [k for k in stored if k[0] == "economic-structure" and not k[1]]
@@ -193,5 +194,5 @@ def test_a_cell_formatted_as_a_percentage_is_read_as_one(
     path = write_percent_xlsx(tmp_path / f"{PERCENT_NAME}.xlsx") if kind == "xlsx" else FILES / f"{PERCENT_NAME}.{kind}"
     report = ingest_file(engine, shipped_plan, path)
     assert report.outcome == Outcome.INGESTED, report.errors
-    stored = {f.target_id: f.value for f in figures(engine)}
+    stored = {f.target_id: f.value for f in figures(engine, plan=PLAN)}
     assert stored == {"health-insurance-coverage": Decimal("99.0"), "social-insurance-participation": Decimal("35.8")}

@@ -17,7 +17,7 @@ from monitor.cli import cli
 from monitor.ingest.batch import Outcome, ingest_file
 from monitor.store.figures import figures
 from rules import load_plan
-from tests.conftest import TARGETS, revenue_target
+from tests.conftest import PLAN, TARGETS, revenue_target
 
 
 def _run(*args: str) -> tuple[int, str, str]:
@@ -170,7 +170,7 @@ def test_a_figure_in_a_declared_unit_is_ingested_converted_exactly(
     path.write_text("target,period,value,unit\nrevenue,2022-06,1234.5678,triệu USD\n", encoding="utf-8")
     report = ingest_file(engine, plan, path)
     assert report.outcome == Outcome.INGESTED, report.summary()
-    assert [f.value for f in figures(engine)] == [Decimal("1.2345678")]
+    assert [f.value for f in figures(engine, plan=PLAN)] == [Decimal("1.2345678")]
 
 
 def test_the_schema_passes_check_jsonschema(tmp_path: Path) -> None:

@@ -22,6 +22,7 @@ from rules.judging import Evaluation, Status
 from rules.observation import Observation
 from rules.periods import Period
 from rules.target import Basis
+from tests.conftest import PLAN
 
 WEEK = dt.timedelta(days=7)
 JULY_10 = dt.date(2022, 7, 10)
@@ -308,8 +309,9 @@ def _silence(engine: sa.Engine, breakdown: str | None, until: dt.date, removed: 
     with engine.begin() as connection:
         connection.execute(
             sa.insert(Silence).values(
-                target_id="investment", breakdown=breakdown, until=until, reason="chờ số liệu", created_by="test",
-                created_at=NOW, removed_by="test" if removed else None, removed_at=NOW if removed else None,
+                plan=PLAN, target_id="investment", breakdown=breakdown, until=until, reason="chờ số liệu",
+                created_by="test", created_at=NOW, removed_by="test" if removed else None,
+                removed_at=NOW if removed else None,
             )
         )  # fmt: skip
 

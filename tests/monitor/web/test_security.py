@@ -17,6 +17,7 @@ from monitor.web.app import all_routes
 from monitor.web.operations import OPEN as OPERATIONS
 from monitor.web.signin import PUBLIC
 from monitor.web.uploads import safe_name
+from tests.conftest import PLAN
 from tests.monitor.web.conftest import SECRET, Site
 
 # The operators' routes answer machines without a session, by design (tests/monitor/web/test_operations.py).
@@ -46,7 +47,7 @@ def test_every_form_is_refused_without_its_csrf_token(site: Site, route: Route) 
         answer = site.client.post(_path(route), data={**data, "address": "finance@bacgiang.example"})
         assert answer.status_code == 403, route.path
         assert "Không được phép" in answer.text
-    assert figures(site.engine) == []
+    assert figures(site.engine, plan=PLAN) == []
 
 
 def test_a_token_from_another_visitor_s_cookie_does_not_pass(site: Site) -> None:
@@ -72,7 +73,7 @@ def test_an_upload_over_the_limit_is_refused_unread(site: Site) -> None:
                               files={"file": ("big.csv", big, "text/csv")})  # fmt: skip
     assert answer.status_code == 413
     assert "Tệp quá lớn" in answer.text
-    assert figures(site.engine) == []
+    assert figures(site.engine, plan=PLAN) == []
 
 
 def test_rows_beyond_the_row_limit_and_a_zip_bomb_are_refused(site: Site, tmp_path: Path) -> None:
@@ -87,7 +88,7 @@ def test_rows_beyond_the_row_limit_and_a_zip_bomb_are_refused(site: Site, tmp_pa
                               files={"file": ("bomb.xlsx", bomb.read_bytes(), "application/octet-stream")})  # fmt: skip
     assert answer.status_code == 422
     assert "max_unzipped_mb" in answer.text or "max_zip_ratio" in answer.text
-    assert figures(site.engine) == []
+    assert figures(site.engine, plan=PLAN) == []
 
 
 def test_no_path_from_a_file_name_reaches_the_file_system(site: Site, tmp_path: Path) -> None:
@@ -205,4 +206,4 @@ def test_a_file_of_another_type_or_none_is_refused_with_a_message(site: Site) ->
         "Dòng 2, cột giá trị (&#39;7.088&#39;): không rõ nghĩa: 7088 (dấu chấm phân cách hàng nghìn) hay 7.088? "
         "Hãy viết 7088 hoặc 7,088" in bad_value.text
     )
-    assert figures(site.engine) == []
+    assert figures(site.engine, plan=PLAN) == []

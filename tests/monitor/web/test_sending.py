@@ -12,6 +12,7 @@ from monitor.ingest.inbox import process_inbox
 from monitor.store.figures import figures
 from monitor.store.muting import acknowledgements
 from monitor.store.submissions import comments, submissions
+from tests.conftest import PLAN
 from tests.monitor.official_sheets import FILES
 from tests.monitor.test_encodings import windows_1258
 from tests.monitor.web.conftest import Site
@@ -30,11 +31,11 @@ def test_an_uploaded_file_is_stored_shown_recorded_and_confirmed_by_email(site: 
     answer = upload(site, "thu-ngan-sach.csv", GOOD)
     assert answer.status_code == 200  # type: ignore[attr-defined]
     assert "Đã nhận 1 dòng: 1 số liệu mới, 0 số liệu sửa đổi, 0 không đổi." in answer.text  # type: ignore[attr-defined]
-    assert [(f.target_id, f.period, f.value, f.submitter) for f in figures(site.engine)] == [
+    assert [(f.target_id, f.period, f.value, f.submitter) for f in figures(site.engine, plan=PLAN)] == [
         ("revenue", "2022-03", Decimal(900), "finance")
     ]
     assert "900 tỷ đồng" in site.client.get("/").text
-    [record] = submissions(site.engine)
+    [record] = submissions(site.engine, plan=PLAN)
     assert (record.department_id, record.channel, record.client, record.file_name, record.outcome) == (
         "finance", "upload", "testclient", "thu-ngan-sach.csv", "ingested"
     )  # fmt: skip
@@ -53,7 +54,7 @@ def test_a_refused_file_lists_each_row_s_problem_in_vietnamese_and_stores_nothin
     assert "Tệp bị từ chối, không số liệu nào được lưu (2 lỗi)" in text
     assert "Dòng 2, cột giá trị (&#39;many&#39;): không phải là số" in text
     assert "Dòng 3, cột chỉ tiêu (&#39;revenu&#39;): không có chỉ tiêu này; có phải là &#39;revenue&#39;?" in text
-    assert figures(site.engine) == []
+    assert figures(site.engine, plan=PLAN) == []
     [reply] = [t for t in site.emails_to("finance@bacgiang.example") if "sai.csv" in t]
     assert "Dòng 2, cột giá trị ('many'): không phải là số" in reply
 
@@ -66,8 +67,8 @@ def test_a_department_cannot_write_another_s_target_by_upload_or_form(site: Site
     form = site.client.post("/nhap-so-lieu", data={"csrf": site.csrf("/nhap-so-lieu"), "series": "revenue",
                                                    "period": "2022-03", "value": "900"})  # fmt: skip
     assert form.status_code == 403
-    assert figures(site.engine) == []
-    assert [s.outcome for s in submissions(site.engine)] == ["rejected"]
+    assert figures(site.engine, plan=PLAN) == []
+    assert [s.outcome for s in submissions(site.engine, plan=PLAN)] == ["rejected"]
 
 
 def test_one_figure_entered_in_the_form_is_stored_with_its_status(site: Site) -> None:
@@ -79,9 +80,9 @@ def test_one_figure_entered_in_the_form_is_stored_with_its_status(site: Site) ->
     sent = {"series": "revenue", "period": "2022-06", "value": "1.234,5", "status": "estimate"}
     answer = site.client.post("/nhap-so-lieu", data={"csrf": site.csrf("/nhap-so-lieu"), **sent})
     assert answer.status_code == 200, answer.text
-    [figure] = figures(site.engine)
+    [figure] = figures(site.engine, plan=PLAN)
     assert (figure.period, figure.value, figure.status.value) == ("2022-06", Decimal("1234.5"), "estimate")
-    assert submissions(site.engine)[0].channel == "form"
+    assert submissions(site.engine, plan=PLAN)[0].channel == "form"
 
 
 def test_the_template_filled_in_with_openpyxl_is_ingested_by_upload_and_by_the_inbox(site: Site) -> None:
@@ -131,7 +132,7 @@ def test_an_explanation_is_taken_only_on_a_firing_alert(site: Site) -> None:
     sent = site.client.post(path, data={"csrf": site.csrf(path), "kind": "explanation", "cause": "x", "remedy": "y"})
     assert sent.status_code == 409
     assert "hiện không có cảnh báo" in sent.text
-    assert acknowledgements(site.engine, "revenue") == []
+    assert acknowledgements(site.engine, "revenue", plan=PLAN) == []
     upload(site, "thu-ngan-sach.csv", b"target,period,value\nrevenue,2022-06,100\n")  # far behind: fires at once
     page = site.client.get(path).text
     assert "Ghi nhận giải trình" in page
@@ -158,7 +159,7 @@ def test_an_explanation_is_recorded_by_its_department_only_and_leaders_comment(s
     assert sent.status_code == 200  # after the redirect: the page with it
     assert "Thu tiền đất chậm" in sent.text
     assert "30/09/2022" in sent.text
-    [ack] = acknowledgements(site.engine, "revenue")
+    [ack] = acknowledgements(site.engine, "revenue", plan=PLAN)
     assert (ack.period, ack.cause, ack.created_by, str(ack.expected_date)) == (
         "2022-06",
         "Thu tiền đất chậm",
@@ -173,7 +174,7 @@ def test_an_explanation_is_recorded_by_its_department_only_and_leaders_comment(s
     assert "Cho ý kiến" in page
     assert "Ghi nhận giải trình" not in page
     site.client.post(path, data={"csrf": site.csrf(path), "kind": "comment", "text": "Đề nghị báo cáo hằng tuần"})
-    assert [(c.text, c.created_by) for c in comments(site.engine, "revenue")] == [
+    assert [(c.text, c.created_by) for c in comments(site.engine, "revenue", plan=PLAN)] == [
         ("Đề nghị báo cáo hằng tuần", "leader")
     ]
     bad = site.client.post(path, data={"csrf": site.csrf(path), "kind": "explanation", "cause": "x", "remedy": "y"})
@@ -232,7 +233,9 @@ def test_a_windows_1258_report_in_the_official_layout_is_answered_with_how_it_wa
         "Đã nhận 1 dòng: 1 số liệu mới, 0 số liệu sửa đổi, 0 không đổi. Tệp CSV được đọc theo mã Windows-1258. "
         "Dòng tiêu đề cột là dòng 4, dưới tên báo cáo. Đơn vị tính tỷ đồng, theo dòng ghi ở đầu biểu."
     ) in answer.text  # type: ignore[attr-defined]
-    assert [(f.target_id, f.period, f.value) for f in figures(site.engine)] == [("revenue", "2022-03", Decimal(900))]
+    assert [(f.target_id, f.period, f.value) for f in figures(site.engine, plan=PLAN)] == [
+        ("revenue", "2022-03", Decimal(900))
+    ]
 
 
 def test_an_xls_or_ods_workbook_is_taken_by_the_portal(site: Site) -> None:
