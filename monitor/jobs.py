@@ -15,7 +15,6 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from monitor import plancache
 from monitor.evaluation import run_evaluation
 from monitor.ingest.arrivals import Looks
 from monitor.ingest.batch import Outcome, Report, file_hash
@@ -25,13 +24,13 @@ from monitor.logs import event
 from monitor.mail.queue import queue_notice
 from monitor.mail.sending import DrainReport, drain, mail_context, notifier_from
 from monitor.recording import RunResult
-from monitor.rulewatch import RulesStamp, rules_stamp
+from monitor.rulewatch import RulesStamp, rules_stamp, take_up
 from monitor.settings import Settings
 from monitor.store.alerts import last_run_started
 from monitor.store.database import is_database_failure
 from monitor.store.figures import last_arrival
 from monitor.submitting import Channel, answer
-from rules import Plan, RuleSetError
+from rules import Plan
 
 
 @dataclass
@@ -156,18 +155,11 @@ class Jobs:
         if stamp == self.rules_seen:
             return
         self.rules_seen = stamp
-        try:
-            plan = plancache.load(self.rule_paths(), self.settings.data_dir / "cache")
-        except RuleSetError as problems:
-            for problem in problems.problems:
-                event("rules.invalid", logging.ERROR, problem=str(problem))
-            event("rules.kept", logging.ERROR, targets=len(self.plan.targets), reason="the edit is invalid")
+        self.plan, problems = take_up(self.rule_paths(), self.settings.data_dir / "cache", self.plan)
+        if problems is not None:
             queue_notice(
                 self.engine, self.plan, mail_context(self.settings),
                 subject=f"[{self.plan.info.province}] Tệp chỉ tiêu vừa sửa không hợp lệ: hệ thống giữ bộ chỉ tiêu cũ",
                 lines=["Các lỗi trong tệp chỉ tiêu (plan-monitor validate):", *(str(p) for p in problems.problems)],
                 now=dt.datetime.now(dt.UTC),
             )  # fmt: skip
-            return
-        self.plan = plan
-        event("rules.reloaded", targets=len(plan.targets), files=len(plan.files))

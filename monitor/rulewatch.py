@@ -33,6 +33,20 @@ def rules_stamp(paths: Sequence[Path]) -> RulesStamp:
     return tuple(stamps)
 
 
+def take_up(paths: list[Path], cache_dir: Path | None, kept: Plan) -> tuple[Plan, RuleSetError | None]:
+    """The rule files at `paths` after an edit: their plan, or `kept` with the problems when the
+    edit is invalid; logged either way."""
+    try:
+        plan = plancache.load(paths, cache_dir)
+    except RuleSetError as problems:
+        for problem in problems.problems:
+            event("rules.invalid", logging.ERROR, problem=str(problem))
+        event("rules.kept", logging.ERROR, targets=len(kept.targets), reason="the edit is invalid")
+        return kept, problems
+    event("rules.reloaded", targets=len(plan.targets), files=len(plan.files))
+    return plan, None
+
+
 class RuleWatch:
     """The plan loaded from `targets`, looked at again at most every `every` seconds."""
 
@@ -62,12 +76,4 @@ class RuleWatch:
         if stamp == self._stamp:
             return
         self._stamp = stamp
-        try:
-            plan = plancache.load([self.targets], self.cache_dir)
-        except RuleSetError as problems:
-            for problem in problems.problems:
-                event("rules.invalid", logging.ERROR, problem=str(problem))
-            event("rules.kept", logging.ERROR, targets=len(self._plan.targets), reason="the edit is invalid")
-            return
-        self._plan = plan
-        event("rules.reloaded", targets=len(plan.targets), files=len(plan.files))
+        self._plan, _ = take_up([self.targets], self.cache_dir, self._plan)

@@ -29,7 +29,7 @@ from monitor.ingest.direct import KeyTaken, observation_writer
 from monitor.ingest.limits import DEFAULTS, Limits, shown_size
 from monitor.ingest.plausible import any_stored, held_figures
 from monitor.ingest.problems import Code, Problem, file_problem, problem
-from monitor.ingest.readers import FileError, file_format, reading_notes
+from monitor.ingest.readers import FileError, Note, file_format, reading_notes
 from monitor.ingest.rows import STAGED_FIELDS, Shape, Staged
 from monitor.ingest.shown import and_more, cause
 from monitor.store.database import connect_writer, is_database_failure
@@ -89,7 +89,7 @@ class Report:
     more_errors: int = 0
     moved_to: Path | None = None  # where the inbox moved the file
     move_problem: str | None = None  # why the inbox could not move it where it belongs
-    notes: list[str] = field(default_factory=list)  # how the file was read: its encoding, its layout
+    notes: list[Note] = field(default_factory=list)  # how the file was read: its encoding, its layout
 
     @property
     def errors(self) -> list[str]:
@@ -221,8 +221,9 @@ def _store_directly(
     chunks = checked_chunks(*reading)
     try:
         for chunk in chunks:
-            if chunk.unordered:
-                raise KeyTaken  # compared in SQL, after the staging table's copy
+            if chunk.unordered:  # its figures are compared in SQL, after the staging table's copy
+                attempt.rollback()
+                return None
             report.rows += chunk.rows
             errors += chunk.errors
             report.more_errors += chunk.more_errors

@@ -39,22 +39,21 @@ from monitor.ingest.workbooks import open_sheet
 from rules import Plan
 
 FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".xls": "xls", ".ods": "ods", ".json": "json"}
-# How a file was read (`reading_notes`), in Vietnamese for the department (`vietnamese`).
-REASONS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"read as (?P<encoding>.+) text"), "tệp CSV được đọc theo mã {encoding}"),
-    (re.compile(r"the header is row (?P<row>\d+), under the title"),
-     "dòng tiêu đề cột là dòng {row}, dưới tên báo cáo"),
-    (re.compile(r"in (?P<unit>.+), as the title states"), "đơn vị tính {unit}, theo dòng ghi ở đầu biểu"),
-]  # fmt: skip
 
 
-def vietnamese(note: str) -> str | None:
-    """A note of how a file was read (`reading_notes`) in Vietnamese, if it is one."""
-    for pattern, wording in REASONS:
-        found = pattern.fullmatch(note)
-        if found:
-            return wording.format(**found.groupdict())
-    return None
+class Note(str):
+    """How a file was read, said in English (the text itself: the operator's) and in Vietnamese
+    (`vietnamese`: the department's)."""
+
+    vietnamese: str
+
+    def __new__(cls, english: str, vietnamese: str) -> Note:
+        note = super().__new__(cls, english)
+        note.vietnamese = vietnamese
+        return note
+
+    def __getnewargs__(self) -> tuple[str, str]:  # type: ignore[override]
+        return str(self), self.vietnamese
 
 
 JSON_DEPTH = 100  # where a JSON file too deep to parse is said to go too deep (rows need 3 levels)
@@ -85,19 +84,20 @@ def read_lines(path: Path, limits: Limits = DEFAULTS, plan: Plan | None = None) 
     return sheet_rows(open_sheet(path, limits), limits, plan)
 
 
-def reading_notes(path: Path, limits: Limits = DEFAULTS) -> list[str]:
+def reading_notes(path: Path, limits: Limits = DEFAULTS) -> list[Note]:
     """What a report says of how `path` was read, where it was not as plainly as can be: the
     encoding assumed for CSV text that is not UTF-8, the header found below a title, the unit the
     title states."""
     kind = file_format(path)
     if kind == "json":
         return []
-    notes = []
+    notes: list[Note] = []
     if kind == "csv":
         head = _csv_head(path, limits)
         head.handle.close()
         if head.encoding is not encodings.UTF8:
-            notes.append(f"read as {encodings.name(head.encoding, path)} text")
+            encoding = encodings.name(head.encoding, path)
+            notes.append(Note(f"read as {encoding} text", f"tệp CSV được đọc theo mã {encoding}"))
         official, header_row, unit = head.official, head.header_row, head.unit
     else:
         sheet = open_sheet(path, limits)
@@ -107,9 +107,10 @@ def reading_notes(path: Path, limits: Limits = DEFAULTS) -> list[str]:
             sheet.close()
         official, header_row, unit = layout.official, layout.header_row, layout.unit
     if official:
-        notes.append(f"the header is row {header_row}, under the title")
+        notes.append(Note(f"the header is row {header_row}, under the title",
+                          f"dòng tiêu đề cột là dòng {header_row}, dưới tên báo cáo"))  # fmt: skip
     if unit:
-        notes.append(f"in {unit}, as the title states")
+        notes.append(Note(f"in {unit}, as the title states", f"đơn vị tính {unit}, theo dòng ghi ở đầu biểu"))
     return notes
 
 
@@ -288,9 +289,9 @@ def _too_deep(text: str) -> str:
 
 __all__ = [
     "FORMATS",
-    "REASONS",
     "FileError",
     "Line",
+    "Note",
     "Row",
     "as_row",
     "file_format",

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from monitor.ingest import readers
 from monitor.ingest.batch import Outcome, Report
 from notifiers import formatting
 
@@ -34,7 +33,7 @@ def told(report: Report) -> Told:
     parts = [f"{n(report.new)} số liệu mới", f"{n(report.revised)} số liệu sửa đổi", f"{n(report.unchanged)} không đổi"]
     if report.kept_as_history:
         parts.append(f"{n(report.kept_as_history)} số ước tính chỉ lưu làm lịch sử (đã có số chính thức)")
-    read = "".join(f" {_capital(readers.vietnamese(note) or note)}." for note in report.notes)
+    read = "".join(f" {_capital(note.vietnamese)}." for note in report.notes)
     return Told(True, f"Đã nhận {n(report.rows)} dòng: {', '.join(parts)}.{read}", [])
 
 
