@@ -38,8 +38,9 @@ from bench.synthetic import write_plan, write_rows
 
 ROOT = Path(__file__).resolve().parent.parent
 CLI = str(Path(sys.executable).with_name("plan-monitor"))
+PLAN = "bench-2022"  # the key of bench.synthetic's plan (province Bench, year 2022)
 COLUMNS = (
-    "ingestion_id, target_id, breakdown, period, period_start, period_end, basis, value, unit, "
+    "plan, ingestion_id, target_id, breakdown, period, period_start, period_end, basis, value, unit, "
     "reported_value, reported_unit, status, source_row, received_at, is_current"
 )
 SQLITE_BASELINE = f"""
@@ -52,14 +53,14 @@ for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON", "bus
 now = datetime.datetime.now(datetime.UTC).isoformat(" ")
 connection.execute("BEGIN IMMEDIATE")
 ingestion = connection.execute(
-    "INSERT INTO ingestion (sha256, file_name, format, rows, received_at) VALUES (?, ?, 'csv', 0, ?)",
+    "INSERT INTO ingestion (plan, sha256, file_name, format, rows, received_at) VALUES ('{PLAN}', ?, ?, 'csv', 0, ?)",
     (path, path, now),
 ).lastrowid
 with open(path, encoding="utf-8", newline="") as handle:
     rows = csv.reader(handle)
     next(rows)
     connection.executemany(
-        "INSERT INTO observation ({COLUMNS}) VALUES (?, ?, ?, ?, '2022-01-01', '2022-01-31', 'year_to_date', ?, "
+        "INSERT INTO observation ({COLUMNS}) VALUES ('{PLAN}', ?, ?, ?, ?, '2022-01-01', '2022-01-31', 'year_to_date', ?, "
         "'tỷ đồng', ?, 'tỷ đồng', 'official', ?, ?, 1)",
         ((ingestion, t, b, p, v, v, n, now) for n, (t, p, v, b) in enumerate(rows, 2)),
     )
@@ -72,7 +73,8 @@ url, path = sys.argv[1:]
 now = datetime.datetime.now(datetime.UTC)
 with psycopg.connect(url) as connection, connection.cursor() as cursor:
     cursor.execute(
-        "INSERT INTO ingestion (sha256, file_name, format, rows, received_at) VALUES (%s, %s, 'csv', 0, %s) "
+        "INSERT INTO ingestion (plan, sha256, file_name, format, rows, received_at) "
+        "VALUES ('{PLAN}', %s, %s, 'csv', 0, %s) "
         "RETURNING id", (path, path, now))
     (ingestion,) = cursor.fetchone()
     with open(path, encoding="utf-8", newline="") as handle, cursor.copy(
@@ -81,7 +83,7 @@ with psycopg.connect(url) as connection, connection.cursor() as cursor:
         rows = csv.reader(handle)
         next(rows)
         for n, (t, p, v, b) in enumerate(rows, 2):
-            copy.write_row((ingestion, t, b, p, "2022-01-01", "2022-01-31", "year_to_date", v, "tỷ đồng", v,
+            copy.write_row(("{PLAN}", ingestion, t, b, p, "2022-01-01", "2022-01-31", "year_to_date", v, "tỷ đồng", v,
                             "tỷ đồng", "official", n, now, True))
 """
 
