@@ -12,7 +12,7 @@ from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
 from monitor.store.database import writing
-from monitor.store.schema import EvaluationRun, OutboxAttempt, OutboxMessage
+from monitor.store.schema import EvaluationRun, OutboxAttempt, OutboxBody, OutboxMessage
 
 
 @dataclass(frozen=True)
@@ -41,13 +41,16 @@ def enqueue(connection: sa.Connection, outgoing: Outgoing, *, plan: str, run_id:
     exists = sa.select(col(OutboxMessage.id)).where(col(OutboxMessage.message_id) == outgoing.message_id)
     if connection.execute(exists).first():
         return False
-    connection.execute(
+    queued = connection.execute(
         sa.insert(OutboxMessage).values(
             plan=plan, message_id=outgoing.message_id, run_id=run_id, recipient=outgoing.recipient,
-            address=outgoing.address, subject=outgoing.subject, message=outgoing.message, state="queued", attempts=0,
+            address=outgoing.address, subject=outgoing.subject, state="queued", attempts=0,
             next_attempt_at=now, created_at=now,
         )
     )  # fmt: skip
+    key = queued.inserted_primary_key
+    assert key is not None
+    connection.execute(sa.insert(OutboxBody).values(outbox_id=key[0], message=outgoing.message))
     return True
 
 
@@ -101,7 +104,7 @@ def claim(
         )
         if taken.rowcount != 1:
             return None
-        body = sa.select(col(OutboxMessage.message)).where(col(OutboxMessage.id) == outbox_id)
+        body = sa.select(col(OutboxBody.message)).where(col(OutboxBody.outbox_id) == outbox_id)
         return bytes(connection.execute(body).scalar_one())
 
 
@@ -189,7 +192,8 @@ def requeue_failed(engine: sa.Engine, ids: Sequence[int] = (), *, now: dt.dateti
 
 
 def purge_sent(engine: sa.Engine, *, sent_before: dt.datetime) -> int:
-    """Delete the messages sent before a moment, with their attempts; how many."""
+    """Delete the messages sent before a moment, with their attempts (and their bodies, which go
+    with them); how many."""
     old = sa.select(col(OutboxMessage.id)).where(
         col(OutboxMessage.state) == "sent", col(OutboxMessage.sent_at) <= sent_before
     )
