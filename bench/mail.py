@@ -8,12 +8,16 @@ Set-up (once, timed and printed apart): a plan of 5 targets behind, each told to
 then queues one digest per department in the outbox (5 items; their charts drawn once and shared).
 Then, alternately, `--repeat` times each, on a fresh copy of that file (the copy is not timed):
 - product: `plan-monitor outbox send` in a fresh process, to a local SMTP server in its own process
-  without TLS: the drain claims each due message, reads its body from the store, delivers it and
-  records the outcome (the bodies read one at a time, never all at once); every message of the
-  copy must be marked sent afterwards;
-- baseline: a fresh process that reads the same queued messages from the same file with `sqlite3`
-  (streamed, one at a time) and sends them with a bare aiosmtplib client over one connection, the
-  same host, port, security and timeout: the same messages sent, nothing recorded.
+  without TLS: the drain claims each due message, reads its body from the store (table
+  outbox_body), delivers it and records the outcome with its attempt, written in the transaction
+  that claims the next message (the bodies read one at a time, never all at once); every message
+  of the copy must be marked sent afterwards;
+- baseline: a fresh process that reads the same queued messages (address and body) from the same
+  file with `sqlite3` (streamed, one at a time) and sends them with a bare aiosmtplib client over
+  one connection, the same host, port, security and timeout, the same sender and recipient: the
+  same bytes sent, nothing recorded.
+A queued file kept (`--keep`) from an older program is first brought to this one's schema with
+`plan-monitor db upgrade`, untimed.
 The server, the same for both sides and started once: Postfix's `smtp-sink`, a C test server that
 accepts and discards mail as fast as a client sends it, so that what is measured is the sender
 (Debian's package postfix, installed with "No configuration"; without it the benchmark says how to
