@@ -24,7 +24,10 @@ from pathlib import Path
 from typing import Any
 
 SMTP_SINK_PLACES = ("/usr/sbin/smtp-sink", "/usr/bin/smtp-sink")
-INSTALL = 'smtp-sink not found: install it with `apt-get install postfix` (answer "No configuration")'
+INSTALL = (
+    'smtp-sink not found: install it with `apt-get install postfix` (answer "No configuration"), '
+    "or run with --server aiosmtpd"
+)
 
 
 def smtp_sink() -> str | None:
