@@ -12,7 +12,7 @@ from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
 from monitor.store.database import writing
-from monitor.store.schema import EvaluationRun, OutboxAttempt, OutboxMessage
+from monitor.store.schema import EvaluationRun, OutboxAttempt, OutboxBody, OutboxMessage
 
 
 @dataclass(frozen=True)
@@ -41,13 +41,16 @@ def enqueue(connection: sa.Connection, outgoing: Outgoing, *, plan: str, run_id:
     exists = sa.select(col(OutboxMessage.id)).where(col(OutboxMessage.message_id) == outgoing.message_id)
     if connection.execute(exists).first():
         return False
-    connection.execute(
+    queued = connection.execute(
         sa.insert(OutboxMessage).values(
             plan=plan, message_id=outgoing.message_id, run_id=run_id, recipient=outgoing.recipient,
-            address=outgoing.address, subject=outgoing.subject, message=outgoing.message, state="queued", attempts=0,
+            address=outgoing.address, subject=outgoing.subject, state="queued", attempts=0,
             next_attempt_at=now, created_at=now,
         )
     )  # fmt: skip
+    key = queued.inserted_primary_key
+    assert key is not None
+    connection.execute(sa.insert(OutboxBody).values(outbox_id=key[0], message=outgoing.message))
     return True
 
 
@@ -78,6 +81,22 @@ def due(engine: sa.Engine, now: dt.datetime) -> list[Due]:
         return [Due(row.id, row.message_id, row.address, row.attempts) for row in connection.execute(query)]
 
 
+# The drain's statements, built once: a sender runs them for every message, and building one
+# (with its cache key) costs more than SQLite's work on the small rows they touch. Each takes its
+# values from the parameters it is executed with (a column's name sets that column).
+_OUTBOX: sa.Table = OutboxMessage.__table__  # type: ignore[attr-defined]
+_BODIES: sa.Table = OutboxBody.__table__  # type: ignore[attr-defined]
+_ATTEMPTS: sa.Table = OutboxAttempt.__table__  # type: ignore[attr-defined]
+_TAKE = sa.update(_OUTBOX).where(
+    _OUTBOX.c.id == sa.bindparam("taken_id"),
+    _OUTBOX.c.state == "queued",
+    sa.or_(_OUTBOX.c.claimed_until.is_(None), _OUTBOX.c.claimed_until <= sa.bindparam("taken_at")),
+)
+_BODY = sa.select(_BODIES.c.message).where(_BODIES.c.outbox_id == sa.bindparam("taken_id"))
+_SETTLE = sa.update(_OUTBOX).where(_OUTBOX.c.id == sa.bindparam("settled_id"))
+_ATTEMPT = sa.insert(_ATTEMPTS)
+
+
 def claim(
     engine: sa.Engine,
     outbox_id: int,
@@ -95,14 +114,11 @@ def claim(
         if settle is not None:
             _mark(connection, settle)
         taken = connection.execute(
-            sa.update(OutboxMessage)
-            .where(col(OutboxMessage.id) == outbox_id, col(OutboxMessage.state) == "queued", _unclaimed(now))
-            .values(claimed_by=sender, claimed_until=now + lease)
+            _TAKE, {"taken_id": outbox_id, "taken_at": now, "claimed_by": sender, "claimed_until": now + lease}
         )
         if taken.rowcount != 1:
             return None
-        body = sa.select(col(OutboxMessage.message)).where(col(OutboxMessage.id) == outbox_id)
-        return bytes(connection.execute(body).scalar_one())
+        return bytes(connection.execute(_BODY, {"taken_id": outbox_id}).scalar_one())
 
 
 def claimants(engine: sa.Engine, now: dt.datetime) -> set[str]:
@@ -155,7 +171,8 @@ def mark(
 
 def _mark(connection: sa.Connection, done: Outcome) -> None:
     values: dict[str, object] = {
-        "attempts": done.attempts, "last_error": done.error, "claimed_by": None, "claimed_until": None,
+        "settled_id": done.outbox_id, "attempts": done.attempts, "last_error": done.error, "claimed_by": None,
+        "claimed_until": None,
     }  # fmt: skip
     if done.outcome == "sent":
         values |= {"state": "sent", "sent_at": done.at}
@@ -164,9 +181,9 @@ def _mark(connection: sa.Connection, done: Outcome) -> None:
     else:
         assert done.retry_at is not None
         values |= {"next_attempt_at": done.retry_at}
-    connection.execute(sa.update(OutboxMessage).where(col(OutboxMessage.id) == done.outbox_id).values(**values))
+    connection.execute(_SETTLE, values)
     connection.execute(
-        sa.insert(OutboxAttempt).values(outbox_id=done.outbox_id, at=done.at, outcome=done.outcome, error=done.error)
+        _ATTEMPT, {"outbox_id": done.outbox_id, "at": done.at, "outcome": done.outcome, "error": done.error}
     )
 
 
@@ -189,7 +206,8 @@ def requeue_failed(engine: sa.Engine, ids: Sequence[int] = (), *, now: dt.dateti
 
 
 def purge_sent(engine: sa.Engine, *, sent_before: dt.datetime) -> int:
-    """Delete the messages sent before a moment, with their attempts; how many."""
+    """Delete the messages sent before a moment, with their attempts (and their bodies, which go
+    with them); how many."""
     old = sa.select(col(OutboxMessage.id)).where(
         col(OutboxMessage.state) == "sent", col(OutboxMessage.sent_at) <= sent_before
     )

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal, localcontext
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from sqlmodel import Field, SQLModel
+from sqlalchemy.orm import column_property
+from sqlmodel import Field, SQLModel, col
 
 from rules import PRECISION
 
@@ -227,6 +229,9 @@ class OutboxMessage(SQLModel, table=True):
     A sender drains the outbox; a message is marked sent only after the server accepted it. A
     sender claims a message before delivering it, so that two senders never deliver it both; a
     claim left by a sender that died expires, and the message is taken again.
+
+    Its body is kept apart (`OutboxBody`), so that a claim or an outcome rewrites this small row
+    only; `message` reads it (a read-only attribute, loaded unless deferred).
     """
 
     __tablename__ = "outbox"
@@ -238,7 +243,8 @@ class OutboxMessage(SQLModel, table=True):
     recipient: str = Field(max_length=64)
     address: str = Field(max_length=255)
     subject: str
-    message: bytes = Field(sa_type=sa.LargeBinary)
+    if TYPE_CHECKING:
+        message: bytes  # the body, from OutboxBody (mapped below, once both tables exist)
     state: str = Field(default="queued", max_length=16, index=True)  # queued, sent, failed
     attempts: int = 0
     next_attempt_at: dt.datetime = Field(sa_type=sa.DateTime(timezone=True))
@@ -247,6 +253,25 @@ class OutboxMessage(SQLModel, table=True):
     sent_at: dt.datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
     claimed_by: str | None = Field(default=None, max_length=128)  # the sender delivering it now
     claimed_until: dt.datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+
+
+class OutboxBody(SQLModel, table=True):
+    """The rendered bytes of an outbox message, written once with it and never changed; deleted with it."""
+
+    __tablename__ = "outbox_body"
+
+    outbox_id: int = Field(
+        primary_key=True, foreign_key="outbox.id", ondelete="CASCADE", sa_column_kwargs={"autoincrement": False}
+    )
+    message: bytes = Field(sa_type=sa.LargeBinary)
+
+
+OutboxMessage.message = column_property(  # type: ignore[assignment]
+    sa.select(col(OutboxBody.message))
+    .where(col(OutboxBody.outbox_id) == col(OutboxMessage.id))
+    .scalar_subquery()
+    .label("message")
+)
 
 
 class OutboxAttempt(SQLModel, table=True):
