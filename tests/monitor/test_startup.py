@@ -14,7 +14,7 @@ import pytest
 
 from tests.conftest import ROOT, TARGETS
 
-HEAVY = ("sqlalchemy", "alembic", "apscheduler", "matplotlib", "aiosmtplib", "openpyxl", "jinja2", "rich")
+HEAVY = ("sqlalchemy", "alembic", "apscheduler", "matplotlib", "aiosmtplib", "openpyxl", "jinja2", "rich", "babel")
 PROBE = """
 import json, sys
 from monitor.cli import cli
