@@ -12,7 +12,9 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationIn
 class RuleModel(BaseModel):
     """A value read from a rule file. Immutable; a misspelt field is an error, never ignored."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    # A model's validator is built when it first validates: a plan read back from a cache, or a
+    # command that reads no rule file, never builds one.
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, defer_build=True)
 
 
 _AMBIGUOUS_TEXT = re.compile(r"\s*([+-]?\d{1,3})\.(\d{3})\s*")

@@ -434,4 +434,4 @@ def _overdue_period(target: Target, latest: Period | None, as_of: dt.date, year:
     return expected
 
 
-_LINEAR = Linear(type="linear")
+_LINEAR = Linear.model_construct(type="linear")  # as validation makes it (see rules.target's defaults)

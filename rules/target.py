@@ -286,18 +286,20 @@ def section_order(section: str) -> tuple[int, int, str]:
     return 1, 0, text
 
 
+# The defaults are this module's own constants, made without validating them (as validation would
+# make them: a test holds them equal), so that importing the rules builds no validator.
 _DEFAULT_TRAJECTORY: dict[Kind, Trajectory] = {
-    Kind.CUMULATIVE: Linear(type="linear"),
-    Kind.LEVEL: Linear(type="linear"),
-    Kind.GROWTH_RATE: EachPeriod(type="each_period"),
-    Kind.SHARE: YearEnd(type="year_end"),
-    Kind.RANGE: YearEnd(type="year_end"),
-    Kind.MILESTONE: YearEnd(type="year_end"),
+    Kind.CUMULATIVE: Linear.model_construct(type="linear"),
+    Kind.LEVEL: Linear.model_construct(type="linear"),
+    Kind.GROWTH_RATE: EachPeriod.model_construct(type="each_period"),
+    Kind.SHARE: YearEnd.model_construct(type="year_end"),
+    Kind.RANGE: YearEnd.model_construct(type="year_end"),
+    Kind.MILESTONE: YearEnd.model_construct(type="year_end"),
 }
 
 # Flows are judged relative to what is required by now; rates in points of their own unit.
-_RELATIVE = Tolerance(measure=Measure.RELATIVE, behind=Decimal(5), critical=Decimal(15))
-_POINTS = Tolerance(measure=Measure.POINTS, behind=Decimal("0.5"), critical=Decimal(2))
+_RELATIVE = Tolerance.model_construct(measure=Measure.RELATIVE, behind=Decimal(5), critical=Decimal(15))
+_POINTS = Tolerance.model_construct(measure=Measure.POINTS, behind=Decimal("0.5"), critical=Decimal(2))
 _DEFAULT_TOLERANCE: dict[Kind, Tolerance] = {
     Kind.CUMULATIVE: _RELATIVE,
     Kind.MILESTONE: _RELATIVE,

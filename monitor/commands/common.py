@@ -9,15 +9,17 @@ import tomllib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 from pydantic import ValidationError
-from rich.console import Console
 
 from monitor import plancache, plans
 from monitor.settings import CONFIG_ENV, Settings, SettingsError, check_environment
 from rules import Plan, RuleSetError
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])  # dates on the command line: 2022-07-31
 _PLAN = "plan_monitor.plan"  # where --plan is kept, in the click context's meta (shared by its children)
@@ -120,4 +122,6 @@ def chosen(loaded: dict[str, Plan]) -> Plan:
 
 def console() -> Console:
     """A console wide enough for the tables, even when the output is a pipe."""
+    from rich.console import Console  # the commands that print a table only
+
     return Console(width=max(Console().width, 160))

@@ -8,17 +8,12 @@ import sys
 from pathlib import Path
 
 import click
-from rich.table import Table
 
 from monitor.commands.common import chosen, console, fail, load, loaded_plans, plan_option, settings
 from monitor.commands.store import database
 from monitor.ingest.arrivals import Looks, arrivals
 from monitor.ingest.batch import Outcome, Report, ingest_file
-from monitor.ingest.inbox import process_inbox, wait_to_settle
 from monitor.plans import plan_inbox, stray_message, strays
-from monitor.records import figure_record
-from monitor.store.figures import figures
-from notifiers import formatting
 
 
 @click.command()
@@ -42,6 +37,8 @@ def ingest(files: tuple[Path, ...], use_inbox: bool, submitter: str | None) -> N
     )
     now = dt.datetime.now(dt.UTC)
     if use_inbox:  # look, and look again after the settle time: a file still being copied is left
+        from monitor.ingest.inbox import process_inbox, wait_to_settle
+
         now = wait_to_settle(inbox, looks, settle, now=now)
     engine = database()
     rejected = False  # a failure of the database itself is told by `monitor.cli.main`, in one line
@@ -83,6 +80,12 @@ def _print(report: Report) -> bool:
 @plan_option
 def data(target: str | None, history: bool, fmt: str) -> None:
     """Show the stored figures (of TARGET), with their revisions under --history."""
+    from rich.table import Table
+
+    from monitor.records import figure_record
+    from monitor.store.figures import figures
+    from notifiers import formatting
+
     plan = load()
     if target is not None and target not in plan.targets:
         fail(f"unknown target '{target}'; see plan-monitor targets", status=2)

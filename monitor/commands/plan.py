@@ -7,10 +7,8 @@ import sys
 from pathlib import Path
 
 import click
-from rich.table import Table
 
 from monitor.commands.common import asked_plan, console, load, loaded_plans, plan_option, plural, report_rule_problems
-from monitor.records import required_text, target_record
 from rules import rule_file_schema
 
 
@@ -36,6 +34,10 @@ def validate(paths: tuple[Path, ...]) -> None:
 @plan_option
 def targets(paths: tuple[Path, ...], fmt: str) -> None:
     """List the declared targets."""
+    from rich.table import Table
+
+    from monitor.records import required_text, target_record
+
     plan = load(paths)
     ordered = sorted(plan.targets.values(), key=lambda t: t.order)
     if fmt == "json":

@@ -21,8 +21,6 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import aliased
-from sqlmodel import col
 
 from monitor.ingest.checking import checked_chunks
 from monitor.ingest.direct import KeyTaken, observation_writer
@@ -33,7 +31,7 @@ from monitor.ingest.readers import FileError, Note, file_format, reading_notes
 from monitor.ingest.rows import STAGED_FIELDS, Shape, Staged
 from monitor.ingest.shown import and_more, cause
 from monitor.store.database import connect_writer, is_database_failure
-from monitor.store.schema import Ingestion, ObservationRecord
+from monitor.store.ingestions import already_ingested, count_rows, record_ingestion
 from rules import FigureStatus, Plan
 
 MAX_LISTED_ERRORS = 100  # problems listed in a report; the rest are counted
@@ -174,10 +172,7 @@ def _ingest(
         with connection.begin() as transaction:
             if connection.dialect.name == "postgresql":  # the same file sent twice at once: one waits
                 connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": int(sha256[:15], 16)})
-            known = sa.select(col(Ingestion.id)).where(
-                col(Ingestion.plan) == plan.info.key, col(Ingestion.sha256) == sha256
-            )
-            if connection.execute(known).first():
+            if already_ingested(connection, plan.info.key, sha256):
                 return Report(path, Outcome.ALREADY_INGESTED)
             reading = (plan, path, limits, writer, _number_format(plan, submitter))
             found = _store_directly(connection, reading, sha256, kind, submitter, received)
@@ -242,7 +237,7 @@ def _store_directly(
     if report.outcome == Outcome.REJECTED or _rejected(report, errors):
         attempt.rollback()
         return report
-    connection.execute(sa.update(Ingestion).where(col(Ingestion.id) == ingestion).values(rows=report.rows))
+    count_rows(connection, ingestion, report.rows)
     attempt.commit()
     report.new = report.rows
     return report
@@ -267,10 +262,10 @@ def _record_ingestion(
     submitter: str | None,
     received: dt.datetime,
 ) -> int:
-    values = {"plan": plan, "sha256": sha256, "file_name": report.file.name, "format": kind, "rows": report.rows}
-    inserted = connection.execute(sa.insert(Ingestion).values(**values, submitter=submitter, received_at=received))
-    assert inserted.inserted_primary_key is not None
-    return int(inserted.inserted_primary_key[0])
+    return record_ingestion(
+        connection, plan=plan, sha256=sha256, file_name=report.file.name, kind=kind, rows=report.rows,
+        submitter=submitter, received=received,
+    )  # fmt: skip
 
 
 def _load(
@@ -351,6 +346,8 @@ def _duplicates(connection: sa.Connection, where: sa.ColumnElement[bool] | None 
 
 
 def _same_key(o: Any, s: sa.Table, plan: str) -> sa.ColumnElement[bool]:
+    from sqlmodel import col
+
     return sa.and_(
         col(o.plan) == plan,
         col(o.target_id) == s.c.target_id,
@@ -382,6 +379,12 @@ def _commit(
     current, which the observation table's unique key index refuses; only then is the whole
     file searched, for the report.
     """
+    # The staging path alone queries the store's tables as models: a file of new figures, written
+    # by `_store_directly`, is taken in without the ORM.
+    from sqlmodel import col
+
+    from monitor.store.schema import ObservationRecord
+
     o, s, h = ObservationRecord, STAGING, SHAPES
     has_current = sa.exists().where(col(o.is_current), _same_key(o, s, plan.info.key))
     overlap = connection.execute(sa.select(sa.func.count()).select_from(s).where(has_current)).scalar_one()
@@ -424,6 +427,11 @@ def _commit(
 
 def _supersede(connection: sa.Connection, report: Report, plan: str) -> None:
     """Settle staged rows whose key has a current figure: unchanged, revising it, or kept as history."""
+    from sqlalchemy.orm import aliased
+    from sqlmodel import col
+
+    from monitor.store.schema import ObservationRecord
+
     o, s = ObservationRecord, STAGING
     status, basis = _shape_of("status"), _shape_of("basis")
     # A figure equal to the current one (value, status and basis) is no revision.

@@ -17,7 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from monitor.ingest.rows import Shape, Staged
-from monitor.store.schema import ObservationRecord
+from monitor.store.ingestions import OBSERVATION_TYPES
 
 COLUMNS = (
     "ingestion_id", "target_id", "breakdown", "period", "period_start", "period_end", "basis", "value", "unit",
@@ -40,10 +40,9 @@ def observation_writer(connection: sa.Connection, ingestion_id: int, received: d
     """What writes a chunk of checked rows (their shapes by id) to the observation table, as
     figures of the plan keyed `plan`."""
     dialect = connection.dialect
-    table = ObservationRecord.__table__  # type: ignore[attr-defined]
 
     def bound(column: str) -> Callable[[Any], Any]:
-        process = table.c[column].type.dialect_impl(dialect).bind_processor(dialect)
+        process = OBSERVATION_TYPES[column].dialect_impl(dialect).bind_processor(dialect)
         return process or (lambda value: value)
 
     on_date, received_at = bound("period_start"), bound("received_at")(received)

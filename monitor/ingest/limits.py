@@ -8,12 +8,16 @@ millions of characters is refused before it costs memory or time. Each limit is 
 
 from __future__ import annotations
 
-import zipfile
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from notifiers import formatting
+if TYPE_CHECKING:
+    import zipfile
+
+# The settings import this module for its defaults: the messages' number formatting (Babel, in
+# `notifiers`) is imported by the messages themselves, when a file is refused.
 
 MB = 1 << 20
 RATIO_FROM_BYTES = 1 * MB  # smaller members may compress as well as they like: they cost nothing
@@ -44,6 +48,8 @@ class Limits:
 
     def workbook_problem(self, archive: zipfile.ZipFile) -> str | None:
         """Why a workbook's parts would unpack to too much, if they would: found before any is unpacked."""
+        from notifiers import formatting
+
         members = archive.infolist()
         if len(members) > MAX_MEMBERS:
             return f"a workbook of {formatting.number(len(members))} parts; a real one has a few dozen"
@@ -65,10 +71,14 @@ class Limits:
         return None
 
     def too_many_rows(self) -> str:
+        from notifiers import formatting
+
         rows = formatting.number(self.rows)
         return f"more than {rows} rows; at most that many are taken (setting max_rows): split the file"
 
     def too_long(self) -> str:
+        from notifiers import formatting
+
         return (
             f"a cell longer than {formatting.number(self.cell_chars)} characters; a cell holds one figure "
             "or a short note (setting max_cell_chars)"
@@ -80,6 +90,8 @@ DEFAULTS = Limits()
 
 def shown_size(size: int) -> str:
     """A file size as a person reads it: ``12,5 MB``, or bytes under a megabyte."""
+    from notifiers import formatting
+
     if size < MB:
         return f"{formatting.number(size)} bytes"
     return f"{formatting.rounded(Decimal(size) / MB, 1)} MB"

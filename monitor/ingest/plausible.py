@@ -21,10 +21,10 @@ from decimal import Decimal, localcontext
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import col
 
 from monitor.ingest.problems import Code, Problem
-from monitor.store.schema import Ingestion, ObservationRecord, decimal_text
+from monitor.store.decimals import decimal_text
+from monitor.store.ingestions import any_current
 from notifiers import formatting
 from rules import PRECISION, Basis, Kind, Plan, Target
 
@@ -119,14 +119,7 @@ class FileOrder:
 def any_stored(connection: sa.Connection, plan: Plan) -> bool:
     """Whether the store holds a current figure of a target whose figures are compared (asked
     before a file's figures are written): if not, a file's figures are compared among themselves."""
-    watched = _watched(plan)
-    o = ObservationRecord
-    found = (
-        sa.select(col(o.id))
-        .where(col(o.plan) == plan.info.key, col(o.is_current), col(o.target_id).in_(watched))
-        .limit(1)
-    )
-    return bool(watched) and connection.execute(found).first() is not None
+    return any_current(connection, plan.info.key, _watched(plan))
 
 
 def held_figures(
@@ -243,6 +236,10 @@ def _pair(connection: sa.Connection, staging: sa.Table, row: Any, before: Any, b
 def _among_stored(plan: Plan, ingestion_id: int, staging: sa.Table, shapes: sa.Table) -> sa.Select[Any]:
     """The suspect figures of ingestion `ingestion_id` compared with the current figures of their
     series, stored before or by it."""
+    from sqlmodel import col  # the staging path only: a file of new figures needs no ORM
+
+    from monitor.store.schema import Ingestion, ObservationRecord
+
     o, s, h = ObservationRecord, staging.c, shapes
     in_file = sa.exists().where(s.target_id == o.target_id, s.breakdown == o.breakdown)
     figures = (

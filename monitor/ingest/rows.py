@@ -21,7 +21,7 @@ from monitor.ingest.problems import Code, Problem, problem
 from monitor.ingest.readers import Line, Row, as_row
 from monitor.ingest.shown import and_more
 from monitor.ingest.vocabulary import BASES, STATUSES, correction_of, note_of, text_of
-from monitor.store.schema import decimal_text
+from monitor.store.decimals import decimal_text
 from notifiers import formatting
 from rules import FigureStatus, Period, PeriodKind, Plan, Target, Unit
 

@@ -9,27 +9,14 @@ The store modules query them as models: `sa.select(Alert)`, `sa.insert(Observati
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, localcontext
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import column_property
 from sqlmodel import Field, SQLModel, col
 
-from rules import PRECISION
-
-
-def decimal_text(value: Decimal) -> str:
-    """A Decimal as the store keeps it: exact text without exponent or trailing zeros
-    (36.400 -> "36.4", 1E+3 -> "1000", -0 -> "0")."""
-    with localcontext(prec=PRECISION):  # normalize() would round to the default context's 28 digits
-        text = format(value.normalize(), "f")
-    return "0" if text in ("-0", "0") else text
-
-
-def decimal_value(text: str) -> Decimal:
-    """A stored decimal text as a Decimal."""
-    return Decimal(text)
+from monitor.store.decimals import decimal_text as decimal_text  # kept here too, as the docstring says
+from monitor.store.decimals import decimal_value as decimal_value
 
 
 class Ingestion(SQLModel, table=True):

@@ -6,9 +6,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from monitor import plancache
-from rules import RuleSetError, load_plan
+from rules import RuleModel, RuleSetError, load_plan
 from tests.conftest import TARGETS
 
 
@@ -68,3 +69,58 @@ def test_a_damaged_cache_is_passed_over(folder: Path, tmp_path: Path) -> None:
     plan = plancache.load([folder], cache)
     _cache_file(cache).write_bytes(b"not a pickle")
     assert plancache.load([folder], cache) == plan
+
+
+def _models(value: object) -> list[RuleModel]:
+    """Every rule model in `value` (a plan's targets, departments, header), depth first."""
+    found: list[RuleModel] = []
+    if isinstance(value, RuleModel):
+        found.append(value)
+        for field_value in value.__dict__.values():
+            found += _models(field_value)
+    elif isinstance(value, tuple | list):
+        for item in value:
+            found += _models(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            found += _models(item)
+    return found
+
+
+def test_the_plan_read_back_is_model_for_model_the_plan_loaded(folder: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    plancache.load([folder], cache)
+    cached, loaded = plancache.load([folder], cache), load_plan([folder])
+    assert type(cached) is type(loaded)
+    pairs = list(zip(_models([cached.info, cached.departments, cached.targets]),
+                     _models([loaded.info, loaded.departments, loaded.targets]), strict=True))  # fmt: skip
+    assert len(pairs) > 100
+    for read, made in pairs:
+        assert type(read) is type(made)
+        assert read.__dict__ == made.__dict__
+        assert [type(v) for v in read.__dict__.values()] == [type(v) for v in made.__dict__.values()]
+        assert read.__pydantic_fields_set__ == made.__pydantic_fields_set__
+        assert type(read.__pydantic_fields_set__) is set
+        assert read.__pydantic_extra__ == made.__pydantic_extra__
+        assert read.__pydantic_private__ == made.__pydantic_private__
+        assert read.model_dump() == made.model_dump()
+    assert (cached.warnings, cached.files, cached.units) == (loaded.warnings, loaded.files, loaded.units)
+
+
+def test_a_model_read_back_is_a_model_like_any_other(folder: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    plancache.load([folder], cache)
+    plan = plancache.load([folder], cache)
+    parts = [p for t in plan.targets.values() for b in t.breakdowns for p in b.parts]
+    parts = [p for p in parts if "owner" not in p.model_fields_set]
+    assert len(parts) > 1  # parts given the same fields: their sets of given names are one, shared
+    before = [set(p.model_fields_set) for p in parts]
+    part = parts[0]
+    renamed = part.model_copy(update={"owner": "so-tai-chinh"})
+    assert renamed.owner == "so-tai-chinh"
+    assert "owner" in renamed.model_fields_set
+    assert [set(p.model_fields_set) for p in parts] == before
+    with pytest.raises(ValidationError):
+        part.name = "đổi"  # type: ignore[misc]  # frozen, as validated
+    target = next(t for t in plan.targets.values() if t.breakdowns)
+    assert type(target).model_validate(target.model_dump()) == target

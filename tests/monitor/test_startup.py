@@ -1,5 +1,6 @@
 """Each command imports what it uses: `--version` and `validate` do not load the store, the
-scheduler, the mail or the charts."""
+scheduler, the mail, the charts or the tables' printer; ingesting a file of new figures does not
+load the ORM."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import pytest
 
 from tests.conftest import ROOT, TARGETS
 
-HEAVY = ("sqlalchemy", "alembic", "apscheduler", "matplotlib", "aiosmtplib", "openpyxl", "jinja2")
+HEAVY = ("sqlalchemy", "alembic", "apscheduler", "matplotlib", "aiosmtplib", "openpyxl", "jinja2", "rich", "babel")
 PROBE = """
 import json, sys
 from monitor.cli import cli
@@ -21,11 +22,16 @@ try:
     cli(sys.argv[1:], prog_name="plan-monitor")
 except SystemExit:
     pass
-print(json.dumps(sorted({name.split(".")[0] for name in sys.modules})))
+print(json.dumps(sorted(sys.modules)))
 """
 
 
 def _modules_loaded(home: Path, *arguments: str) -> set[str]:
+    """The packages a command imports, by their top-level names."""
+    return {name.split(".")[0] for name in _modules_imported(home, *arguments)}
+
+
+def _modules_imported(home: Path, *arguments: str) -> set[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PLAN_MONITOR_")}
     env |= {"PYTHONPATH": str(ROOT), "PLAN_MONITOR_DATA_DIR": str(home)}
     done = subprocess.run([sys.executable, "-c", PROBE, *arguments], cwd=ROOT, env=env, capture_output=True,
@@ -50,4 +56,16 @@ def test_ingesting_into_a_migrated_store_checks_its_schema_without_alembic(tmp_p
     assert "alembic" in _modules_loaded(home, "db", "upgrade")  # creates and migrates the store
     loaded = _modules_loaded(home, "ingest", str(data))
     assert "sqlalchemy" in loaded
-    assert loaded.isdisjoint({"alembic", "apscheduler", "matplotlib", "aiosmtplib", "jinja2"}), sorted(loaded)
+    assert loaded.isdisjoint({"alembic", "apscheduler", "matplotlib", "aiosmtplib", "jinja2", "rich"}), sorted(loaded)
+
+
+def test_ingesting_a_file_of_new_figures_loads_neither_the_orm_nor_the_tables(tmp_path: Path) -> None:
+    home = tmp_path / "var"
+    data = ROOT / "examples" / "2022" / "06-so-tai-chinh-thu-ngan-sach.csv"
+    _modules_loaded(home, "db", "upgrade")
+    imported = _modules_imported(home, "ingest", str(data))
+    assert "monitor.ingest.direct" in imported
+    assert imported.isdisjoint({"sqlmodel", "sqlalchemy.orm", "monitor.store.schema"}), sorted(imported)
+    again = tmp_path / "again.csv"  # the same figures from another file: revisions, settled by the staging path
+    again.write_text(data.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert "monitor.store.schema" in _modules_imported(home, "ingest", str(again))
