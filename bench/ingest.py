@@ -60,8 +60,8 @@ with open(path, encoding="utf-8", newline="") as handle:
     rows = csv.reader(handle)
     next(rows)
     connection.executemany(
-        "INSERT INTO observation ({COLUMNS}) VALUES ('{PLAN}', ?, ?, ?, ?, '2022-01-01', '2022-01-31', 'year_to_date', ?, "
-        "'tỷ đồng', ?, 'tỷ đồng', 'official', ?, ?, 1)",
+        "INSERT INTO observation ({COLUMNS}) VALUES ('{PLAN}', ?, ?, ?, ?, '2022-01-01', '2022-01-31', "
+        "'year_to_date', ?, 'tỷ đồng', ?, 'tỷ đồng', 'official', ?, ?, 1)",
         ((ingestion, t, b, p, v, v, n, now) for n, (t, p, v, b) in enumerate(rows, 2)),
     )
 connection.execute("COMMIT")
