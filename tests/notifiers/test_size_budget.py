@@ -74,3 +74,16 @@ def test_a_trimmed_digest_keeps_exactly_as_many_items_as_fit() -> None:
         assert kept == 1 or len(trimmed) <= budget, budget
         if kept < 90:  # one more item would not have fitted
             assert size(kept + 1) > budget, (budget, kept)
+
+
+def test_a_digests_bytes_are_written_as_the_email_package_writes_them() -> None:
+    """`message_bytes` (what the outbox stores) is `as_bytes`, byte for byte, charts included;
+    and a message with CR in a part, which the email package rewrites, is rewritten the same."""
+    items = [_item(target_id=f"t{n}", number=f"({n})", chart_id=f"chart.{n}@bacgiang.example") for n in range(12)]
+    charts = {f"chart.{n}@bacgiang.example": PNG * (n + 1) for n in range(12)}
+    message = render_digest(digest(*items), Templates(), charts, sender=SENDER, message_id="<1@x>", composed_at=AT,
+                            size_budget=10_000_000)  # fmt: skip
+    assert rendering.message_bytes(message) == message.as_bytes()
+    crlf = Message()
+    crlf.set_payload("one\r\ntwo\rthree\n")
+    assert rendering.message_bytes(crlf) == crlf.as_bytes()
