@@ -3,6 +3,8 @@ trimmed, never refused by a mail server for its size."""
 
 from __future__ import annotations
 
+import random
+from collections.abc import Callable
 from email import message_from_bytes, policy
 from email.message import Message
 
@@ -87,3 +89,22 @@ def test_a_digests_bytes_are_written_as_the_email_package_writes_them() -> None:
     crlf = Message()
     crlf.set_payload("one\r\ntwo\rthree\n")
     assert rendering.message_bytes(crlf) == crlf.as_bytes()
+
+
+def test_a_boundary_found_in_a_part_is_changed_as_the_email_package_changes_it() -> None:
+    from email.generator import Generator
+    from email.mime.multipart import MIMEMultipart
+    from email.mime.text import MIMEText
+
+    random.seed(16)
+    drawn = Generator._make_boundary()  # type: ignore[attr-defined]
+
+    def written(write: Callable[[Message], bytes]) -> bytes:
+        message = MIMEMultipart()
+        message.attach(MIMEText(f"--{drawn}\n--{drawn}.0--\n", "plain", "us-ascii"))
+        random.seed(16)
+        return write(message)
+
+    ours = written(rendering.message_bytes)
+    assert ours == written(lambda message: message.as_bytes())
+    assert f'boundary="{drawn}.1"'.encode() in ours
