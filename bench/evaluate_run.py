@@ -88,7 +88,8 @@ def main() -> None:
     parser.add_argument("--targets", type=int, default=100)
     parser.add_argument("--parts", type=int, default=30)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--keep", type=Path, help="work in this folder and keep it (default: a temporary one)")
+    parser.add_argument("--keep", type=Path, help="work in this folder and keep it, its set-up (plan, figures, ingested"
+                        " store) reused by the next run of the same sizes (default: a temporary one)")  # fmt: skip
     args = parser.parse_args()
     home = args.keep or Path(tempfile.mkdtemp(prefix="bench-evaluate-"))
     try:
@@ -102,6 +103,11 @@ def run(home: Path, args: argparse.Namespace) -> None:
     env, log = _env(home), home / "output.txt"
     program = [sys.executable, "-m", "monitor"]
     data = home / "figures.csv"
+    sizes = f"{args.provinces} {args.targets} {args.parts}\n"
+    kept = home / "sizes.txt"
+    if (home / "base.db").exists() and (not kept.exists() or kept.read_text(encoding="utf-8") != sizes):
+        raise SystemExit(f"{home} keeps the set-up of other sizes than --provinces {args.provinces} --targets "
+                         f"{args.targets} --parts {args.parts}: give --keep another folder, or remove it")  # fmt: skip
     if not (home / "base.db").exists():
         write_plan(home / "rules", args.provinces, args.targets, args.parts)
         rows = write_rows(data, args.provinces, args.targets, args.parts)
@@ -113,6 +119,7 @@ def run(home: Path, args: argparse.Namespace) -> None:
         seconds, _ = timed([*program, "ingest", str(data)], env, log)
         print(f"figures: {rows:,} rows ingested in {seconds:.1f} s (set-up, not part of the comparison)")
         shutil.copy(home / "var" / "plan-monitor.db", home / "base.db")
+        kept.write_text(sizes, encoding="utf-8")
     product, baseline, ratios = [], [], []
     for _ in range(args.repeat):
         database = home / "var" / "plan-monitor.db"

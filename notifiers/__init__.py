@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from notifiers.chart import render_chart, render_trajectory_svg
     from notifiers.delivery import EmailNotifier, FileNotifier, Notifier, SmtpSettings
     from notifiers.drawing import draw_chart
-    from notifiers.render import Templates, render_digest, render_notice, render_test, subject
+    from notifiers.render import Templates, message_bytes, render_digest, render_notice, render_test, subject
     from notifiers.report_files import (
         REPORT_CONTENT_TYPES,
         PdfUnavailableError,
@@ -41,6 +41,7 @@ _LATER = {
     "SmtpSettings": "notifiers.delivery",
     "Templates": "notifiers.render",
     "render_digest": "notifiers.render",
+    "message_bytes": "notifiers.render",
     "render_notice": "notifiers.render",
     "render_test": "notifiers.render",
     "subject": "notifiers.render",
@@ -87,6 +88,7 @@ __all__ = [
     "TrajectoryChart",
     "draw_chart",
     "formatting",
+    "message_bytes",
     "render_chart",
     "render_digest",
     "render_notice",

@@ -9,9 +9,12 @@ CSS is inlined for mail clients by css-inline.
 from __future__ import annotations
 
 import base64
+import bisect
 import datetime as dt
+import re
 from collections.abc import Callable
 from decimal import Decimal
+from email.generator import BytesGenerator
 from email.header import Header
 from email.message import Message
 from email.mime.image import MIMEImage
@@ -20,6 +23,7 @@ from email.mime.nonmultipart import MIMENonMultipart
 from email.mime.text import MIMEText
 from email.utils import format_datetime, formataddr
 from functools import lru_cache
+from io import BytesIO
 from pathlib import Path
 
 import css_inline
@@ -158,29 +162,101 @@ def render_digest(
     title = subject(digest)
     items = digest.ordered
 
-    def rendered(kept: int) -> Message:
-        return _digest_message(digest, items[:kept], len(items) - kept, title, templates, charts, sender,
-                               message_id, composed_at, reply_to)  # fmt: skip
+    def texts(kept: int) -> tuple[str, str]:
+        return _digest_texts(digest, items[:kept], len(items) - kept, title, templates)
+
+    def message(kept: int, texts: tuple[str, str]) -> Message:
+        return _assembled(digest, items[:kept], title, texts, charts, sender, message_id, composed_at, reply_to)
 
     if size_budget is None:
-        return rendered(len(items))
-    return _largest_within(len(items), rendered, size_budget)
+        return message(len(items), texts(len(items)))
+    sizes = _Sizes(_carried(items, charts), texts, message, size_budget)
+    kept = _largest_within(len(items), sizes.size, size_budget)
+    return message(kept, sizes.within[1] if sizes.within[0] == kept else texts(kept))
+
+
+def message_bytes(message: Message) -> bytes:
+    """`message.as_bytes()`, the same bytes, written without splitting its encoded parts into
+    lines only to join them again (a national digest is 5 MB of base64 lines)."""
+    out = BytesIO()
+    _Generator(out, mangle_from_=False, policy=message.policy).flatten(message)
+    return out.getvalue()
+
+
+class _Generator(BytesGenerator):
+    @classmethod
+    def _make_boundary(cls, text: bytes | None = None) -> str:
+        """The email package's boundary, drawn the same way, looked for in the parts' `text` by a
+        substring search first: a line of the boundary cannot be in a text that does not hold it."""
+        boundary: str = super()._make_boundary(None)  # type: ignore[misc]
+        found, counter = boundary, 0
+        while text is not None and f"--{found}".encode() in text and _boundary_line(found).search(text):
+            found, counter = f"{boundary}.{counter}", counter + 1
+        return found
+
+    def _write_lines(self, lines: str) -> None:
+        if self._NL == "\n" and "\r" not in lines:  # type: ignore[attr-defined]
+            self.write(lines)  # each line already ends as it would be written
+        else:
+            super()._write_lines(lines)  # type: ignore[misc]
+
+
+def _boundary_line(boundary: str) -> re.Pattern[bytes]:
+    return re.compile(f"^--{re.escape(boundary)}(--)?$".encode("ascii"), re.MULTILINE)
+
+
+def _encoded(size: int) -> int:
+    """The length of `base64.encodebytes` of `size` bytes: 76 characters and a newline a line."""
+    return 4 * -(-size // 3) + -(-size // 57)
+
+
+def _carried(items: list[Item], charts: dict[str, bytes]) -> list[int]:
+    """Where each chart the items carry first appears: a message of `kept` items carries those
+    before `kept`."""
+    first: dict[str, int] = {}
+    for position, item in enumerate(items):
+        if item.chart_id and item.chart_id in charts and item.chart_id not in first:
+            first[item.chart_id] = position
+    return list(first.values())
+
+
+class _Sizes:
+    """The size of the message of the `kept` worst items, from its two rendered texts: the rest of
+    a message (headers, charts, MIME) is the same for every message carrying the same charts, so
+    it is measured once for each number of charts carried, from a whole message. `within` keeps
+    the texts of the most items found within the budget so far."""
+
+    def __init__(self, carried: list[int], texts: Callable[[int], tuple[str, str]],
+                 message: Callable[[int, tuple[str, str]], Message], budget: int) -> None:  # fmt: skip
+        self.carried, self.texts, self.message, self.budget = carried, texts, message, budget
+        self.rest: dict[int, int] = {}  # bytes besides the two texts' parts, by charts carried
+        self.within: tuple[int, tuple[str, str]] = (0, ("", ""))
+
+    def size(self, kept: int) -> int:
+        texts = self.texts(kept)
+        parts = sum(_encoded(len(text.encode("utf-8"))) for text in texts)
+        charts = bisect.bisect_left(self.carried, kept)
+        if charts not in self.rest:
+            self.rest[charts] = len(message_bytes(self.message(kept, texts))) - parts
+        size = self.rest[charts] + parts
+        if size <= self.budget and kept > self.within[0]:
+            self.within = (kept, texts)
+        return size
 
 
 PROBE = 32  # items rendered first, to learn what an item weighs
 
 
-def _largest_within(count: int, rendered: Callable[[int], Message], budget: int) -> Message:
-    """The message of the most items (at least one) within `budget` bytes; a message grows with
-    its items. A few renders: one of `PROBE` items, then guesses from the bytes an item adds,
-    each checked against its neighbour; bisection if guessing stalls."""
+def _largest_within(count: int, measured: Callable[[int], int], budget: int) -> int:
+    """The most items (at least one) whose message is within `budget` bytes; a message grows with
+    its items. A few renders: one of `PROBE` items and one of twice as many, then guesses from the
+    bytes the items between the nearest two known sizes add (interpolated when one of them is over
+    the budget); bisection if guessing stalls."""
     sizes: dict[int, int] = {}
-    messages: dict[int, Message] = {}
 
     def size(kept: int) -> int:
         if kept not in sizes:
-            messages[kept] = rendered(kept)
-            sizes[kept] = len(messages[kept].as_bytes())
+            sizes[kept] = measured(kept)
         return sizes[kept]
 
     first = min(count, PROBE)
@@ -188,27 +264,27 @@ def _largest_within(count: int, rendered: Callable[[int], Message], budget: int)
     if size(first) > budget:
         fits, over = 1, first  # one item always goes, whatever its size
     elif first == count:
-        return messages[count]
+        return count
     elif size(second) > budget:
         fits, over = first, second
     elif second == count:
-        return messages[count]
+        return count
     else:
         fits, over = second, count + 1  # count + 1: not known to be over
-        for _ in range(6):
+        for _ in range(12):
             if over - fits <= 1:
                 break
-            low = min(sizes)  # two points give an item's weight beyond the message's own
-            weight = (sizes[fits] - sizes[low]) / (fits - low) if fits > low else sizes[fits] / fits
-            guess = max(fits + 1, min(over - 1, count, fits + int((budget - sizes[fits]) / max(weight, 1.0))))
+            if over <= count:
+                weight = (sizes[over] - sizes[fits]) / (over - fits)
+            else:
+                below = max(kept for kept in sizes if kept < fits)
+                weight = (sizes[fits] - sizes[below]) / (fits - below)
+            guess = fits + int((budget - sizes[fits]) / max(weight, 1.0))
+            guess = max(fits + 1, min(over - 1, count, guess))
             if size(guess) <= budget:
                 fits = guess
-                if guess + 1 < over and guess < count and size(guess + 1) > budget:
-                    over = guess + 1
             else:
                 over = guess
-                if guess - 1 > fits and size(guess - 1) <= budget:
-                    fits = guess - 1
         over = min(over, count + 1)
     while over - fits > 1:
         middle = (fits + over) // 2
@@ -216,7 +292,7 @@ def _largest_within(count: int, rendered: Callable[[int], Message], budget: int)
             fits = middle
         else:
             over = middle
-    return messages[fits] if fits in messages else rendered(fits)
+    return fits
 
 
 def _digest_message(
@@ -231,6 +307,12 @@ def _digest_message(
     composed_at: dt.datetime,
     reply_to: str | None = None,
 ) -> Message:
+    texts = _digest_texts(digest, items, omitted, title, templates)
+    return _assembled(digest, items, title, texts, charts, sender, message_id, composed_at, reply_to)
+
+
+def _digest_texts(digest: Digest, items: list[Item], omitted: int, title: str, templates: Templates) -> tuple[str, str]:
+    """The digest of `items` (`omitted` others counted) as plain text and as HTML with CSS inlined."""
     kept = set(map(id, items))
     shortfalls = [i for i in digest.shortfalls if id(i) in kept]
     detailed = len(shortfalls) if digest.detailed is None else digest.detailed
@@ -239,8 +321,22 @@ def _digest_message(
         "shortfalls": shortfalls[:detailed], "rows": shortfalls[detailed:],
         "reports": [i for i in digest.reports if id(i) in kept],
     }  # fmt: skip
-    text = templates.render("digest.txt", **context)
-    html = css_inline.inline(templates.render("digest.html", **context))
+    return templates.render("digest.txt", **context), css_inline.inline(templates.render("digest.html", **context))
+
+
+def _assembled(
+    digest: Digest,
+    items: list[Item],
+    title: str,
+    texts: tuple[str, str],
+    charts: dict[str, bytes],
+    sender: str,
+    message_id: str,
+    composed_at: dt.datetime,
+    reply_to: str | None,
+) -> Message:
+    """The message of the digest's rendered `texts`, with the charts its `items` carry."""
+    text, html = texts
     message = _envelope(
         title, (digest.sender_name, sender), (digest.recipient_name, digest.address), message_id,
         composed_at, reply_to,

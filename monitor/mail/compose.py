@@ -18,7 +18,7 @@ from monitor.mail.drawing import Drawn, draw, failed
 from monitor.mail.wording import changed, explain, part_name
 from monitor.recording import Queued
 from monitor.store.outbox import Outgoing
-from notifiers import ChartData, Digest, Explanation, Item, Templates, render_digest, subject
+from notifiers import ChartData, Digest, Explanation, Item, Templates, message_bytes, render_digest, subject
 from rules import Evaluation, Observation, Plan, SeriesKey, Target
 
 __all__ = ["DigestPlan", "MailContext", "changed", "chart_title", "compose", "explain", "part_name", "plan_digests"]
@@ -118,7 +118,7 @@ def compose(plan: Plan, run_id: int, as_of: dt.date, planned: DigestPlan, known:
             digest, mail.templates, charts, sender=mail.sender, message_id=message_id, composed_at=now,
             size_budget=mail.size_budget, reply_to=mail.reply_to,
         )  # fmt: skip
-        yield Outgoing(message_id, recipient, department.email, subject(digest), message.as_bytes())
+        yield Outgoing(message_id, recipient, department.email, subject(digest), message_bytes(message))
 
 
 ChartOf = Callable[[Target, SeriesKey], "str | None"]

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, localcontext
+from decimal import Context, Decimal
 
 from rules import PRECISION
+
+_EXACT = Context(prec=PRECISION)  # normalize() in the default context would round to 28 digits
 
 
 def decimal_text(value: Decimal) -> str:
     """A Decimal as the store keeps it: exact text without exponent or trailing zeros
     (36.400 -> "36.4", 1E+3 -> "1000", -0 -> "0")."""
-    with localcontext(prec=PRECISION):  # normalize() would round to the default context's 28 digits
-        text = format(value.normalize(), "f")
+    text = format(value.normalize(_EXACT), "f")
     return "0" if text in ("-0", "0") else text
 
 

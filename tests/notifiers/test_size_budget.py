@@ -3,6 +3,8 @@ trimmed, never refused by a mail server for its size."""
 
 from __future__ import annotations
 
+import random
+from collections.abc import Callable
 from email import message_from_bytes, policy
 from email.message import Message
 
@@ -74,3 +76,35 @@ def test_a_trimmed_digest_keeps_exactly_as_many_items_as_fit() -> None:
         assert kept == 1 or len(trimmed) <= budget, budget
         if kept < 90:  # one more item would not have fitted
             assert size(kept + 1) > budget, (budget, kept)
+
+
+def test_a_digests_bytes_are_written_as_the_email_package_writes_them() -> None:
+    """`message_bytes` (what the outbox stores) is `as_bytes`, byte for byte, charts included;
+    and a message with CR in a part, which the email package rewrites, is rewritten the same."""
+    items = [_item(target_id=f"t{n}", number=f"({n})", chart_id=f"chart.{n}@bacgiang.example") for n in range(12)]
+    charts = {f"chart.{n}@bacgiang.example": PNG * (n + 1) for n in range(12)}
+    message = render_digest(digest(*items), Templates(), charts, sender=SENDER, message_id="<1@x>", composed_at=AT,
+                            size_budget=10_000_000)  # fmt: skip
+    assert rendering.message_bytes(message) == message.as_bytes()
+    crlf = Message()
+    crlf.set_payload("one\r\ntwo\rthree\n")
+    assert rendering.message_bytes(crlf) == crlf.as_bytes()
+
+
+def test_a_boundary_found_in_a_part_is_changed_as_the_email_package_changes_it() -> None:
+    from email.generator import Generator
+    from email.mime.multipart import MIMEMultipart
+    from email.mime.text import MIMEText
+
+    random.seed(16)
+    drawn = Generator._make_boundary()  # type: ignore[attr-defined]
+
+    def written(write: Callable[[Message], bytes]) -> bytes:
+        message = MIMEMultipart()
+        message.attach(MIMEText(f"--{drawn}\n--{drawn}.0--\n", "plain", "us-ascii"))
+        random.seed(16)
+        return write(message)
+
+    ours = written(rendering.message_bytes)
+    assert ours == written(lambda message: message.as_bytes())
+    assert f'boundary="{drawn}.1"'.encode() in ours
