@@ -8,6 +8,7 @@ its input: it is never data from outside.
 
 from __future__ import annotations
 
+import os
 import pickle
 import sys
 
@@ -25,9 +26,14 @@ def draw_chart(data: ChartData, title: str) -> tuple[bytes | None, str]:
 
 
 def main() -> None:
+    # The pictures go out on the standard output alone: anything else written there while drawing
+    # (a library's print or warning) goes to the standard error instead.
+    pictures = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    sys.stdout.flush()
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
     wanted: list[tuple[ChartData, str]] = pickle.load(sys.stdin.buffer)
-    pickle.dump([draw_chart(data, title) for data, title in wanted], sys.stdout.buffer)
-    sys.stdout.buffer.flush()
+    with pictures:
+        pickle.dump([draw_chart(data, title) for data, title in wanted], pictures)
 
 
 if __name__ == "__main__":

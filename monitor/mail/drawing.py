@@ -15,6 +15,7 @@ import os
 import pickle
 import subprocess
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -42,15 +43,16 @@ def draw_all(wanted: Sequence[tuple[SeriesKey, ChartData, str]]) -> Drawn:
     count = max(1, min(2, os.cpu_count() or 1, -(-len(wanted) // PER_WORKER)))
     shares = [list(wanted[k::count]) for k in range(count)]
     env = os.environ | {"PYTHONPATH": os.pathsep.join(filter(None, [_root(), os.environ.get("PYTHONPATH")]))}
+    errors = [tempfile.TemporaryFile() for _ in shares]  # a file, not a pipe: a worker never waits on it
     workers = [
         subprocess.Popen(
             [sys.executable, "-m", "notifiers.drawing"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
+            stderr=errors[k],
             env=env,
         )
-        for _ in shares
+        for k in range(len(shares))
     ]
     for worker, share in zip(workers, shares, strict=True):
         assert worker.stdin is not None
@@ -60,16 +62,24 @@ def draw_all(wanted: Sequence[tuple[SeriesKey, ChartData, str]]) -> Drawn:
         except OSError:
             pass  # it died at start: said below
     drawn: Drawn = {}
-    for worker, share in zip(workers, shares, strict=True):
+    for worker, share, err in zip(workers, shares, errors, strict=True):
         assert worker.stdout is not None
-        assert worker.stderr is not None
-        out, err = worker.stdout.read(), worker.stderr.read()  # a worker says little on stderr
+        out = worker.stdout.read()
         worker.wait()
+        with err:
+            err.seek(0)
+            said = err.read().decode(errors="replace").strip()[-200:]
         if worker.returncode != 0:
-            event("chart.worker-failed", logging.WARNING, status=worker.returncode,
-                  error=err.decode(errors="replace").strip()[-200:])  # fmt: skip
+            event("chart.worker-failed", logging.WARNING, status=worker.returncode, error=said)
             continue
-        for (series, _, _), (png, error) in zip(share, pickle.loads(out), strict=True):
+        try:
+            pictures: list[tuple[bytes | None, str]] = pickle.loads(out)
+            if len(pictures) != len(share):
+                raise ValueError(f"{len(pictures)} charts for {len(share)}")
+        except Exception as exc:  # output it did not mean to write: its share is left to composing
+            event("chart.worker-failed", logging.WARNING, status=0, error=f"unreadable output ({exc})"[:200])
+            continue
+        for (series, _, _), (png, error) in zip(share, pictures, strict=True):
             drawn[series] = png
             if png is None:
                 failed(series, error)
