@@ -17,7 +17,9 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Sequence
+from contextlib import ExitStack
 from pathlib import Path
+from typing import IO
 
 import notifiers
 from monitor.logs import event
@@ -40,10 +42,19 @@ def draw_all(wanted: Sequence[tuple[SeriesKey, ChartData, str]]) -> Drawn:
     A worker that fails leaves its series out (composing draws them)."""
     if not wanted:
         return {}
-    count = max(1, min(2, os.cpu_count() or 1, -(-len(wanted) // PER_WORKER)))
+    with ExitStack() as files:  # each worker's standard error: a file, not a pipe it could wait on
+        errors = [files.enter_context(tempfile.TemporaryFile()) for _ in range(_workers(len(wanted)))]
+        return _draw(wanted, errors)
+
+
+def _workers(charts: int) -> int:
+    return max(1, min(2, os.cpu_count() or 1, -(-charts // PER_WORKER)))
+
+
+def _draw(wanted: Sequence[tuple[SeriesKey, ChartData, str]], errors: Sequence[IO[bytes]]) -> Drawn:
+    count = len(errors)
     shares = [list(wanted[k::count]) for k in range(count)]
     env = os.environ | {"PYTHONPATH": os.pathsep.join(filter(None, [_root(), os.environ.get("PYTHONPATH")]))}
-    errors = [tempfile.TemporaryFile() for _ in shares]  # a file, not a pipe: a worker never waits on it
     workers = [
         subprocess.Popen(
             [sys.executable, "-m", "notifiers.drawing"],
@@ -66,9 +77,8 @@ def draw_all(wanted: Sequence[tuple[SeriesKey, ChartData, str]]) -> Drawn:
         assert worker.stdout is not None
         out = worker.stdout.read()
         worker.wait()
-        with err:
-            err.seek(0)
-            said = err.read().decode(errors="replace").strip()[-200:]
+        err.seek(0)
+        said = err.read().decode(errors="replace").strip()[-200:]
         if worker.returncode != 0:
             event("chart.worker-failed", logging.WARNING, status=worker.returncode, error=said)
             continue
