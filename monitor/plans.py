@@ -12,14 +12,18 @@ folder, ``inbox/<plan key>/<department>/``: a figure file names targets of one p
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
 from monitor import plancache
-from rules import Plan, plan_key, slug
+from monitor.plancache import Verdict
+from rules import holds_rules, plan_key, slug
 
-RULE_SUFFIXES = (".yaml", ".yml")
-TEST_SUFFIXES = (".test.yaml", ".test.yml")
+if TYPE_CHECKING:
+    from rules import Plan
+
+Found = TypeVar("Found")
 
 
 class PlanChoiceError(LookupError):
@@ -31,8 +35,8 @@ def plan_folders(paths: Sequence[Path]) -> list[Path]:
     folders, which stands for its sub-folders that hold rule files."""
     folders: list[Path] = []
     for path in paths:
-        if path.is_dir() and not _holds_rules(path):
-            inner = sorted(p for p in path.iterdir() if p.is_dir() and _holds_rules(p))
+        if path.is_dir() and not holds_rules(path):
+            inner = sorted(p for p in path.iterdir() if p.is_dir() and holds_rules(p))
             if inner:
                 folders.extend(inner)
                 continue
@@ -40,27 +44,38 @@ def plan_folders(paths: Sequence[Path]) -> list[Path]:
     return folders
 
 
-def _holds_rules(folder: Path) -> bool:
-    return any(
-        p.suffix in RULE_SUFFIXES and not p.name.endswith(TEST_SUFFIXES) and p.is_file() for p in folder.iterdir()
-    )
-
-
 def load_plans(paths: Sequence[Path], cache_dir: Path | None) -> dict[str, Plan]:
     """The plans of the folders `paths` name, by key; `RuleSetError` for the first invalid one,
     `PlanChoiceError` if two folders hold the same plan."""
-    plans: dict[str, Plan] = {}
+    return _by_key(
+        paths, lambda folder: plancache.load([folder], cache_dir), lambda p: (p.info.key, p.info.province, p.info.year)
+    )
+
+
+def verdicts(paths: Sequence[Path], cache_dir: Path | None) -> dict[str, Verdict]:
+    """What checking each plan of the folders `paths` name found, by key, as `load_plans` would
+    find it: the cache's verdict on an unchanged plan, the plan loaded (and kept) otherwise."""
+
+    def verdict(folder: Path) -> Verdict:
+        return plancache.verdict([folder], cache_dir) or Verdict.of(plancache.load([folder], cache_dir))
+
+    return _by_key(paths, verdict, lambda v: (v.key, v.province, v.year))
+
+
+def _by_key(
+    paths: Sequence[Path], get: Callable[[Path], Found], named: Callable[[Found], tuple[str, str, int]]
+) -> dict[str, Found]:
+    found: dict[str, Found] = {}
     where: dict[str, Path] = {}
     for folder in plan_folders(paths):
-        plan = plancache.load([folder], cache_dir)
-        key = plan.info.key
-        if key in plans:
+        plan = get(folder)
+        key, province, year = named(plan)
+        if key in found:
             raise PlanChoiceError(
-                f"{where[key]} and {folder} both hold the plan {key} ({plan.info.province}, {plan.info.year}); "
-                "expected one folder per plan"
+                f"{where[key]} and {folder} both hold the plan {key} ({province}, {year}); expected one folder per plan"
             )
-        plans[key], where[key] = plan, folder
-    return plans
+        found[key], where[key] = plan, folder
+    return found
 
 
 def listing(plans: Mapping[str, Plan]) -> str:

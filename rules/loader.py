@@ -20,39 +20,18 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from rules.base import MAX_DIGITS, RuleModel
 from rules.checks import check
+from rules.collection import no_collection
 from rules.declared import Collected, Declared, problem_at
 from rules.errors import Problem, RuleSetError
+from rules.files import rule_files
 from rules.locate import MAPPINGS, SEQUENCES, PathPart
 from rules.plan import Department, Plan, PlanInfo, RuleFile
 from rules.target import Target
 from rules.unit_checks import plan_units
 from rules.units import DeclaredUnit
-from rules.yamltree import BadDate, Unsupported, no_collection, read_tree
+from rules.yamltree import BadDate, Unsupported, read_tree
 
 M = TypeVar("M", bound=BaseModel)
-RULE_SUFFIXES = (".yaml", ".yml")
-TEST_SUFFIXES = (".test.yaml", ".test.yml")  # rule tests live beside the rules but are not rules
-
-
-def rule_files(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
-    """The rule files named by `paths`: files as given, folders searched for ``*.yaml``."""
-    files: list[Path] = []
-    problems: list[Problem] = []
-    for path in paths:
-        if path.is_dir():
-            found = sorted(
-                p
-                for p in path.rglob("*")
-                if p.suffix in RULE_SUFFIXES and not p.name.endswith(TEST_SUFFIXES) and p.is_file()
-            )
-            if not found:
-                problems.append(Problem(path, 0, 0, "", "no rule files (*.yaml) in this folder"))
-            files.extend(found)
-        elif path.is_file():
-            files.append(path)
-        else:
-            problems.append(Problem(path, 0, 0, "", "no such file or folder"))
-    return files, problems
 
 
 class _Constructor(RoundTripConstructor):

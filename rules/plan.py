@@ -13,6 +13,7 @@ from pydantic import Field, field_validator
 
 from rules.base import RuleModel
 from rules.errors import Problem
+from rules.keys import plan_key
 from rules.target import Id, Target
 from rules.units import UNITS, DeclaredUnit, Unit
 
@@ -48,19 +49,6 @@ class PlanInfo(RuleModel):
         """The plan's identity in the store and on the command line: province and year, e.g.
         "bac-giang-2022" for Bắc Giang's 2022 plan."""
         return plan_key(self.province, self.year)
-
-
-def slug(text: str) -> str:
-    """A text as a plan key's words: lower case, without diacritics, words joined by hyphens
-    ("Bắc Giang" -> "bac-giang")."""
-    plain = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    plain = "".join(c for c in plain if not unicodedata.combining(c)).lower()
-    return "-".join("".join(c if c.isascii() and c.isalnum() else " " for c in plain).split())
-
-
-def plan_key(province: str, year: int) -> str:
-    """The key of a province's plan for a year."""
-    return f"{slug(province)}-{year}"
 
 
 class Role(StrEnum):

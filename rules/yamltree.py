@@ -13,10 +13,7 @@ ruamel.yaml itself, so its values and messages are those of the reference in eve
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from ruamel.yaml.scalarfloat import ScalarFloat
@@ -24,6 +21,8 @@ from ruamel.yaml.scalarint import ScalarInt
 from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
 from yaml import YAMLError
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+from rules.collection import no_collection
 
 try:
     from yaml._yaml import CParser
@@ -160,19 +159,6 @@ def read_tree(text: str) -> tuple[Any, list[tuple[int, int, str]]]:
         finally:
             parser.dispose()
         return (None if node is None else builder.build(node)), builder.bad_dates
-
-
-@contextmanager
-def no_collection() -> Iterator[None]:
-    """No garbage collection meanwhile: a file is 100,000s of nodes, all kept, which the collector
-    would only walk again and again."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
 
 
 class _Builder:

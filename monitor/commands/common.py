@@ -16,10 +16,13 @@ from pydantic import ValidationError
 
 from monitor import plancache, plans
 from monitor.settings import CONFIG_ENV, Settings, SettingsError, check_environment
-from rules import Plan, RuleSetError
+from rules import RuleSetError
 
 if TYPE_CHECKING:
     from rich.console import Console
+
+    from monitor.plancache import Verdict
+    from rules import Plan
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])  # dates on the command line: 2022-07-31
 _PLAN = "plan_monitor.plan"  # where --plan is kept, in the click context's meta (shared by its children)
@@ -93,6 +96,22 @@ def load(paths: Sequence[Path] = ()) -> Plan:
         return plancache.load(list(paths), config.data_dir / "cache")
     except RuleSetError as problems:
         report_rule_problems(problems)
+
+
+def verdicts(paths: Sequence[Path] = ()) -> list[Verdict]:
+    """What checking the plan at `paths` (or every configured plan) found: as `load` and
+    `loaded_plans` load them, but an unchanged plan's verdict comes from the cache, the plan
+    itself not read back (monitor.plancache)."""
+    config = settings()
+    cache = config.data_dir / "cache"
+    try:
+        if paths:
+            return [plancache.verdict(list(paths), cache) or plancache.Verdict.of(plancache.load(list(paths), cache))]
+        return list(plans.verdicts(config.targets, cache).values())
+    except RuleSetError as problems:
+        report_rule_problems(problems)
+    except plans.PlanChoiceError as exc:
+        fail(str(exc), status=2)
 
 
 def asked_plan() -> str | None:

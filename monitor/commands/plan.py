@@ -8,8 +8,8 @@ from pathlib import Path
 
 import click
 
-from monitor.commands.common import asked_plan, console, load, loaded_plans, plan_option, plural, report_rule_problems
-from rules import rule_file_schema
+from monitor.commands.common import asked_plan, console, load, plan_option, plural, report_rule_problems, verdicts
+from monitor.plancache import Verdict
 
 
 @click.command()
@@ -17,15 +17,13 @@ from rules import rule_file_schema
 @plan_option
 def validate(paths: tuple[Path, ...]) -> None:
     """Check rule files (default: ./targets or $PLAN_MONITOR_TARGETS, every plan of it); report every problem."""
-    checked = list(loaded_plans().values()) if not paths and asked_plan() is None else [load(paths)]
-    for plan in checked:
-        for warning in plan.warnings:
-            click.echo(str(warning), err=True)
-        warned = f", {plural(len(plan.warnings), 'warning')}" if plan.warnings else ""
-        click.echo(
-            f"OK: {len(plan.targets)} targets, {len(plan.departments)} departments "
-            f"in {len(plan.files)} files ({plan.info.title}){warned}"
-        )
+    checked = [Verdict.of(load())] if not paths and asked_plan() is not None else verdicts(paths)
+    for found in checked:
+        if found.warnings:
+            click.echo("\n".join(found.warnings), err=True)
+        warned = f", {plural(len(found.warnings), 'warning')}" if found.warnings else ""
+        holds = f"{found.targets} targets, {found.departments} departments in {found.files} files"
+        click.echo(f"OK: {holds} ({found.title}){warned}")
 
 
 @click.command()
@@ -55,6 +53,8 @@ def targets(paths: tuple[Path, ...], fmt: str) -> None:
 @click.command()
 def schema() -> None:
     """Print the JSON Schema of rule files (for editor completion and checking)."""
+    from rules import rule_file_schema
+
     click.echo(rule_file_schema())
 
 

@@ -99,3 +99,27 @@ def test_schema_prints_json_schema() -> None:
     assert document["$schema"].endswith("2020-12/schema")
     assert result.output.strip() == rule_file_schema().strip()
     assert "targets" in document["properties"]
+
+
+@pytest.mark.parametrize("named", [True, False], ids=["paths", "configured"])
+def test_validate_of_an_unchanged_plan_says_what_it_said_the_first_time(
+    named: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    folder = tmp_path / "targets"
+    shutil.copytree(TARGETS, folder, ignore=shutil.ignore_patterns("tests"))
+    rules_file = folder / "disbursement.yaml"
+    rules_file.write_text(
+        rules_file.read_text(encoding="utf-8").replace("unallocated: 72.3120", "", 1), encoding="utf-8"
+    )
+    monkeypatch.setenv("PLAN_MONITOR_TARGETS", str(folder))
+    monkeypatch.setenv("PLAN_MONITOR_DATA_DIR", str(tmp_path / "var"))
+    arguments = ["validate", str(folder)] if named else ["validate"]
+    first = CliRunner().invoke(cli, arguments)
+    assert first.exit_code == 0, first.output
+    assert "disbursement.yaml" in first.stderr
+    assert first.stdout.endswith(", 1 warning\n")
+    assert list((tmp_path / "var" / "cache").glob("*.verdict.json"))
+    again = CliRunner().invoke(cli, arguments)
+    assert (again.exit_code, again.stdout, again.stderr) == (0, first.stdout, first.stderr)

@@ -124,3 +124,51 @@ def test_a_model_read_back_is_a_model_like_any_other(folder: Path, tmp_path: Pat
         part.name = "đổi"  # type: ignore[misc]  # frozen, as validated
     target = next(t for t in plan.targets.values() if t.breakdowns)
     assert type(target).model_validate(target.model_dump()) == target
+
+
+def _with_a_warning(folder: Path) -> None:
+    """The parts of the disbursement target no longer add up: the plan loads, with a warning."""
+    rules_file = folder / "disbursement.yaml"
+    text = rules_file.read_text(encoding="utf-8")
+    assert "        unallocated: 72.3120" in text
+    rules_file.write_text(text.replace("        unallocated: 72.3120", "", 1), encoding="utf-8")
+
+
+def test_an_unchanged_plan_has_the_verdict_its_loading_found(folder: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    _with_a_warning(folder)
+    assert plancache.verdict([folder], cache) is None  # never loaded
+    plan = plancache.load([folder], cache)
+    assert plan.warnings
+    found = plancache.verdict([folder], cache)
+    assert found == plancache.Verdict(
+        plan.info.key, plan.info.province, plan.info.year, plan.info.title, len(plan.targets),
+        len(plan.departments), len(plan.files), tuple(str(w) for w in plan.warnings),
+    )  # fmt: skip
+    assert found == plancache.Verdict.of(load_plan([folder]))
+
+
+def test_a_verdict_is_never_stale(folder: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    plancache.load([folder], cache)
+    assert plancache.verdict([folder], cache) is not None
+    _with_a_warning(folder)
+    assert plancache.verdict([folder], cache) is None  # an edited file
+    edited = plancache.load([folder], cache)
+    assert plancache.verdict([folder], cache) == plancache.Verdict.of(edited)
+    document = next((folder / "source").glob("*.txt"))
+    document.write_text(document.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert plancache.verdict([folder], cache) is None  # the source document the quotes were checked in
+    plancache.load([folder], cache)
+    (found,) = cache.glob("plan-*.verdict.json")
+    found.write_text("{not json", encoding="utf-8")
+    assert plancache.verdict([folder], cache) is None  # damaged: passed over
+
+
+def test_a_plan_that_does_not_load_has_no_verdict(folder: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    plancache.load([folder], cache)
+    shutil.copy(folder / "balances.yaml", folder / "zz-extra.yaml")  # the same ids twice: refused
+    with pytest.raises(RuleSetError):
+        plancache.load([folder], cache)
+    assert plancache.verdict([folder], cache) is None

@@ -69,3 +69,12 @@ def test_ingesting_a_file_of_new_figures_loads_neither_the_orm_nor_the_tables(tm
     again = tmp_path / "again.csv"  # the same figures from another file: revisions, settled by the staging path
     again.write_text(data.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     assert "monitor.store.schema" in _modules_imported(home, "ingest", str(again))
+
+
+def test_validating_an_unchanged_plan_reads_neither_the_yaml_nor_the_models(tmp_path: Path) -> None:
+    first = _modules_imported(tmp_path, "validate", str(TARGETS))  # loads the files, keeps the verdict
+    assert {"yaml", "ruamel", "rules.loader", "rules.target"} <= first | {m.split(".")[0] for m in first}
+    again = _modules_imported(tmp_path, "validate", str(TARGETS))
+    assert again.isdisjoint({"yaml", "ruamel", "rules.loader", "rules.plan", "rules.target", "monitor.planpickle"}), (
+        sorted(again & {"yaml", "ruamel", "rules.loader", "rules.plan", "rules.target", "monitor.planpickle"})
+    )
