@@ -6,7 +6,10 @@ reads its resident memory (RSS) from /proc, and times one full cycle (`run --onc
 evaluation, emails to .eml files) over the same data. The first cycle draws the digests' charts:
 they are drawn in short-lived worker processes (monitor.mail.drawing), whose memory is printed
 apart (the largest, from the kernel's accounting of the finished children of the timed cycle).
-Goal: under 100 MB, idle and after a cycle that drew charts; the cycle under 5 s.
+A one-shot cycle looks at the inbox twice, the settle time apart (`inbox_settle_seconds`, 5 s by
+default: a file is taken once it stayed the same that long), so the time spent waiting is printed
+apart from the work. Goal: under 100 MB, idle and after a cycle that drew charts; the cycle's work
+under 5 s.
 """
 
 from __future__ import annotations
@@ -72,7 +75,7 @@ def idle_rss() -> tuple[float, float]:
             log.close()
 
 
-def cycle_seconds() -> tuple[float, float]:
+def cycle_seconds() -> tuple[float, float, float]:
     with tempfile.TemporaryDirectory() as tmp:
         home = Path(tmp)
         _fill_inbox(home)
@@ -89,19 +92,23 @@ def cycle_seconds() -> tuple[float, float]:
             "import resource\n"
             "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)\n"
             "print(time.perf_counter() - start)\n"
+            "print(config.inbox_settle_seconds)\n"
         )
         done = subprocess.run([sys.executable, "-c", code], env=_env(home), cwd=ROOT, capture_output=True, text=True,
                               check=True)  # fmt: skip
-        *_, workers, seconds = done.stdout.strip().splitlines()
-        return float(seconds), float(workers)
+        *_, workers, seconds, settle = done.stdout.strip().splitlines()
+        return float(seconds), float(workers), float(settle)
 
 
 def main() -> None:
     busy, idle = idle_rss()
-    seconds, workers = cycle_seconds()
+    seconds, workers, settle = cycle_seconds()
     print(f"daemon RSS after its first cycle (charts drawn): {busy:.0f} MB; idle: {idle:.0f} MB (goal: < 100 MB)")
     print(f"the largest chart worker of a cycle, while it lived: {workers:.0f} MB (it ends with the drawing)")
-    print(f"one full cycle over the example data (inbox, evaluation, emails): {seconds:.2f} s (goal: < 5 s)")
+    print(
+        f"one full cycle over the example data (inbox, evaluation, emails): {seconds:.2f} s, of which waiting "
+        f"for the inbox to settle {settle:.2f} s and the work {seconds - settle:.2f} s (goal: the work < 5 s)"
+    )
 
 
 if __name__ == "__main__":

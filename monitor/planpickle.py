@@ -10,7 +10,6 @@ same types and equal, model by model, to the plan loaded from the files.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import os
 import pickle
 import tempfile
@@ -28,17 +27,11 @@ _SHARED = (str, Decimal, dt.date)  # immutable values that repeat across a plan'
 def read(where: Path, key: str) -> tuple[Plan, tuple[tuple[str, str], ...]] | None:
     """The plan kept at `where` and the source document it was checked against, if it was kept
     under `key`."""
-    with no_collection():
-        try:
-            with where.open("rb") as handle:
-                stored_key, document, plan = pickle.load(handle)
-        except Exception:  # absent, damaged or of another version: load the files
-            return None
-        finally:
-            # Straight into the oldest generation: the young collections that follow would otherwise
-            # each walk every object just read (all of them kept) before letting them age.
-            gc.freeze()
-            gc.unfreeze()
+    try:
+        with no_collection(), where.open("rb") as handle:
+            stored_key, document, plan = pickle.load(handle)
+    except Exception:  # absent, damaged or of another version: load the files
+        return None
     if stored_key != key or not isinstance(plan, Plan):
         return None
     return plan, document
