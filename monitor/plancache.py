@@ -78,15 +78,14 @@ def load(paths: Sequence[Path], cache_dir: Path | None) -> Plan:
     """The plan at `paths` (as `rules.load_plan`, raising its `RuleSetError`), from the cache in
     `cache_dir` when the files are those it was made from."""
     from monitor import planpickle
-    from rules import load_plan
 
     if cache_dir is None:
-        return load_plan(paths)
+        return rules.load_plan(paths)
     entry = _Entry.of(paths, cache_dir)
     cached = planpickle.read(entry.pickle, entry.key)
     if cached is not None and _document_unchanged(cached[1]):
         return cached[0]
-    plan = load_plan(paths)
+    plan = rules.load_plan(paths)  # the YAML readers are imported only when the files must be read
     document = _document(plan)
     if planpickle.write(entry.pickle, (entry.key, document, plan)):
         _write_verdict(entry, document, Verdict.of(plan))

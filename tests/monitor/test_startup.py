@@ -78,3 +78,14 @@ def test_validating_an_unchanged_plan_reads_neither_the_yaml_nor_the_models(tmp_
     assert again.isdisjoint({"yaml", "ruamel", "rules.loader", "rules.plan", "rules.target", "monitor.planpickle"}), (
         sorted(again & {"yaml", "ruamel", "rules.loader", "rules.plan", "rules.target", "monitor.planpickle"})
     )
+
+
+def test_a_command_on_a_cached_plan_loads_no_yaml_reader(tmp_path: Path) -> None:
+    home = tmp_path / "var"
+    data = ROOT / "examples" / "2022" / "06-so-tai-chinh-thu-ngan-sach.csv"
+    _modules_loaded(home, "db", "upgrade")
+    _modules_loaded(home, "validate")
+    assert list((home / "cache").glob("plan-*.pickle"))  # the plan, read and kept
+    imported = _modules_imported(home, "ingest", str(data))
+    assert "rules.target" in imported  # the plan, read back
+    assert imported.isdisjoint({"yaml", "ruamel.yaml", "rules.loader", "rules.checks"}), sorted(imported)
