@@ -1,9 +1,10 @@
 """Each command imports what it uses: `--version` and `validate` do not load the store, the
 scheduler, the mail, the charts or the tables' printer; ingesting a file of new figures does not
-load the ORM."""
+load the ORM; sending the queued messages does not load composing."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import subprocess
@@ -12,7 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, TARGETS
+from monitor.store import outbox
+from monitor.store.database import create_engine
+from tests.conftest import PLAN, ROOT, TARGETS
 
 HEAVY = ("sqlalchemy", "alembic", "apscheduler", "matplotlib", "aiosmtplib", "openpyxl", "jinja2", "rich", "babel")
 PROBE = """
@@ -69,3 +72,17 @@ def test_ingesting_a_file_of_new_figures_loads_neither_the_orm_nor_the_tables(tm
     again = tmp_path / "again.csv"  # the same figures from another file: revisions, settled by the staging path
     again.write_text(data.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     assert "monitor.store.schema" in _modules_imported(home, "ingest", str(again))
+
+
+def test_sending_the_queued_messages_loads_neither_the_templates_nor_babel_nor_the_charts(tmp_path: Path) -> None:
+    home = tmp_path / "var"
+    _modules_loaded(home, "db", "upgrade")
+    engine = create_engine(f"sqlite:///{home / 'plan-monitor.db'}")
+    queued = outbox.Outgoing("<test.1@bacgiang.example>", "so-tai-chinh", "stc@bacgiang.example", "Thử", b"body\r\n")
+    due_since = dt.datetime(2022, 8, 1, tzinfo=dt.UTC)
+    with engine.begin() as connection:
+        outbox.enqueue(connection, queued, plan=PLAN, run_id=None, now=due_since)
+    engine.dispose()
+    loaded = _modules_loaded(home, "outbox", "send")
+    assert [p.read_bytes() for p in (home / "mail").iterdir()] == [b"body\r\n"]  # it was sent
+    assert loaded.isdisjoint({"jinja2", "babel", "matplotlib"}), sorted(loaded.intersection(HEAVY))
