@@ -2,8 +2,8 @@
 
 This package knows alerts and figures only as the plain values of `notifiers.digest`; it imports
 nothing of the rest of the project. These are the names other packages use. Rendering (jinja2),
-delivery (aiosmtplib) and charts (matplotlib) are imported when first used, so that a program
-that only formats a number does not pay for them.
+delivery (aiosmtplib), charts (matplotlib) and the formatting of numbers and dates (Babel) are
+imported when first used, so that a program that only delivers queued messages does not pay for them.
 """
 
 from __future__ import annotations
@@ -11,12 +11,12 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from notifiers import formatting
 from notifiers.digest import STATUS_NAMES, ChartData, Digest, Explanation, Item, TrajectoryChart
 from notifiers.errors import DeliveryError, PermanentError, RecoverableError, ServerUnavailableError
 from notifiers.report import ASSESSMENT_NAMES, SECTION_NAMES, LaggingItem, ProgressReport, ReportRow, ReportSection
 
 if TYPE_CHECKING:
+    from notifiers import formatting
     from notifiers.chart import render_chart, render_trajectory_svg
     from notifiers.delivery import EmailNotifier, FileNotifier, Notifier, SmtpSettings
     from notifiers.drawing import draw_chart
@@ -56,6 +56,8 @@ _LATER = {
 
 
 def __getattr__(name: str) -> Any:
+    if name == "formatting":  # the module itself
+        return importlib.import_module("notifiers.formatting")
     module = _LATER.get(name)
     if module is None:
         raise AttributeError(f"module 'notifiers' has no attribute {name!r}")

@@ -7,13 +7,12 @@ import datetime as dt
 import uuid
 
 import click
-from rich.table import Table
 
 from monitor.commands.common import console, fail, load, plan_option, settings, templates_used
 from monitor.commands.store import database
 from monitor.mail.sending import drain, mail_context, notifier_from
 from monitor.store import outbox
-from notifiers import DeliveryError, render_test
+from notifiers import DeliveryError
 
 
 @click.group(name="outbox")
@@ -25,6 +24,8 @@ def outbox_group() -> None:
 @click.option("--state", type=click.Choice(["queued", "sent", "failed", "all"]), default="all", show_default=True)
 def outbox_list(state: str) -> None:
     """List the outbox."""
+    from rich.table import Table
+
     rows = outbox.messages(database(), None if state == "all" else state)
     table = Table(title="Outbox")
     for column in ("id", "to", "subject", "state", "attempts", "next / sent", "last error"):
@@ -76,6 +77,8 @@ def outbox_purge(days: int) -> None:
 @plan_option
 def notify(department: str) -> None:
     """Send a test email to a department, straight away (not through the outbox)."""
+    from notifiers import render_test  # the templates: this command alone renders a message
+
     plan = load()
     target = plan.departments.get(department)
     if target is None:

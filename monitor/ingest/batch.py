@@ -27,7 +27,7 @@ from monitor.ingest.direct import KeyTaken, observation_writer
 from monitor.ingest.limits import DEFAULTS, Limits, shown_size
 from monitor.ingest.plausible import any_stored, held_figures
 from monitor.ingest.problems import Code, Problem, file_problem, problem
-from monitor.ingest.readers import FileError, Note, file_format, reading_notes
+from monitor.ingest.readers import FileError, Note, file_format
 from monitor.ingest.rows import STAGED_FIELDS, Shape, Staged
 from monitor.ingest.shown import and_more, cause
 from monitor.store.database import connect_writer, is_database_failure
@@ -223,9 +223,9 @@ def _store_directly(
             errors += chunk.errors
             report.more_errors += chunk.more_errors
             shapes += chunk.shapes
+            report.notes += chunk.notes
             if chunk.staged and not errors:
                 write(chunk.staged, shapes)
-        report.notes = reading_notes(reading[1], reading[2])
     except KeyTaken:
         attempt.rollback()
         return None
@@ -285,9 +285,9 @@ def _load(
             errors += chunk.errors
             report.more_errors += chunk.more_errors
             shapes += chunk.shapes
+            report.notes += chunk.notes
             if chunk.staged and not errors:
                 stage(chunk.staged)
-        report.notes = reading_notes(path, limits)
     except FileError as exc:
         report.outcome = Outcome.REJECTED
         report.problems = [file_problem(exc, path)]

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from monitor.ingest.limits import DEFAULTS, Limits
 from monitor.ingest.problems import Problem
-from monitor.ingest.readers import FileError, Line, Row, read_lines
+from monitor.ingest.readers import FileError, Line, Note, Row, reading
 from monitor.ingest.rows import RowChecker, Shape, Staged
 from monitor.ingest.shown import cause
 from rules import Plan
@@ -40,6 +40,7 @@ class Checked:
     more_errors: int = 0  # bad cells beyond those kept
     shapes: list[Shape] = field(default_factory=list)  # shapes first used in this chunk, in id order
     unordered: bool = False  # (the last chunk) a series came out of the order of its periods: see `FileOrder`
+    notes: list[Note] = field(default_factory=list)  # (the last chunk) how the file was read: see `reading_notes`
 
 
 class CheckingError(RuntimeError):
@@ -68,7 +69,8 @@ def _here(
     kept = shapes_sent = 0
     chunk = Checked()
     staged = chunk.staged
-    for result in _results(checker, read_lines(path, limits, plan)):
+    read = reading(path, limits, plan)
+    for result in _results(checker, read.lines):
         if result is None:  # held until the file's end: counted then
             continue
         if not isinstance(result, list):
@@ -89,6 +91,7 @@ def _here(
             staged = chunk.staged
     chunk.shapes = checker.shapes[shapes_sent:]
     chunk.unordered = checker.order.unordered
+    chunk.notes = read.notes
     yield chunk
 
 

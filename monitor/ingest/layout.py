@@ -55,8 +55,9 @@ class Layout:
         return None
 
 
-def sheet_rows(sheet: Sheet, limits: Limits, plan: Plan | None) -> Iterator[Row | Line]:
-    """The data rows of `sheet`; `FileError` for a sheet without a header or beyond `limits`."""
+def sheet_rows(sheet: Sheet, limits: Limits, plan: Plan | None) -> tuple[Layout, Iterator[Row | Line]]:
+    """The layout of `sheet` and its data rows; `FileError` for a sheet without a header or beyond
+    `limits`."""
     where = f"sheet {sheet.title!r}"
     head: list[SheetRow] = []
     try:
@@ -72,7 +73,7 @@ def sheet_rows(sheet: Sheet, limits: Limits, plan: Plan | None) -> Iterator[Row 
         sheet.close()
         raise FileError(f"{where} row {len(head) + 1}: the workbook is damaged: {damage(exc)}") from exc
     rows = _body(sheet, head, layout, limits, where)
-    return Totals(plan, official=layout.official, unit=layout.unit).settled(rows)
+    return layout, Totals(plan, official=layout.official, unit=layout.unit).settled(rows)
 
 
 def _rest(head: list[SheetRow], sheet: Sheet) -> Iterator[SheetRow]:

@@ -76,36 +76,60 @@ def read_rows(path: Path, limits: Limits = DEFAULTS, plan: Plan | None = None) -
 
 def read_lines(path: Path, limits: Limits = DEFAULTS, plan: Plan | None = None) -> Iterator[Row | Line]:
     """As `read_rows`, but a regular CSV row comes as a `Line`, which is quicker to make and to read."""
+    return reading(path, limits, plan).lines
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A data file whose head has been read: its lines to come (`read_lines`), and what a report
+    says of how it was read (`reading_notes`), known from that head."""
+
+    lines: Iterator[Row | Line]
+    notes: list[Note]
+
+
+def reading(path: Path, limits: Limits = DEFAULTS, plan: Plan | None = None) -> Reading:
+    """`path` opened and its head read, for its lines and its notes from the one read."""
     kind = file_format(path)
     if kind == "csv":
-        return _csv_rows(path, limits, plan)
+        head = _csv_head(path, limits)
+        return Reading(_csv_rows(head, limits, plan), _csv_notes(head, path))
     if kind == "json":
-        return _json_rows(path, limits)
-    return sheet_rows(open_sheet(path, limits), limits, plan)
+        return Reading(_json_rows(path, limits), [])
+    layout, rows = sheet_rows(open_sheet(path, limits), limits, plan)
+    return Reading(rows, _layout_notes(layout.official, layout.header_row, layout.unit))
 
 
 def reading_notes(path: Path, limits: Limits = DEFAULTS) -> list[Note]:
     """What a report says of how `path` was read, where it was not as plainly as can be: the
     encoding assumed for CSV text that is not UTF-8, the header found below a title, the unit the
-    title states."""
+    title states. (Its head alone is read; `reading` gives them with the lines.)"""
     kind = file_format(path)
     if kind == "json":
         return []
-    notes: list[Note] = []
     if kind == "csv":
         head = _csv_head(path, limits)
         head.handle.close()
-        if head.encoding is not encodings.UTF8:
-            encoding = encodings.name(head.encoding, path)
-            notes.append(Note(f"read as {encoding} text", f"tệp CSV được đọc theo mã {encoding}"))
-        official, header_row, unit = head.official, head.header_row, head.unit
-    else:
-        sheet = open_sheet(path, limits)
-        try:
-            layout = Layout(list(itertools.islice(sheet.rows, HEADER_SEARCH)), sheet.merges, f"sheet {sheet.title!r}")
-        finally:
-            sheet.close()
-        official, header_row, unit = layout.official, layout.header_row, layout.unit
+        return _csv_notes(head, path)
+    sheet = open_sheet(path, limits)
+    try:
+        layout = Layout(list(itertools.islice(sheet.rows, HEADER_SEARCH)), sheet.merges, f"sheet {sheet.title!r}")
+    finally:
+        sheet.close()
+    return _layout_notes(layout.official, layout.header_row, layout.unit)
+
+
+def _csv_notes(head: _CsvHead, path: Path) -> list[Note]:
+    notes: list[Note] = []
+    if head.encoding is not encodings.UTF8:
+        encoding = encodings.name(head.encoding, path)
+        notes.append(Note(f"read as {encoding} text", f"tệp CSV được đọc theo mã {encoding}"))
+    return notes + _layout_notes(head.official, head.header_row, head.unit)
+
+
+def _layout_notes(official: bool, header_row: int, unit: str | None) -> list[Note]:
+    """The notes on a header found below a title, and on the unit the title states."""
+    notes: list[Note] = []
     if official:
         notes.append(Note(f"the header is row {header_row}, under the title",
                           f"dòng tiêu đề cột là dòng {header_row}, dưới tên báo cáo"))  # fmt: skip
@@ -161,8 +185,7 @@ def _csv_head(path: Path, limits: Limits) -> _CsvHead:
     return _CsvHead(encoding, handle, rest, names, delimiter, at + 1, unit, official)
 
 
-def _csv_rows(path: Path, limits: Limits, plan: Plan | None) -> Iterator[Row | Line]:
-    head = _csv_head(path, limits)
+def _csv_rows(head: _CsvHead, limits: Limits, plan: Plan | None) -> Iterator[Row | Line]:
     body = _csv_body(head.handle, head.rest, head.names, head.delimiter, limits, head.header_row, head.encoding)
     return Totals(plan, official=head.official, unit=head.unit).settled(body)
 
@@ -292,10 +315,12 @@ __all__ = [
     "FileError",
     "Line",
     "Note",
+    "Reading",
     "Row",
     "as_row",
     "file_format",
     "read_lines",
     "read_rows",
+    "reading",
     "reading_notes",
 ]

@@ -87,7 +87,8 @@ def _draw(wanted: Sequence[tuple[SeriesKey, ChartData, str]], errors: Sequence[I
             if len(pictures) != len(share):
                 raise ValueError(f"{len(pictures)} charts for {len(share)}")
         except Exception as exc:  # output it did not mean to write: its share is left to composing
-            event("chart.worker-failed", logging.WARNING, status=0, error=f"unreadable output ({exc})"[:200])
+            error = f"unreadable output ({exc})"[:200]
+            event("chart.worker-failed", logging.WARNING, status=worker.returncode, error=error)
             continue
         for (series, _, _), (png, error) in zip(share, pictures, strict=True):
             drawn[series] = png

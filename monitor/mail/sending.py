@@ -17,10 +17,10 @@ import socket
 import uuid
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
-from monitor.mail.compose import MailContext
 from monitor.settings import Settings
 from monitor.store import outbox
 from notifiers import (
@@ -31,8 +31,10 @@ from notifiers import (
     RecoverableError,
     ServerUnavailableError,
     SmtpSettings,
-    Templates,
 )
+
+if TYPE_CHECKING:
+    from monitor.mail.compose import MailContext
 
 FIRST_RETRY = dt.timedelta(minutes=1)
 CLAIM_LEASE = dt.timedelta(minutes=15)  # longer than one delivery at the longest SMTP timeout
@@ -60,6 +62,11 @@ def notifier_from(settings: Settings) -> Notifier:
 
 
 def mail_context(settings: Settings) -> MailContext:
+    """What composing needs from the settings. Composing (its templates, Babel, the charts) is
+    imported here, by those who compose: sending what is queued does not load it."""
+    from monitor.mail.compose import MailContext
+    from notifiers import Templates
+
     return MailContext(
         settings.mail_from, Templates(settings.templates), reply_to=settings.reply_to,
         public_url=settings.public_url.rstrip("/") if settings.public_url else None,

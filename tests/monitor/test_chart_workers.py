@@ -45,8 +45,10 @@ def test_a_worker_that_writes_what_it_should_not_is_a_failed_worker(
     with caplog.at_level(logging.WARNING):
         drawn = draw_all(_wanted(2))
     assert drawn == {}
-    assert "event=chart.worker-failed" in caplog.text
-    assert "unreadable output" in caplog.text
+    [failed] = [r.getMessage() for r in caplog.records if "event=chart.worker-failed" in r.getMessage()]
+    # The worker itself ended well (its start-up only printed): its own status, 0, is the one told.
+    assert failed.startswith("event=chart.worker-failed status=0 error=")
+    assert "unreadable output" in failed
 
 
 def test_a_library_printing_while_drawing_does_not_spoil_the_pictures(

@@ -18,10 +18,11 @@ import sqlalchemy as sa
 from monitor.ingest import checking
 from monitor.ingest.batch import Outcome, ingest_file
 from monitor.ingest.checking import Checked, CheckingError, checked_chunks
-from monitor.ingest.readers import FileError
+from monitor.ingest.readers import FileError, reading_notes
 from monitor.store.figures import StoredFigure, figures
 from rules import Plan
 from tests.conftest import PLAN, ROOT, TARGETS
+from tests.monitor.test_encodings import windows_1258
 
 EXAMPLES = ROOT / "examples" / "2022"
 
@@ -41,6 +42,7 @@ def _all(chunks: Iterator[Checked]) -> Checked:
         whole.errors += chunk.errors
         whole.more_errors += chunk.more_errors
         whole.shapes += chunk.shapes
+        whole.notes += chunk.notes
     return whole
 
 
@@ -67,6 +69,28 @@ def test_the_worker_gives_what_this_process_gives(
     if name == "bad":
         assert [e.row for e in aside.errors] == [6, 11]
         assert aside.staged == [r for r in here.staged if r[-1] < 6]  # nothing staged after a bad row
+
+
+def test_how_the_worker_read_the_file_comes_with_its_last_chunk(
+    engine: sa.Engine, shipped_plan: Plan, tmp_path: Path, aside: None
+) -> None:
+    """The notes on how a file was read (its encoding, a title above its header, the unit the title
+    states) are those of the worker's own reading of it, sent with its last chunk."""
+    path = tmp_path / "thu-ngan-sach.csv"
+    months = "".join(f'budget-revenue,Tháng {m}/2022,"{m}.000,0"\n' for m in range(1, 6))
+    path.write_bytes(
+        windows_1258(f"BÁO CÁO THU NGÂN SÁCH NĂM 2022,,\n(Đơn vị tính: tỷ đồng),,\nChỉ tiêu,Kỳ,Giá trị\n{months}")
+    )
+    said = ["read as Windows-1258 text", "the header is row 3, under the title", "in tỷ đồng, as the title states"]
+    *first, last = checked_chunks(shipped_plan, path)
+    assert first  # more than one chunk came through the pipe
+    assert [chunk.notes for chunk in first] == [[] for _ in first]
+    assert last.notes == said == reading_notes(path)
+    assert [note.vietnamese for note in last.notes] == [note.vietnamese for note in reading_notes(path)]
+    report = ingest_file(engine, shipped_plan, path)
+    assert report.outcome == Outcome.INGESTED, report.errors
+    assert report.notes == said
+    assert report.summary().endswith("5 new, 0 revised, 0 unchanged; " + "; ".join(said))
 
 
 def test_a_fresh_interpreter_checks_when_other_threads_run(shipped_plan: Plan, aside: None) -> None:

@@ -1,9 +1,10 @@
 """Each command imports what it uses: `--version` and `validate` do not load the store, the
 scheduler, the mail, the charts or the tables' printer; ingesting a file of new figures does not
-load the ORM."""
+load the ORM; sending the queued messages does not load composing."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import subprocess
@@ -12,7 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, TARGETS
+from monitor.store import outbox
+from monitor.store.database import create_engine
+from tests.conftest import PLAN, ROOT, TARGETS
 
 HEAVY = ("sqlalchemy", "alembic", "apscheduler", "matplotlib", "aiosmtplib", "openpyxl", "jinja2", "rich", "babel")
 PROBE = """
@@ -89,3 +92,17 @@ def test_a_command_on_a_cached_plan_loads_no_yaml_reader(tmp_path: Path) -> None
     imported = _modules_imported(home, "ingest", str(data))
     assert "rules.target" in imported  # the plan, read back
     assert imported.isdisjoint({"yaml", "ruamel.yaml", "rules.loader", "rules.checks"}), sorted(imported)
+
+
+def test_sending_the_queued_messages_loads_neither_the_templates_nor_babel_nor_the_charts(tmp_path: Path) -> None:
+    home = tmp_path / "var"
+    _modules_loaded(home, "db", "upgrade")
+    engine = create_engine(f"sqlite:///{home / 'plan-monitor.db'}")
+    queued = outbox.Outgoing("<test.1@bacgiang.example>", "so-tai-chinh", "stc@bacgiang.example", "Thử", b"body\r\n")
+    due_since = dt.datetime(2022, 8, 1, tzinfo=dt.UTC)
+    with engine.begin() as connection:
+        outbox.enqueue(connection, queued, plan=PLAN, run_id=None, now=due_since)
+    engine.dispose()
+    loaded = _modules_loaded(home, "outbox", "send")
+    assert [p.read_bytes() for p in (home / "mail").iterdir()] == [b"body\r\n"]  # it was sent
+    assert loaded.isdisjoint({"jinja2", "babel", "matplotlib"}), sorted(loaded.intersection(HEAVY))

@@ -11,8 +11,9 @@ from alembic import command
 from sqlmodel import col
 
 from monitor.store import outbox
-from monitor.store.database import _config, connect_writer, create_engine, current_revision, head_revision, upgrade
+from monitor.store.database import _config, connect_writer, current_revision, head_revision, upgrade
 from monitor.store.schema import OutboxMessage
+from tests.monitor.store.migrating import Rows, old_store, rows_of
 
 NOW = dt.datetime(2022, 7, 31, 7, tzinfo=dt.UTC)
 PLAN = "bac-giang-2022"
@@ -20,7 +21,7 @@ BIG = os.urandom(200_000)  # a digest's size, every byte value in it
 
 # Three messages at revision 0008: one sent (with its attempt), one failed, one queued and claimed
 # by a sender whose claim has expired.
-OLD_ROWS: dict[str, list[dict[str, object]]] = {
+OLD_ROWS: Rows = {
     "outbox": [
         {"id": 1, "plan": PLAN, "message_id": "<digest.1@x>", "run_id": None, "recipient": "so-tai-chinh",
          "address": "stc@bacgiang.example", "subject": "Báo cáo", "message": b"sent body\r\n", "state": "sent",
@@ -40,31 +41,6 @@ OLD_ROWS: dict[str, list[dict[str, object]]] = {
         {"id": 2, "outbox_id": 2, "at": NOW, "outcome": "failed", "error": "550 no such user"},
     ],
 }  # fmt: skip
-
-
-def _rows(engine: sa.Engine, *names: str) -> dict[str, list[dict[str, object]]]:
-    tables = sa.MetaData()
-    tables.reflect(engine)
-    with engine.connect() as connection:
-        return {
-            name: [dict(r._mapping) for r in connection.execute(sa.select(tables.tables[name]).order_by(sa.text("1")))]
-            for name in names
-        }
-
-
-def _old_store(url: str) -> sa.Engine:
-    engine = create_engine(url)
-    upgrade(engine, "0008")
-    tables = sa.MetaData()
-    tables.reflect(engine)
-    with engine.begin() as connection:
-        for name, rows in OLD_ROWS.items():
-            connection.execute(sa.insert(tables.tables[name]), rows)
-            if engine.dialect.name == "postgresql":  # the rows came with their ids: the next ones follow
-                connection.execute(
-                    sa.text(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), max(id)) FROM {name}")
-                )
-    return engine
 
 
 def _downgrade(engine: sa.Engine, revision: str) -> None:
@@ -90,13 +66,13 @@ def _same(found: list[dict[str, object]], expected: list[dict[str, object]]) -> 
 
 
 def test_every_body_moves_to_its_table_and_back(database_url: str) -> None:
-    engine = _old_store(database_url)
-    before = _rows(engine, "outbox", "outbox_attempt")
+    engine = old_store(database_url, "0008", OLD_ROWS)
+    before = rows_of(engine, "outbox", "outbox_attempt")
     assert _same(before["outbox"], OLD_ROWS["outbox"])
 
     upgrade(engine)
     assert current_revision(engine) == head_revision()
-    after = _rows(engine, "outbox", "outbox_attempt", "outbox_body")
+    after = rows_of(engine, "outbox", "outbox_attempt", "outbox_body")
     assert after["outbox"] == [{k: v for k, v in r.items() if k != "message"} for r in before["outbox"]]
     assert after["outbox_attempt"] == before["outbox_attempt"]
     assert after["outbox_body"] == [{"outbox_id": r["id"], "message": r["message"]} for r in before["outbox"]]
@@ -112,16 +88,16 @@ def test_every_body_moves_to_its_table_and_back(database_url: str) -> None:
     assert outbox.claim(engine, 3, "here:2:cd", NOW, dt.timedelta(minutes=15)) == "Tiếng Việt".encode() + BIG
     outbox.mark(engine, 3, 1, "sent", None, NOW)
     assert outbox.purge_sent(engine, sent_before=NOW) == 2
-    assert _rows(engine, "outbox_body")["outbox_body"] == [{"outbox_id": 2, "message": BIG}]
+    assert rows_of(engine, "outbox_body")["outbox_body"] == [{"outbox_id": 2, "message": BIG}]
     engine.dispose()
 
 
 def test_going_back_down_puts_every_body_back_in_its_row(database_url: str) -> None:
-    engine = _old_store(database_url)
-    before = _rows(engine, "outbox", "outbox_attempt")
+    engine = old_store(database_url, "0008", OLD_ROWS)
+    before = rows_of(engine, "outbox", "outbox_attempt")
     upgrade(engine)
     _downgrade(engine, "0008")
     assert current_revision(engine) == "0008"
-    assert _rows(engine, "outbox", "outbox_attempt") == before
+    assert rows_of(engine, "outbox", "outbox_attempt") == before
     assert "outbox_body" not in sa.inspect(engine).get_table_names()
     engine.dispose()

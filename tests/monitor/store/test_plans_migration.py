@@ -18,6 +18,7 @@ from monitor.store.figures import figures
 from monitor.store.jobs import last_runs
 from monitor.store.muting import acknowledgements, silences
 from tests.conftest import PLAN, TARGETS
+from tests.monitor.store.migrating import Rows, old_store, rows_of
 
 NOW = dt.datetime(2022, 7, 31, 7, tzinfo=dt.UTC)
 DAY = dt.date(2022, 7, 31)
@@ -25,7 +26,7 @@ DAY = dt.date(2022, 7, 31)
 # One plan's store at revision 0007: a file and its figure, a run with its verdict, an alert with
 # its transition and notification, a message and its attempt, a silence, an explanation, the
 # daemon's memory, a submission and a comment.
-OLD_ROWS: dict[str, list[dict[str, object]]] = {
+OLD_ROWS: Rows = {
     "ingestion": [{"id": 1, "sha256": "a" * 64, "file_name": "thu-ngan-sach.csv", "format": "csv", "rows": 1,
                    "submitter": "so-tai-chinh", "received_at": NOW}],
     "observation": [{"id": 1, "ingestion_id": 1, "target_id": "budget-revenue", "breakdown": "", "period": "2022-06",
@@ -60,32 +61,12 @@ OLD_ROWS: dict[str, list[dict[str, object]]] = {
 }  # fmt: skip
 
 
-def _old_store(url: str) -> sa.Engine:
-    engine = create_engine(url)
-    upgrade(engine, "0007")
-    tables = sa.MetaData()
-    tables.reflect(engine)
-    with engine.begin() as connection:
-        for name, rows in OLD_ROWS.items():
-            connection.execute(sa.insert(tables.tables[name]), rows)
-    return engine
-
-
-def _rows(engine: sa.Engine) -> dict[str, list[dict[str, object]]]:
-    tables = sa.MetaData()
-    tables.reflect(engine)
-    with engine.connect() as connection:
-        return {
-            name: [dict(r._mapping) for r in connection.execute(sa.select(tables.tables[name]))] for name in OLD_ROWS
-        }
-
-
 def test_a_single_plan_store_moves_over_whole_to_the_named_plan(database_url: str) -> None:
-    engine = _old_store(database_url)
-    before = _rows(engine)
+    engine = old_store(database_url, "0007", OLD_ROWS)
+    before = rows_of(engine, *OLD_ROWS)
     upgrade(engine, "0008", plan=PLAN)
     assert current_revision(engine) == "0008"
-    after = _rows(engine)
+    after = rows_of(engine, *OLD_ROWS)
     for name, rows in before.items():  # every row kept, every value kept, each now the plan's
         assert len(after[name]) == len(rows), name
         for old, new in zip(rows, after[name], strict=True):
@@ -117,12 +98,12 @@ def test_a_single_plan_store_moves_over_whole_to_the_named_plan(database_url: st
 
 
 def test_a_store_with_rows_and_no_plan_named_is_refused_unchanged(database_url: str) -> None:
-    engine = _old_store(database_url)
-    before = _rows(engine)
+    engine = old_store(database_url, "0007", OLD_ROWS)
+    before = rows_of(engine, *OLD_ROWS)
     with pytest.raises(PlanNotNamedError, match="does not say which plan they are"):
         upgrade(engine)
     assert current_revision(engine) == "0007"
-    assert _rows(engine) == before
+    assert rows_of(engine, *OLD_ROWS) == before
     engine.dispose()
 
 
@@ -136,7 +117,7 @@ def test_an_empty_store_needs_no_plan(database_url: str) -> None:
 
 def test_db_upgrade_names_the_configured_plan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     url = f"sqlite:///{tmp_path / 'var' / 'plan-monitor.db'}"
-    _old_store(url).dispose()
+    old_store(url, "0007", OLD_ROWS).dispose()
     monkeypatch.setenv("PLAN_MONITOR_DATA_DIR", str(tmp_path / "var"))
     monkeypatch.delenv("PLAN_MONITOR_DATABASE_URL", raising=False)
     monkeypatch.setenv("PLAN_MONITOR_TARGETS", str(tmp_path / "nowhere"))
