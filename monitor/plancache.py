@@ -121,17 +121,12 @@ def _key(paths: Sequence[Path], files: list[Path]) -> str:
 
 
 def _document(plan: Plan) -> tuple[tuple[str, str], ...]:
-    """The source document the citations were checked against (beside each rule file's folder),
-    with its contents' hash."""
-    if plan.info.document is None:
-        return ()
-    return tuple(
-        (str(path), _hash(path)) for path in (Path(folder) / plan.info.document for folder in _folders(plan.files))
-    )
-
-
-def _folders(files: Sequence[Path]) -> list[str]:
-    return sorted({str(file.parent) for file in files})
+    """The source documents the citations were checked against (the plan's document and the
+    further ones it names, beside each rule file's folder), with their contents' hashes."""
+    named = [plan.info.document] if plan.info.document else []
+    named += [ref.path for ref in plan.info.documents]
+    folders = sorted({str(file.parent) for file in plan.files})
+    return tuple((str(path), _hash(path)) for path in (Path(folder) / name for name in named for folder in folders))
 
 
 def _document_unchanged(document: Sequence[tuple[str, ...]]) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ from pydantic import ValidationError
 
 from monitor import plancache
 from rules import RuleModel, RuleSetError, load_plan
-from tests.conftest import TARGETS
+from tests.conftest import BASE_PLAN, TARGETS, revenue_target
 
 
 @pytest.fixture
@@ -172,3 +173,25 @@ def test_a_plan_that_does_not_load_has_no_verdict(folder: Path, tmp_path: Path) 
     with pytest.raises(RuleSetError):
         plancache.load([folder], cache)
     assert plancache.verdict([folder], cache) is None
+
+
+def test_an_edited_further_document_checks_its_citations_again(rule_dir: Callable[..., Path], tmp_path: Path) -> None:
+    plan_text = BASE_PLAN.replace(
+        "  admin: office",
+        "  admin: office\n  document: main.txt\n  documents:\n    - {id: qd-giao-von, path: decision.txt}",
+    )
+    cited = revenue_target(lines="2", quote="giao 7.088,973 tỷ đồng").replace(
+        'source: {lines: "2"', 'source: {document: qd-giao-von, lines: "2"'
+    )
+    folder = rule_dir(plan=plan_text, targets=cited)
+    (folder / "main.txt").write_text("Nghị quyết\nThu ngân sách\n", encoding="utf-8")
+    decision = folder / "decision.txt"
+    decision.write_text("Quyết định\ngiao 7.088,973 tỷ đồng\n", encoding="utf-8")
+    cache = tmp_path / "cache"
+    plancache.load([folder], cache)
+    assert plancache.verdict([folder], cache) is not None
+    decision.write_text("Quyết định\ngiao 7.000 tỷ đồng\n", encoding="utf-8")
+    assert plancache.verdict([folder], cache) is None
+    with pytest.raises(RuleSetError) as error:
+        plancache.load([folder], cache)
+    assert any("the quote is not at line 2 of decision.txt" in str(p) for p in error.value.problems)
