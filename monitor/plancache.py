@@ -33,8 +33,14 @@ from rules import rule_files
 if TYPE_CHECKING:
     from rules import Plan
 
-FORMAT = 3
-_RULES_SOURCE = Path(rules.__file__).parent
+FORMAT = 4
+# The code whose work the cache keeps: the loading and checking (the rules package) and the cache's
+# own (its key, the documents it checks, its pickles), so that another version never reads it.
+_SOURCES = (
+    *sorted(Path(rules.__file__).parent.glob("*.py")),
+    Path(__file__),
+    Path(__file__).with_name("planpickle.py"),
+)
 
 
 @dataclass(frozen=True)
@@ -84,9 +90,13 @@ def load(paths: Sequence[Path], cache_dir: Path | None) -> Plan:
     entry = _Entry.of(paths, cache_dir)
     cached = planpickle.read(entry.pickle, entry.key)
     if cached is not None and _document_unchanged(cached[1]):
+        if not entry.verdict.exists():  # its writing failed last time: validate would read the plan back
+            _write_verdict(entry, cached[1], Verdict.of(cached[0]))
         return cached[0]
     plan = rules.load_plan(paths)  # the YAML readers are imported only when the files must be read
     document = _document(plan)
+    if _Entry.of(paths, cache_dir).key != entry.key:
+        return plan  # a file changed while it was read: nothing is kept that would say otherwise
     if planpickle.write(entry.pickle, (entry.key, document, plan)):
         _write_verdict(entry, document, Verdict.of(plan))
     return plan
@@ -109,14 +119,14 @@ def verdict(paths: Sequence[Path], cache_dir: Path | None) -> Verdict | None:
 
 
 def _key(paths: Sequence[Path], files: list[Path]) -> str:
-    digest = hashlib.sha256(f"{FORMAT} {sys.version} {[str(p) for p in paths]}".encode())
-    for source in sorted(_RULES_SOURCE.glob("*.py")):
-        digest.update(source.name.encode() + b"\0" + source.read_bytes())
-    for file in files:
+    digest = hashlib.sha256(f"{FORMAT} {sys.version}\0".encode() + b"\0".join(map(os.fsencode, paths)))
+    for source in _SOURCES:
+        digest.update(os.fsencode(source.name) + b"\0" + source.read_bytes())
+    for file in files:  # names as the file system has them, whatever their encoding
         try:
-            digest.update(str(file).encode() + b"\0" + file.read_bytes() + b"\0")
+            digest.update(os.fsencode(file) + b"\0" + file.read_bytes() + b"\0")
         except OSError:
-            digest.update(str(file).encode() + b"\0unreadable\0")  # load_plan says why
+            digest.update(os.fsencode(file) + b"\0unreadable\0")  # load_plan says why
     return digest.hexdigest()
 
 
@@ -141,7 +151,7 @@ def _hash(path: Path) -> str:
 
 
 def _write_verdict(entry: _Entry, document: tuple[tuple[str, str], ...], found: Verdict) -> None:
-    text = json.dumps({"key": entry.key, "document": document, "verdict": asdict(found)}, ensure_ascii=False)
+    text = json.dumps({"key": entry.key, "document": document, "verdict": asdict(found)})  # any name, escaped
     temporary = None
     try:
         with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=entry.verdict.parent, prefix=".verdict-",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
+import rules
 from monitor import plancache
 from rules import RuleModel, RuleSetError, load_plan
 from tests.conftest import BASE_PLAN, TARGETS, revenue_target
@@ -195,3 +197,55 @@ def test_an_edited_further_document_checks_its_citations_again(rule_dir: Callabl
     with pytest.raises(RuleSetError) as error:
         plancache.load([folder], cache)
     assert any("the quote is not at line 2 of decision.txt" in str(p) for p in error.value.problems)
+
+
+def test_a_cache_made_by_other_cache_code_is_not_read(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "cache"
+    assert Path(plancache.__file__) in plancache._SOURCES
+    code = tmp_path / "planpickle.py"
+    code.write_text("# a version\n", encoding="utf-8")
+    monkeypatch.setattr(plancache, "_SOURCES", (*plancache._SOURCES, code))
+    plancache.load([folder], cache)
+    assert plancache.verdict([folder], cache) is not None
+    code.write_text("# yet another version\n", encoding="utf-8")
+    assert plancache.verdict([folder], cache) is None
+
+
+def test_a_verdict_that_went_missing_is_written_again(folder: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    plan = plancache.load([folder], cache)
+    (found,) = cache.glob("plan-*.verdict.json")
+    found.unlink()
+    assert plancache.load([folder], cache) == plan  # from the pickle
+    assert plancache.verdict([folder], cache) == plancache.Verdict.of(plan)
+
+
+def test_a_file_edited_while_the_plan_loads_leaves_nothing_cached(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "cache"
+    load = rules.load_plan
+
+    def edited_meanwhile(paths: list[Path]) -> object:
+        plan = load(paths)
+        _with_a_warning(folder)  # saved by an editor just after it was read
+        return plan
+
+    monkeypatch.setattr(rules, "load_plan", edited_meanwhile)
+    plancache.load([folder], cache)
+    assert not list(cache.glob("plan-*"))
+    monkeypatch.undo()
+    assert plancache.load([folder], cache).warnings  # read again, as it now is
+    assert plancache.verdict([folder], cache) is not None
+
+
+def test_a_folder_whose_name_is_not_utf8_is_cached_like_any_other(folder: Path, tmp_path: Path) -> None:
+    odd = tmp_path / os.fsdecode(b"k\xe9-ho\xe1ch")
+    folder.rename(odd)
+    _with_a_warning(odd)
+    cache = tmp_path / "cache"
+    plan = plancache.load([odd], cache)
+    assert plancache.verdict([odd], cache) == plancache.Verdict.of(plan)
+    assert plancache.load([odd], cache) == plan
