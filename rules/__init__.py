@@ -18,8 +18,9 @@ if TYPE_CHECKING:
     from rules.collection import no_collection
     from rules.errors import Problem, RuleError, RuleSetError
     from rules.files import holds_rules, rule_files
-    from rules.judging import Evaluation, LatestFigure, Status, evaluate, shortfall_measure
+    from rules.judging import Evaluation, Status, evaluate, shortfall_measure
     from rules.keys import plan_key, slug
+    from rules.latest import LatestFigure
     from rules.loader import load_plan, read_yaml, validation_problems
     from rules.observation import FigureStatus, Observation
     from rules.periods import Period, PeriodKind
@@ -41,7 +42,7 @@ _HOMES = {
     "FigureStatus": "rules.observation",
     "Frequency": "rules.target",
     "Kind": "rules.target",
-    "LatestFigure": "rules.judging",
+    "LatestFigure": "rules.latest",
     "Measure": "rules.target",
     "Milestones": "rules.trajectory",
     "MonthlyProfile": "rules.trajectory",

@@ -31,14 +31,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
 from enum import StrEnum
-from typing import NamedTuple
 
 from rules.base import PRECISION
 from rules.calendar import due_date, reporting_periods
-from rules.observation import FigureStatus, Observation
+from rules.latest import by_breakdown, latest_figure
+from rules.observation import Observation
 from rules.periods import Period
 from rules.required import HUNDRED, ZERO, growth_required, progress, required_value, start_value, target_value
-from rules.target import Basis, Comparator, Kind, Measure, Target
+from rules.target import Comparator, Kind, Measure, Target
 from rules.trajectory import Linear
 
 
@@ -69,16 +69,6 @@ _SEVERITY = {
     Status.MISSED: 7,
 }
 DAYS_PER_MONTH = Decimal("30.4375")
-
-
-class LatestFigure(NamedTuple):
-    """The latest figure of a series: its value, its period, where it came from, and whether it
-    is an estimate."""
-
-    value: Decimal
-    period: Period
-    source: str
-    estimate: bool
 
 
 def shortfall_measure(target: Target, gap: Decimal, required: Decimal | None) -> Decimal:
@@ -123,7 +113,7 @@ def evaluate(
     if target.kind == Kind.SHARE and not breakdown:
         return _evaluate_shares(target, known, as_of, year)
     series = [o for o in known if o.breakdown == breakdown]
-    actual = _actual(target, series, known, breakdown, year)
+    actual = latest_figure(target, series, known, breakdown, year)
     # A report is one report: it is overdue for the target, not once more for each of its parts.
     overdue = None if breakdown else _overdue_period(target, actual[1] if actual else None, as_of, year)
     if actual is None:
@@ -290,79 +280,8 @@ def _plain(value: Decimal) -> str:
         return f"{value.quantize(Decimal('0.01')).normalize():f}"
 
 
-def _actual(
-    target: Target, series: Sequence[Observation], known: Sequence[Observation], breakdown: str, year: int
-) -> LatestFigure | None:
-    """The latest figure of the series: value, period, source, whether it is an estimate."""
-    best = _latest(target, series, year)
-    if target.kind == Kind.CUMULATIVE and not breakdown and target.breakdowns:
-        rolled = _rolled_up(target, known, year)
-        if rolled and (best is None or rolled[1].end > best[1].end):
-            return rolled
-    return best
-
-
-def _latest(target: Target, series: Sequence[Observation], year: int) -> LatestFigure | None:
-    chosen: dict[str, Observation] = {}
-    for observation in series:
-        held = chosen.get(observation.period.label)
-        if held is None or observation.rank > held.rank:
-            chosen[observation.period.label] = observation
-    if not chosen:
-        return None
-    figures = list(chosen.values())
-    if target.kind == Kind.CUMULATIVE:
-        return _cumulative(figures, year)
-    latest = max(figures, key=lambda o: (o.period.end, -(o.period.end - o.period.start).days))
-    return LatestFigure(latest.value, latest.period, latest.source, latest.status == FigureStatus.ESTIMATE)
-
-
-def _cumulative(figures: Sequence[Observation], year: int) -> LatestFigure | None:
-    """The year-to-date total reached the furthest: a year-to-date figure, or period figures chained
-    on from 1 January (or from a year-to-date figure)."""
-    start = dt.date(year, 1, 1) - dt.timedelta(days=1)
-    reach: dict[dt.date, tuple[Decimal, Period | None, str, bool]] = {start: (ZERO, None, "", False)}
-    for o in figures:
-        if o.basis != Basis.PERIOD:
-            reach[o.period.end] = (o.value, o.period, o.source, o.status == FigureStatus.ESTIMATE)
-    for o in sorted((o for o in figures if o.basis == Basis.PERIOD), key=lambda o: o.period.start):
-        before = reach.get(o.period.start - dt.timedelta(days=1))
-        if before is not None and o.period.end not in reach:
-            total = before[0] + o.value
-            span = Period(dt.date(year, 1, 1), o.period.end, o.period.kind, f"{o.period.label} (lũy kế)")
-            reach[o.period.end] = (total, span, o.source, before[3] or o.status == FigureStatus.ESTIMATE)
-    end = max(reach)
-    value, period, source, estimate = reach[end]
-    return None if period is None else LatestFigure(value, period, source, estimate)
-
-
-def _by_breakdown(known: Sequence[Observation]) -> dict[str, list[Observation]]:
-    """The observations of each breakdown part: one pass, however many parts."""
-    grouped: dict[str, list[Observation]] = {}
-    for observation in known:
-        grouped.setdefault(observation.breakdown, []).append(observation)
-    return grouped
-
-
-def _rolled_up(target: Target, known: Sequence[Observation], year: int) -> LatestFigure | None:
-    """The target's total from one dimension's parts, when every part has a figure to the same date."""
-    best: LatestFigure | None = None
-    by_part = _by_breakdown(known)
-    for split in target.breakdowns:
-        totals = [_latest(target, by_part.get(f"{split.dimension}/{p.key}", []), year) for p in split.parts]
-        present = [t for t in totals if t is not None]
-        if len(present) != len(totals) or len({t[1].end for t in present}) != 1:
-            continue
-        value = sum((t[0] for t in present), ZERO)
-        period = present[0][1]
-        candidate = LatestFigure(value, period, f"sum of {split.dimension}", any(t.estimate for t in present))
-        if best is None or period.end > best[1].end:
-            best = candidate
-    return best
-
-
 def _evaluate_shares(target: Target, known: Sequence[Observation], as_of: dt.date, year: int) -> Evaluation:
-    by_share = _by_breakdown(known)
+    by_share = by_breakdown(known)
     parts = tuple(evaluate(target, by_share.get(p.key, []), as_of, year=year, breakdown=p.key) for p in target.parts)
     judged = [p for p in parts if p.actual is not None]
     periods = [p.actual_period for p in judged if p.actual_period]
