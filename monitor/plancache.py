@@ -83,11 +83,24 @@ class _Entry:
 def load(paths: Sequence[Path], cache_dir: Path | None) -> Plan:
     """The plan at `paths` (as `rules.load_plan`, raising its `RuleSetError`), from the cache in
     `cache_dir` when the files are those it was made from."""
-    from monitor import planpickle
-
     if cache_dir is None:
         return rules.load_plan(paths)
+    return _load(paths, cache_dir, _Entry.of(paths, cache_dir))
+
+
+def checked(paths: Sequence[Path], cache_dir: Path | None) -> Verdict:
+    """What checking the plan at `paths` found (raising its `RuleSetError`): the verdict kept with
+    the cache when the files are those it was made from, without reading the plan back; else the
+    plan loaded, and kept with its verdict for next time."""
+    if cache_dir is None:
+        return Verdict.of(rules.load_plan(paths))
     entry = _Entry.of(paths, cache_dir)
+    return _stored_verdict(entry) or Verdict.of(_load(paths, cache_dir, entry))
+
+
+def _load(paths: Sequence[Path], cache_dir: Path, entry: _Entry) -> Plan:
+    from monitor import planpickle
+
     cached = planpickle.read(entry.pickle, entry.key)
     if cached is not None and _document_unchanged(cached[1]):
         if not entry.verdict.exists():  # its writing failed last time: validate would read the plan back
@@ -104,13 +117,14 @@ def load(paths: Sequence[Path], cache_dir: Path | None) -> Plan:
 
 def verdict(paths: Sequence[Path], cache_dir: Path | None) -> Verdict | None:
     """The verdict on the plan at `paths` when its files are those the cache was made from; None
-    when they must be loaded (then `load` does, and keeps the verdict for next time)."""
-    if cache_dir is None:
-        return None
-    entry = _Entry.of(paths, cache_dir)
+    when they must be loaded (`checked` then loads them)."""
+    return None if cache_dir is None else _stored_verdict(_Entry.of(paths, cache_dir))
+
+
+def _stored_verdict(entry: _Entry) -> Verdict | None:
     try:
         stored = json.loads(entry.verdict.read_bytes())
-        if stored["key"] != entry.key or not _document_unchanged(tuple(map(tuple, stored["document"]))):
+        if stored["key"] != entry.key or not _document_unchanged(stored["document"]):
             return None
         found = stored["verdict"]
         return Verdict(**{**found, "warnings": tuple(found["warnings"])})
@@ -139,7 +153,7 @@ def _document(plan: Plan) -> tuple[tuple[str, str], ...]:
     return tuple((str(path), _hash(path)) for path in (Path(folder) / name for name in named for folder in folders))
 
 
-def _document_unchanged(document: Sequence[tuple[str, ...]]) -> bool:
+def _document_unchanged(document: Sequence[Sequence[str]]) -> bool:
     return all(len(entry) == 2 and _hash(Path(entry[0])) == entry[1] for entry in document)
 
 

@@ -56,10 +56,7 @@ def verdicts(paths: Sequence[Path], cache_dir: Path | None) -> dict[str, Verdict
     """What checking each plan of the folders `paths` name found, by key, as `load_plans` would
     find it: the cache's verdict on an unchanged plan, the plan loaded (and kept) otherwise."""
 
-    def verdict(folder: Path) -> Verdict:
-        return plancache.verdict([folder], cache_dir) or Verdict.of(plancache.load([folder], cache_dir))
-
-    return _by_key(paths, verdict, lambda v: (v.key, v.province, v.year))
+    return _by_key(paths, lambda folder: plancache.checked([folder], cache_dir), lambda v: (v.key, v.province, v.year))
 
 
 def _by_key(

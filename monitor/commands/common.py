@@ -106,7 +106,7 @@ def verdicts(paths: Sequence[Path] = ()) -> list[Verdict]:
     cache = config.data_dir / "cache"
     try:
         if paths:
-            return [plancache.verdict(list(paths), cache) or plancache.Verdict.of(plancache.load(list(paths), cache))]
+            return [plancache.checked(list(paths), cache)]
         return list(plans.verdicts(config.targets, cache).values())
     except RuleSetError as problems:
         report_rule_problems(problems)
