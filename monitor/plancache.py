@@ -17,17 +17,18 @@ to do so.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import sys
-import tempfile
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import rules
+from monitor.wholefile import write_whole
 from rules import rule_files
 
 if TYPE_CHECKING:
@@ -166,13 +167,5 @@ def _hash(path: Path) -> str:
 
 def _write_verdict(entry: _Entry, document: tuple[tuple[str, str], ...], found: Verdict) -> None:
     text = json.dumps({"key": entry.key, "document": document, "verdict": asdict(found)})  # any name, escaped
-    temporary = None
-    try:
-        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=entry.verdict.parent, prefix=".verdict-",
-                                         delete=False) as handle:  # fmt: skip
-            temporary = Path(handle.name)
-            handle.write(text)
-        os.replace(temporary, entry.verdict)
-    except OSError:
-        if temporary is not None:
-            temporary.unlink(missing_ok=True)  # a cache is an aid: the plan was loaded all the same
+    with contextlib.suppress(OSError):  # a cache is an aid: the plan was loaded all the same
+        write_whole(entry.verdict, text.encode())

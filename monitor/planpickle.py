@@ -10,15 +10,14 @@ same types and equal, model by model, to the plan loaded from the files.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import pickle
-import tempfile
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
 from pydantic import BaseModel
 
+from monitor.wholefile import write_whole
 from rules import Plan, RuleModel, no_collection
 
 _SHARED = (str, Decimal, dt.date)  # immutable values that repeat across a plan's models
@@ -39,18 +38,16 @@ def read(where: Path, key: str) -> tuple[Plan, tuple[tuple[str, str], ...]] | No
 
 def write(where: Path, state: tuple[str, tuple[tuple[str, str], ...], Plan]) -> bool:
     """Keep `state` (the key, the source document, the plan) at `where`, whole or not at all."""
-    temporary = None
+
+    def dump(handle: IO[bytes]) -> None:
+        with no_collection():  # every object pickled is kept: collecting meanwhile only costs
+            _Pickler(handle).dump(state)
+
     try:
         where.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("wb", dir=where.parent, prefix=".plan-", delete=False) as handle:
-            temporary = Path(handle.name)
-            with no_collection():  # every object pickled is kept: collecting meanwhile only costs
-                _Pickler(handle).dump(state)
-        os.replace(temporary, where)
+        write_whole(where, dump)
     except (OSError, pickle.PicklingError, RecursionError):
-        if temporary is not None:
-            temporary.unlink(missing_ok=True)  # a cache is an aid: the plan was loaded all the same
-        return False
+        return False  # a cache is an aid: the plan was loaded all the same
     return True
 
 

@@ -108,8 +108,8 @@ def demo() -> None:
 
 def _reports(config: Settings, engine: sa.Engine, plan: Plan) -> None:
     """Write the progress report as PDF and HTML beside the emails, and say where."""
-    from monitor.commands.report import write_whole
     from monitor.progress import progress_report
+    from monitor.wholefile import write_whole
     from notifiers import PdfUnavailableError, report_file, report_file_name
 
     report = progress_report(engine, plan, DEMO_DAY)

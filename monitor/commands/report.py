@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 import click
@@ -13,20 +11,8 @@ import click
 from monitor.commands.common import DATE, fail, load, plan_option, settings
 from monitor.commands.store import database
 from monitor.progress import progress_report
+from monitor.wholefile import write_whole
 from notifiers import PdfUnavailableError, Templates, report_file, report_file_name
-
-
-def write_whole(path: Path, data: bytes) -> None:
-    """Write `path` at once: a temporary file beside it, renamed over it, so no reader ever sees
-    half a report."""
-    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", suffix=".part", delete=False) as out:
-        out.write(data)
-        temporary = Path(out.name)
-    try:
-        os.replace(temporary, path)
-    except OSError:
-        temporary.unlink(missing_ok=True)
-        raise
 
 
 @click.command()
