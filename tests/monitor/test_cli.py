@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -105,8 +106,6 @@ def test_schema_prints_json_schema() -> None:
 def test_validate_of_an_unchanged_plan_says_what_it_said_the_first_time(
     named: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import shutil
-
     folder = tmp_path / "targets"
     shutil.copytree(TARGETS, folder, ignore=shutil.ignore_patterns("tests"))
     rules_file = folder / "disbursement.yaml"

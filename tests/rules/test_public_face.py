@@ -31,7 +31,9 @@ def test_every_public_name_is_there_and_no_other() -> None:
 
 
 def test_finding_rule_files_loads_neither_yaml_nor_pydantic() -> None:
-    done = subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE], cwd=ROOT, capture_output=True, text=True, timeout=120, check=True
+    )
     loaded = {name.split(".")[0] for name in json.loads(done.stdout)}
     assert "rules" in loaded
     assert loaded.isdisjoint({"pydantic", "pydantic_core", "yaml", "ruamel"}), sorted(loaded)
