@@ -18,10 +18,15 @@ untimed).
   as the tests empty it, then migrated): a whole Python process that
   sends the same rows with psycopg's `COPY observation (…) FROM STDIN` into the same table and index
   (emptied before each run, as the product's is).
+- floor (SQLite up to 10,000 rows, no goal): a whole Python process that only imports what the
+  command cannot run without: click (its command line), pydantic (the plan's rule models, read
+  back from the cache), pydantic-settings (its settings) and SQLAlchemy's engine (the store, under
+  sqlmodel). No row is read; it shows how much of the product's time is the stack's start-up,
+  which no work on the rows can take back.
 
-Runs alternate (product, baseline, product, …) after a warm-up pair; the medians and the median of
-the pairs' ratios are printed. Goals: 500 rows under 1 s; within 3x of the baseline at 10,000 rows
-and 2x at 1,000,000; PostgreSQL 200,000 rows within 3x of COPY.
+Runs alternate (product, baseline[, floor], product, …) after a warm-up round; the medians and the
+median of the pairs' ratios are printed. Goals: 500 rows under 1 s; within 3x of the baseline at
+10,000 rows and 2x at 1,000,000; PostgreSQL 200,000 rows within 3x of COPY.
 """
 
 from __future__ import annotations
@@ -87,6 +92,8 @@ with psycopg.connect(url) as connection, connection.cursor() as cursor:
             copy.write_row(("{PLAN}", ingestion, t, b, p, "2022-01-01", "2022-01-31", "year_to_date", v, "tỷ đồng", v,
                             "tỷ đồng", "official", n, now, True))
 """
+FLOOR = "import click, pydantic, pydantic_settings, sqlalchemy.engine"
+FLOOR_ROWS = 10_000  # the sizes whose time is mostly start-up
 
 
 def _store(folder: Path, rows: int, env: dict[str, str]) -> tuple[Path, Path, Path]:
@@ -115,12 +122,19 @@ def sqlite_size(folder: Path, rows: int, runs: int) -> None:
         [sys.executable, "-c", SQLITE_BASELINE, str(baseline_dir / "plan-monitor.db"), str(data)],
         prepare=lambda _: fresh(baseline_dir),
     )
-    results = alternate({"product": product, "baseline": baseline}, runs)
+    commands = {"product": product, "baseline": baseline}
+    if rows <= FLOOR_ROWS:
+        commands["floor"] = Command([sys.executable, "-c", FLOOR])
+    results = alternate(commands, runs)
     print(results["product"][0].output.strip().splitlines()[-1])
     print(line(f"SQLite, {rows:,} rows: plan-monitor ingest", results["product"]))
     print(line(f"SQLite, {rows:,} rows: baseline sqlite3 executemany, same table, index, pragmas", results["baseline"]))
     goal = "under 1 s" if rows <= 500 else "within 3x" if rows <= 10_000 else "within 2x"
     print(f"SQLite, {rows:,} rows: ratio {ratio(results['product'], results['baseline']):.2f}x (goal: {goal})")
+    if "floor" in results:
+        print(line("floor: importing click, pydantic, pydantic-settings and SQLAlchemy, no row read", results["floor"]))
+        floored = ratio(results["floor"], results["baseline"])
+        print(f"SQLite, {rows:,} rows: ratio floor / baseline {floored:.2f}x (no goal)")
 
 
 def postgres(folder: Path, rows: int, runs: int, url: str) -> None:
