@@ -4,8 +4,9 @@ Loading and checking a national plan (3,400 targets, 100,000 parts) means parsin
 and validating every entry; unchanged, it is read back from a pickle in the data folder
 (`monitor.planpickle`) in a fraction of that. The cache is keyed by the contents of every rule file
 (their names and bytes), the source document the citations were checked against, and the code
-that loads and checks them (the `rules` package's own source), so it is never stale: any edit, a
-new or removed file, or another version of the program loads and checks the files again, with the
+that loads and checks them (the `rules` package's own source, and the versions of the libraries
+that read and validate the YAML), so it is never stale: any edit, a new or removed file, or
+another version of the program or of those libraries loads and checks the files again, with the
 same located messages. Only a plan that loaded without a problem is kept. A cache that cannot be
 read or written is passed over.
 
@@ -24,6 +25,7 @@ import os
 import sys
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
+from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -42,6 +44,9 @@ _SOURCES = (
     Path(__file__),
     Path(__file__).with_name("planpickle.py"),
 )
+# The libraries whose work it keeps too: the YAML readers and the validation of what they read
+# (the pickle also sets pydantic's own slots).
+_LIBRARIES = ("pydantic", "pydantic-core", "PyYAML", "ruamel.yaml")
 
 
 @dataclass(frozen=True)
@@ -134,7 +139,8 @@ def _stored_verdict(entry: _Entry) -> Verdict | None:
 
 
 def _key(paths: Sequence[Path], files: list[Path]) -> str:
-    digest = hashlib.sha256(f"{FORMAT} {sys.version}\0".encode() + b"\0".join(map(os.fsencode, paths)))
+    head = f"{FORMAT} {sys.version} {' '.join(map(_version, _LIBRARIES))}\0"
+    digest = hashlib.sha256(head.encode() + b"\0".join(map(os.fsencode, paths)))
     for source in _SOURCES:
         digest.update(os.fsencode(source.name) + b"\0" + source.read_bytes())
     for file in files:  # names as the file system has them, whatever their encoding
@@ -143,6 +149,14 @@ def _key(paths: Sequence[Path], files: list[Path]) -> str:
         except OSError:
             digest.update(os.fsencode(file) + b"\0unreadable\0")  # load_plan says why
     return digest.hexdigest()
+
+
+def _version(library: str) -> str:
+    """The installed version of `library`, as its metadata says (read, not imported)."""
+    try:
+        return f"{library}={metadata.version(library)}"
+    except metadata.PackageNotFoundError:
+        return f"{library}=none"
 
 
 def _document(plan: Plan) -> tuple[tuple[str, str], ...]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Callable
+from importlib import metadata
 from pathlib import Path
 
 import pytest
@@ -211,6 +212,23 @@ def test_a_cache_made_by_other_cache_code_is_not_read(
     assert plancache.verdict([folder], cache) is not None
     code.write_text("# yet another version\n", encoding="utf-8")
     assert plancache.verdict([folder], cache) is None
+
+
+@pytest.mark.parametrize("library", plancache._LIBRARIES)
+def test_a_cache_made_with_another_version_of_a_library_is_not_read(
+    library: str, folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "cache"
+    plan = plancache.load([folder], cache)
+    assert plancache.verdict([folder], cache) is not None
+    upgraded = tmp_path / "site-packages" / f"{library.replace('-', '_')}-99.0.dist-info"
+    upgraded.mkdir(parents=True)
+    (upgraded / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {library}\nVersion: 99.0\n", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(upgraded.parent))  # installed ahead of the one the cache was made with
+    assert metadata.version(library) == "99.0"
+    assert plancache.verdict([folder], cache) is None
+    assert plancache.load([folder], cache) == plan  # loaded again, and kept under the new key
+    assert plancache.verdict([folder], cache) == plancache.Verdict.of(plan)
 
 
 def test_a_verdict_that_went_missing_is_written_again(folder: Path, tmp_path: Path) -> None:
