@@ -113,7 +113,7 @@ def _load(paths: Sequence[Path], cache_dir: Path, entry: _Entry) -> Plan:
             _write_verdict(entry, cached[1], Verdict.of(cached[0]))
         return cached[0]
     plan = rules.load_plan(paths)  # the YAML readers are imported only when the files must be read
-    document = _document(plan)
+    document = plan.sources  # as they were read: one edited since is read again next time
     if _Entry.of(paths, cache_dir).key != entry.key:
         return plan  # a file changed while it was read: nothing is kept that would say otherwise
     if planpickle.write(entry.pickle, (entry.key, document, plan)):
@@ -157,15 +157,6 @@ def _version(library: str) -> str:
         return f"{library}={metadata.version(library)}"
     except metadata.PackageNotFoundError:
         return f"{library}=none"
-
-
-def _document(plan: Plan) -> tuple[tuple[str, str], ...]:
-    """The source documents the citations were checked against (the plan's document and the
-    further ones it names, beside each rule file's folder), with their contents' hashes."""
-    named = [plan.info.document] if plan.info.document else []
-    named += [ref.path for ref in plan.info.documents]
-    folders = sorted({str(file.parent) for file in plan.files})
-    return tuple((str(path), _hash(path)) for path in (Path(folder) / name for name in named for folder in folders))
 
 
 def _document_unchanged(document: Sequence[Sequence[str]]) -> bool:

@@ -17,7 +17,7 @@ from rules.errors import Problem
 from rules.locate import PathPart
 from rules.plan import PlanInfo, Role
 from rules.quoted_values import quoted_values
-from rules.sources import check_sources
+from rules.sources import Documents, check_sources
 from rules.target import ALLOWED_TRAJECTORIES, Comparator, Kind, Revision, Target
 from rules.trajectory import CumulativePeriod, EachPeriod, Milestones, MonthlyProfile
 from rules.unit_checks import check_units, plan_units
@@ -26,8 +26,9 @@ from rules.units import Unit
 HUNDRED = Decimal(100)
 
 
-def check(collected: Collected) -> list[Problem]:
-    """Every problem across the collected entries."""
+def check(collected: Collected, documents: Documents | None) -> list[Problem]:
+    """Every problem across the collected entries, the citations checked against `documents`
+    (the plan's, read; None without a plan header)."""
     problems = _plan_header(collected)
     info = collected.plans[0].value if collected.plans else None
     problems += _unique(collected.departments, "department")
@@ -40,8 +41,8 @@ def check(collected: Collected) -> list[Problem]:
     for entry in collected.targets:
         problems += check_target(entry, info, contacts, target_ids, units)
     problems += _parent_cycles(collected.targets)
-    if info and collected.plans:
-        problems += check_sources(collected.plans[0], collected.targets)
+    if info and collected.plans and documents is not None:
+        problems += check_sources(collected.plans[0], collected.targets, documents)
     return problems
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,11 +17,13 @@ class SourceDocument:
 
     path: Path
     lines: tuple[str, ...]
+    digest: str  # the SHA-256 of the bytes read: which version of the document the citations met
 
     @classmethod
     def read(cls, path: Path) -> SourceDocument | None:
         try:
-            return cls(path, tuple(path.read_text(encoding="utf-8").splitlines()))
+            data = path.read_bytes()
+            return cls(path, tuple(data.decode("utf-8").splitlines()), hashlib.sha256(data).hexdigest())
         except (OSError, UnicodeDecodeError):
             return None
 

@@ -26,6 +26,7 @@ from rules.errors import Problem, RuleSetError
 from rules.files import rule_files
 from rules.locate import MAPPINGS, SEQUENCES, PathPart
 from rules.plan import Department, Plan, PlanInfo, RuleFile
+from rules.sources import read_documents
 from rules.target import Target
 from rules.unit_checks import plan_units
 from rules.units import DeclaredUnit
@@ -134,8 +135,9 @@ def load_plan(paths: Sequence[Path]) -> Plan:
 def _load_plan(paths: Sequence[Path]) -> Plan:
     files, problems = rule_files(paths)
     collected = collect(files)
+    documents = read_documents(collected.plans[0]) if collected.plans else None
     problems += collected.problems
-    problems += check(collected)
+    problems += check(collected, documents)
     errors = [p for p in problems if not p.warning]
     warnings = sorted(p for p in problems if p.warning)
     if errors or not collected.plans:
@@ -147,6 +149,7 @@ def _load_plan(paths: Sequence[Path]) -> Plan:
         files=tuple(files),
         warnings=tuple(warnings),
         units=plan_units(collected),
+        sources=documents.versions() if documents else (),
     )
 
 

@@ -104,6 +104,9 @@ class Plan:
     files: tuple[Path, ...] = field(default=())
     warnings: tuple[Problem, ...] = field(default=())
     units: dict[str, Unit] = field(default_factory=lambda: dict(UNITS))
+    # The source documents the citations were checked against: each path, with the SHA-256 of the
+    # bytes read then.
+    sources: tuple[tuple[str, str], ...] = field(default=())
 
     def find_unit(self, label: str) -> Unit | None:
         """The unit written `label`: one the plan declares, or a built-in one."""

@@ -9,6 +9,7 @@ stand at the lines it names; a note instead of a quote (a target added later) is
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from rules.citations import SourceDocument
@@ -19,9 +20,24 @@ from rules.plan import PlanInfo
 from rules.target import Citation, Target
 
 
-def check_sources(plan: Declared[PlanInfo], targets: Sequence[Declared[Target]]) -> list[Problem]:
-    """Every problem of the plan's documents and of the targets' citations of them."""
-    documents, problems = _documents(plan)
+@dataclass(frozen=True)
+class Documents:
+    """The plan's documents, read: by id ("" for the main one), None for one that cannot be read;
+    and the problems met reading them."""
+
+    by_id: dict[str, SourceDocument | None]
+    problems: list[Problem]
+
+    def versions(self) -> tuple[tuple[str, str], ...]:
+        """Each document read, by path, with the SHA-256 of the bytes its citations were checked against."""
+        found = {str(d.path): d.digest for d in self.by_id.values() if d is not None}
+        return tuple(found.items())
+
+
+def check_sources(plan: Declared[PlanInfo], targets: Sequence[Declared[Target]], read: Documents) -> list[Problem]:
+    """Every problem of the plan's documents (`read` by `read_documents`) and of the targets'
+    citations of them."""
+    documents, problems = read.by_id, list(read.problems)
     info = plan.value
     default = "" if info.document else (info.documents[0].id if info.documents else None)
     for entry in targets:
@@ -34,8 +50,8 @@ def check_sources(plan: Declared[PlanInfo], targets: Sequence[Declared[Target]])
     return problems
 
 
-def _documents(plan: Declared[PlanInfo]) -> tuple[dict[str, SourceDocument | None], list[Problem]]:
-    """The plan's documents by id ("" for the main one), read; None for one that cannot be read."""
+def read_documents(plan: Declared[PlanInfo]) -> Documents:
+    """The documents the plan's header names, read once for all the citations."""
     info, folder = plan.value, plan.file.parent
     named: list[tuple[str, str, list[PathPart]]] = [("", info.document, ["document"])] if info.document else []
     named += [(ref.id, ref.path, ["documents", i, "path"]) for i, ref in enumerate(info.documents)]
@@ -50,7 +66,7 @@ def _documents(plan: Declared[PlanInfo]) -> tuple[dict[str, SourceDocument | Non
         if document is None:
             problems.append(plan.problem(where, f"cannot read the source document {path}"))
         documents.setdefault(ident, document)
-    return documents, problems
+    return Documents(documents, problems)
 
 
 def _citation(

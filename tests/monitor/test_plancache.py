@@ -259,6 +259,27 @@ def test_a_file_edited_while_the_plan_loads_leaves_nothing_cached(
     assert plancache.verdict([folder], cache) is not None
 
 
+def test_a_source_document_edited_while_the_plan_loads_is_checked_again(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "cache"
+    document = next((folder / "source").glob("*.txt"))
+    load = rules.load_plan
+
+    def edited_meanwhile(paths: list[Path]) -> object:
+        plan = load(paths)  # its citations checked against the document as it was
+        document.write_text("\n".join("-" for _ in document.read_text(encoding="utf-8").splitlines()), encoding="utf-8")
+        return plan
+
+    monkeypatch.setattr(rules, "load_plan", edited_meanwhile)
+    plancache.load([folder], cache)
+    monkeypatch.undo()
+    assert plancache.verdict([folder], cache) is None  # kept as checked, against the text that is gone
+    with pytest.raises(RuleSetError) as error:
+        plancache.load([folder], cache)
+    assert any("quote" in str(p) for p in error.value.problems), error.value.problems[:3]
+
+
 def test_a_folder_whose_name_is_not_utf8_is_cached_like_any_other(folder: Path, tmp_path: Path) -> None:
     odd = tmp_path / os.fsdecode(b"k\xe9-ho\xe1ch")
     folder.rename(odd)
