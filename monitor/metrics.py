@@ -34,7 +34,9 @@ OUTBOX_STATES = ("queued", "sent", "failed")
 
 
 class StoreCollector(Collector):
-    """The plan-monitor figures, read from the store at each scrape."""
+    """The plan-monitor figures of one plan, read from the store at each scrape: its latest run,
+    alerts, files and outbox (a store may hold several plans), and the daemon's jobs, which are the
+    whole store's."""
 
     def __init__(self, engine: sa.Engine, plan: Plan, now: dt.datetime) -> None:
         self.engine, self.plan, self.now = engine, plan, now
@@ -43,7 +45,8 @@ class StoreCollector(Collector):
         info = GaugeMetricFamily("plan_monitor_plan", "The plan watched (always 1)", labels=["province", "year"])
         info.add_metric([self.plan.info.province, str(self.plan.info.year)], 1)
         yield info
-        run = latest_run(self.engine)
+        key = self.plan.info.key
+        run = latest_run(self.engine, key)
         targets = GaugeMetricFamily(
             "plan_monitor_series", "Series (targets and breakdown parts) by status in the latest evaluation run",
             labels=["status"],
@@ -58,7 +61,7 @@ class StoreCollector(Collector):
             evaluated.add_metric([], run.finished_at.timestamp())
         yield evaluated
         alerts = GaugeMetricFamily("plan_monitor_alerts", "Alerts by kind and state", labels=["kind", "state"])
-        counted = alert_counts(self.engine)
+        counted = alert_counts(self.engine, key)
         for kind in ("performance", "overdue"):
             for state in AlertState:
                 alerts.add_metric([kind, state.value], counted.get((kind, state.value), 0))
@@ -68,13 +71,13 @@ class StoreCollector(Collector):
             "plan_monitor_last_ingestion_timestamp_seconds", "When each department's latest file was taken in",
             labels=["department"],
         )  # fmt: skip
-        for department, at in sorted(last_ingestions(self.engine).items()):
+        for department, at in sorted(last_ingestions(self.engine, key).items()):
             ingested.add_metric([department], at.timestamp())
         yield ingested
         yield from self._jobs()
 
     def _outbox(self) -> Iterator[Metric]:
-        backlog = outbox_backlog(self.engine)
+        backlog = outbox_backlog(self.engine, self.plan.info.key)
         messages = GaugeMetricFamily("plan_monitor_outbox_messages", "Outbox messages by state", labels=["state"])
         for state in OUTBOX_STATES:
             messages.add_metric([state], backlog.counts.get(state, 0))

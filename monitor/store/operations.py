@@ -49,13 +49,13 @@ def reachable(engine: sa.Engine) -> None:
         connection.execute(sa.select(1)).scalar_one()
 
 
-def latest_run(engine: sa.Engine) -> LatestRun | None:
-    """The latest completed evaluation run, with its series counted by status."""
+def latest_run(engine: sa.Engine, plan: str) -> LatestRun | None:
+    """The latest completed evaluation run of `plan` (its key), with its series counted by status."""
     run = EvaluationRun
     with engine.connect() as connection:
         found = connection.execute(
             sa.select(col(run.id), col(run.as_of), col(run.finished_at))
-            .where(col(run.finished_at).is_not(None))
+            .where(col(run.plan) == plan, col(run.finished_at).is_not(None))
             .order_by(col(run.id).desc())
             .limit(1)
         ).first()
@@ -70,33 +70,39 @@ def latest_run(engine: sa.Engine) -> LatestRun | None:
     return LatestRun(found.id, found.as_of, as_utc(found.finished_at), {str(status): int(n) for status, n in counts})
 
 
-def alert_counts(engine: sa.Engine) -> dict[tuple[str, str], int]:
-    """Alerts by (kind, state)."""
+def alert_counts(engine: sa.Engine, plan: str) -> dict[tuple[str, str], int]:
+    """The alerts of `plan` (its key) by (kind, state)."""
     with engine.connect() as connection:
         rows = connection.execute(
-            sa.select(col(Alert.kind), col(Alert.state), sa.func.count()).group_by(col(Alert.kind), col(Alert.state))
+            sa.select(col(Alert.kind), col(Alert.state), sa.func.count())
+            .where(col(Alert.plan) == plan)
+            .group_by(col(Alert.kind), col(Alert.state))
         ).all()
     return {(kind, state): n for kind, state, n in rows}
 
 
-def outbox_backlog(engine: sa.Engine) -> OutboxBacklog:
-    """The outbox's messages by state, and when the oldest still queued was written."""
+def outbox_backlog(engine: sa.Engine, plan: str) -> OutboxBacklog:
+    """The outbox's messages of `plan` (its key) by state, and when the oldest still queued was written."""
     message = OutboxMessage
+    mine = col(message.plan) == plan
     with engine.connect() as connection:
-        counts = connection.execute(sa.select(col(message.state), sa.func.count()).group_by(col(message.state))).all()
+        counts = connection.execute(
+            sa.select(col(message.state), sa.func.count()).where(mine).group_by(col(message.state))
+        ).all()
         oldest = connection.execute(
-            sa.select(sa.func.min(col(message.created_at))).where(col(message.state) == "queued")
+            sa.select(sa.func.min(col(message.created_at))).where(mine, col(message.state) == "queued")
         ).scalar()
     return OutboxBacklog({str(state): int(n) for state, n in counts}, as_utc(oldest) if oldest is not None else None)
 
 
-def last_ingestions(engine: sa.Engine) -> dict[str, dt.datetime]:
-    """When each department's latest file was taken in ("" for files with no known sender)."""
+def last_ingestions(engine: sa.Engine, plan: str) -> dict[str, dt.datetime]:
+    """When each department's latest file for `plan` (its key) was taken in ("" for files with no
+    known sender)."""
     with engine.connect() as connection:
         rows = connection.execute(
-            sa.select(col(Ingestion.submitter), sa.func.max(col(Ingestion.received_at))).group_by(
-                col(Ingestion.submitter)
-            )
+            sa.select(col(Ingestion.submitter), sa.func.max(col(Ingestion.received_at)))
+            .where(col(Ingestion.plan) == plan)
+            .group_by(col(Ingestion.submitter))
         ).all()
     return {submitter or "": as_utc(at) for submitter, at in rows}
 

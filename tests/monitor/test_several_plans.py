@@ -5,15 +5,23 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
+from collections import Counter
 from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from prometheus_client.parser import text_string_to_metric_families
+from starlette.testclient import TestClient
 
 from monitor.cli import cli
+from monitor.settings import Settings
+from monitor.web import create_app
+from rules import load_plan
 from tests.conftest import TARGETS
 from tests.monitor.test_planning import _fill as fill_values
+from tests.monitor.web.conftest import SECRET
 
 BOTH = "bac-giang-2022 (Bắc Giang 2022), bac-giang-2023 (Bắc Giang 2023)"
 EXAMPLES = TARGETS.parent / "examples" / "2022"
@@ -142,3 +150,43 @@ def test_each_plan_has_its_inbox_folder(plans: Path) -> None:
     assert [(r["target"], r["period"], r["submitter"]) for r in shown] == [
         ("budget-revenue", "2023-05", "so-tai-chinh")
     ]
+
+
+def test_each_plans_metrics_are_its_own(plans: Path, tmp_path: Path) -> None:
+    this_year = tmp_path / "thu-ngan-sach-2023.csv"
+    this_year.write_text('chỉ tiêu,kỳ,giá trị,đơn vị\nbudget-revenue,2023-06,"3.000,0",tỷ đồng\n', encoding="utf-8")
+    assert _cli("ingest", "--plan", "2023", "--submitter", "so-tai-chinh", str(this_year)).exit_code == 0
+    assert _cli("ingest", "--plan", "2022", str(EXAMPLES / "06-so-tai-chinh-thu-ngan-sach.csv")).exit_code == 0
+    judged: dict[str, list[dict[str, object]]] = {}
+    for year, as_of in (("2023", "2023-07-31"), ("2022", "2022-07-31")):  # last year's run is the store's latest
+        result = _cli("evaluate", "--plan", year, "--as-of", as_of, "--format", "json")
+        assert result.exit_code == 0, result.output
+        judged[year] = json.loads(result.stdout)
+    settings = Settings(data_dir=tmp_path / "var", targets=plans, secret_key=SECRET)
+    seen: dict[str, dict[str, dict[tuple[str, ...], float]]] = {}
+    for year in ("2022", "2023"):
+        with TestClient(create_app(settings, plan=load_plan([plans / year]))) as client:
+            answer = client.get("/metrics")
+        assert answer.status_code == 200
+        seen[year] = {}
+        for family in text_string_to_metric_families(answer.text):
+            for sample in family.samples:
+                seen[year].setdefault(sample.name, {})[tuple(sample.labels.values())] = sample.value
+    for year in ("2022", "2023"):
+        statuses = Counter(str(r["status"]) for r in judged[year])
+        series = {labels[0]: int(n) for labels, n in seen[year]["plan_monitor_series"].items() if n}
+        assert series == dict(statuses), year  # this plan's latest run, not the store's
+        alerting = Counter(str(r["alert_state"]) for r in judged[year] if r["alert_state"] not in (None, "inactive"))
+        performance = {state: int(n) for (kind, state), n in seen[year]["plan_monitor_alerts"].items()
+                       if kind == "performance" and n}  # fmt: skip
+        assert performance == dict(alerting), year
+        assert seen[year]["plan_monitor_outbox_messages"][("queued",)] >= 1, year  # its own digests
+    assert set(seen["2023"]["plan_monitor_last_ingestion_timestamp_seconds"]) == {("so-tai-chinh",)}
+    assert set(seen["2022"]["plan_monitor_last_ingestion_timestamp_seconds"]) == {("",)}
+    with sqlite3.connect(tmp_path / "var" / "plan-monitor.db") as store:
+        queued = dict(
+            store.execute("SELECT plan, count(*) FROM outbox WHERE state = 'queued' GROUP BY plan").fetchall()
+        )
+    assert queued == {
+        f"bac-giang-{year}": int(seen[year]["plan_monitor_outbox_messages"][("queued",)]) for year in ("2022", "2023")
+    }
