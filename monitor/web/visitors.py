@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from itsdangerous import BadSignature, Signer
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import FormData
+from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -115,15 +115,21 @@ def with_cookies(request: Request, response: Response) -> Response:
 
 
 UPLOAD_FIELDS = 12  # a form of the portal has a few fields; no more are parsed
+BAD = 400
 
 
 async def checked_form(request: Request) -> FormData:
-    """The form sent, once its CSRF token is checked (403 otherwise); at most one file."""
+    """The form sent, once its CSRF token is checked (403 otherwise); at most one file; none with a
+    NUL character in a field or a file's name (400: no browser sends one, and PostgreSQL cannot
+    store one, so it would fail half way through a submission)."""
     form = await request.form(max_files=1, max_fields=UPLOAD_FIELDS)
     cookie = request.cookies.get(CSRF_COOKIE)
     sent = form.get(CSRF_FIELD)
     if not cookie or not isinstance(sent, str) or not hmac.compare_digest(sent, _csrf_mac(portal_of(request), cookie)):
         raise HTTPException(FORBIDDEN, "csrf")
+    texts = [(value.filename or "") if isinstance(value, UploadFile) else value for _, value in form.multi_items()]
+    if any("\x00" in text for text in texts):
+        raise HTTPException(BAD, "nul")
     return form
 
 

@@ -13,6 +13,8 @@ import pytest
 from starlette.routing import Route
 
 from monitor.store.figures import figures
+from monitor.store.muting import acknowledgements
+from monitor.store.submissions import comments, submissions
 from monitor.web.app import all_routes
 from monitor.web.operations import OPEN as OPERATIONS
 from monitor.web.signin import PUBLIC
@@ -207,3 +209,33 @@ def test_a_file_of_another_type_or_none_is_refused_with_a_message(site: Site) ->
         "Hãy viết 7088 hoặc 7,088" in bad_value.text
     )
     assert figures(site.engine, plan=PLAN) == []
+
+
+def test_a_form_holding_a_nul_character_is_refused_before_anything_is_written(site: Site) -> None:
+    # No browser sends a NUL, and PostgreSQL cannot store one: a submission would fail half way.
+    address = {"csrf": site.csrf("/dang-nhap"), "address": "finance@bacgiang.example\x00"}
+    assert site.client.post("/dang-nhap", data=address).status_code == 400
+    assert site.emails_to("finance@bacgiang.example") == []
+    site.sign_in("finance@bacgiang.example")
+    site.client.post("/gui-so-lieu", data={"csrf": site.csrf("/gui-so-lieu")},
+                     files={"file": ("a.csv", b"target,period,value\nrevenue,2022-06,100\n", "text/csv")})  # fmt: skip
+    before = (figures(site.engine, plan=PLAN), submissions(site.engine, plan=PLAN))
+    token = site.csrf("/gui-so-lieu")
+    body = (  # by hand: an HTTP client would percent-encode the NUL in the file's name
+        f'--b\r\nContent-Disposition: form-data; name="csrf"\r\n\r\n{token}\r\n--b\r\n'
+        'Content-Disposition: form-data; name="file"; filename="thu\x00.csv"\r\n\r\n'
+        "target,period,value\nrevenue,2022-07,100\n\r\n--b--\r\n"
+    ).encode()
+    upload = site.client.post("/gui-so-lieu", content=body, headers={"content-type": "multipart/form-data; boundary=b"})
+    assert upload.status_code == 400
+    assert "Yêu cầu không hợp lệ" in upload.text
+    assert (figures(site.engine, plan=PLAN), submissions(site.engine, plan=PLAN)) == before
+    path = "/giai-trinh/revenue?period=2022-06"  # its alert fires: an explanation would be recorded
+    sent = {"csrf": site.csrf(path), "kind": "explanation", "cause": "chậm\x00", "remedy": "đẩy nhanh"}
+    assert site.client.post(path, data=sent).status_code == 400
+    assert acknowledgements(site.engine, "revenue", plan=PLAN) == []
+    site.client.cookies.clear()
+    site.sign_in("leader@bacgiang.example")
+    said = site.client.post(path, data={"csrf": site.csrf(path), "kind": "comment", "text": "\x00"})
+    assert said.status_code == 400
+    assert comments(site.engine, "revenue", plan=PLAN) == []
