@@ -239,3 +239,19 @@ def test_a_form_holding_a_nul_character_is_refused_before_anything_is_written(si
     said = site.client.post(path, data={"csrf": site.csrf(path), "kind": "comment", "text": "\x00"})
     assert said.status_code == 400
     assert comments(site.engine, "revenue", plan=PLAN) == []
+
+
+def test_a_form_token_made_for_no_session_does_not_pass_in_a_department_s_session(site: Site) -> None:
+    # Someone who can set a cookie for the portal's site (a neighbouring subdomain, a network on
+    # plain http) takes a CSRF cookie and its token from the sign-in page, sets that cookie in a
+    # department's browser, and sends the token from a page of its own once the department is in.
+    token = site.csrf("/dang-nhap")
+    planted = site.client.cookies["pm_csrf"]
+    site.client.cookies.clear()
+    site.client.cookies.set("pm_csrf", planted)
+    site.sign_in("finance@bacgiang.example")
+    forged = {"csrf": token, "series": "revenue", "period": "2022-06", "value": "900"}
+    assert site.client.post("/nhap-so-lieu", data=forged).status_code == 403
+    assert figures(site.engine, plan=PLAN) == []
+    own = {**forged, "csrf": site.csrf("/nhap-so-lieu")}  # the session's own page's token passes
+    assert site.client.post("/nhap-so-lieu", data=own).status_code == 200
