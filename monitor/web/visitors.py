@@ -73,15 +73,22 @@ def new_session_token() -> str:
     return secrets.token_urlsafe(32)
 
 
-async def visitor_of(request: Request) -> Visitor | None:
-    """The signed-in visitor, or None (no cookie, a forged one, a session ended or expired)."""
-    portal = portal_of(request)
+def session_token(request: Request) -> str | None:
+    """The session token of the request's cookie, if it has one the portal signed (open or not)."""
     cookie = request.cookies.get(SESSION_COOKIE)
     if not cookie:
         return None
     try:
-        token = _signer(portal, "session").unsign(cookie).decode()
+        return _signer(portal_of(request), "session").unsign(cookie).decode()
     except BadSignature:
+        return None
+
+
+async def visitor_of(request: Request) -> Visitor | None:
+    """The signed-in visitor, or None (no cookie, a forged one, a session ended or expired)."""
+    portal = portal_of(request)
+    token = session_token(request)
+    if token is None:
         return None
     department = await run_in_threadpool(store.session_department, portal.engine, token, portal.now())
     found = rights.person(portal.plan, department) if department else None

@@ -255,3 +255,13 @@ def test_a_form_token_made_for_no_session_does_not_pass_in_a_department_s_sessio
     assert figures(site.engine, plan=PLAN) == []
     own = {**forged, "csrf": site.csrf("/nhap-so-lieu")}  # the session's own page's token passes
     assert site.client.post("/nhap-so-lieu", data=own).status_code == 200
+
+
+def test_signing_in_again_ends_the_session_the_browser_had(site: Site) -> None:
+    site.sign_in("finance@bacgiang.example")
+    first = site.client.cookies["pm_session"]
+    site.sign_in("health@bacgiang.example")  # another department's link, opened in the same browser
+    assert "Sở Y tế" in site.client.get("/").text
+    site.client.cookies.clear()
+    site.client.cookies.set("pm_session", first)  # the first session's cookie, kept by someone
+    assert site.client.get("/", follow_redirects=False).status_code == 303
