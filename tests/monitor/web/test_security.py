@@ -75,6 +75,7 @@ def test_an_upload_over_the_limit_is_refused_unread(site: Site) -> None:
                               files={"file": ("big.csv", big, "text/csv")})  # fmt: skip
     assert answer.status_code == 413
     assert "Tệp quá lớn" in answer.text
+    assert "vượt quá giới hạn cho phép (1 MB)" in answer.text  # the limit said, so the sender knows what fits
     assert figures(site.engine, plan=PLAN) == []
 
 
