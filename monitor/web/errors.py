@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Mapping
+from decimal import Decimal
 from typing import Any
 
 from starlette.exceptions import HTTPException
@@ -11,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from monitor.logs import event
+from notifiers import formatting
 
 MESSAGES = {
     400: ("Yêu cầu không hợp lệ", "Trang không hiểu được yêu cầu này."),
@@ -18,7 +20,8 @@ MESSAGES = {
           "Hãy tải lại trang và thử lại."),
     404: ("Không tìm thấy", "Không có trang này."),
     405: ("Không được phép", "Trang này không nhận yêu cầu kiểu này."),
-    413: ("Tệp quá lớn", "Tệp hoặc biểu mẫu gửi lên vượt quá giới hạn cho phép."),
+    413: ("Tệp quá lớn", "Tệp hoặc biểu mẫu gửi lên vượt quá giới hạn cho phép ({limit} MB). "
+          "Hãy chia số liệu thành nhiều tệp nhỏ hơn."),
     429: ("Quá nhiều yêu cầu", "Bạn đã yêu cầu quá nhiều lần. Hãy thử lại sau ít phút."),
     500: ("Lỗi hệ thống", "Đã có lỗi trong hệ thống; quản trị viên đã được ghi nhận. Hãy thử lại sau."),
 }  # fmt: skip
@@ -27,9 +30,11 @@ MESSAGES = {
 async def http_error(request: Request, exc: Exception) -> Response:
     from monitor.web.app import portal_of
 
+    portal = portal_of(request)
     status = exc.status_code if isinstance(exc, HTTPException) else 500
     title, text = MESSAGES.get(status, (f"Lỗi {status}", ""))
-    return portal_of(request).pages.render("error.html", status=status, title=title, text=text, visitor=None)
+    limit = formatting.rounded(Decimal(str(portal.settings.max_upload_mb)))  # the largest request, said with 413
+    return portal.pages.render("error.html", status=status, title=title, text=text.format(limit=limit), visitor=None)
 
 
 async def server_error(request: Request, exc: Exception) -> Response:

@@ -70,6 +70,12 @@ def _page(request: Request, visitor: Visitor, asked: Asked, *, status: int = 200
     )  # fmt: skip
 
 
+def _back(request: Request) -> Response:
+    """Back to the page the form was sent from, by its path: the browser keeps the address it
+    reached the portal by (behind a proxy, the Host the portal is sent may be the proxy's own)."""
+    return RedirectResponse(f"{request.url.path}?{request.url.query}", status_code=303)
+
+
 @members_only
 async def show(request: Request, visitor: Visitor) -> Response:
     asked = _asked(request, visitor)
@@ -89,7 +95,7 @@ async def record(request: Request, visitor: Visitor) -> Response:
             return await run_in_threadpool(_page, request, visitor, asked, status=BAD, problem="Hãy nhập ý kiến.")
         await run_in_threadpool(add_comment, portal.engine, asked.target.id, asked.part, asked.period, fields["text"],
                                 plan=portal.plan.info.key, by=visitor.department_id, now=portal.now())  # fmt: skip
-        return RedirectResponse(str(request.url), status_code=303)
+        return _back(request)
     if not visitor.may_explain(asked.target, asked.part):
         raise HTTPException(FORBIDDEN)
     if not await run_in_threadpool(is_firing, portal.engine, asked.target.id, asked.part, plan=portal.plan.info.key):
@@ -109,7 +115,7 @@ async def record(request: Request, visitor: Visitor) -> Response:
     await run_in_threadpool(add_acknowledgement, portal.engine, series, asked.period, fields["cause"],
                             fields["remedy"], expected, plan=portal.plan.info.key, by=visitor.department_id,
                             now=portal.now())  # fmt: skip
-    return RedirectResponse(str(request.url), status_code=303)
+    return _back(request)
 
 
 routes = [

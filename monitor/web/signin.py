@@ -34,6 +34,7 @@ from monitor.web.visitors import (
     members_only,
     new_session_token,
     session_cookie,
+    session_token,
     visitor_of,
     with_cookies,
 )
@@ -150,6 +151,9 @@ async def enter(request: Request) -> Response:
     token = new_session_token()
     now = portal.now()
     expires = now + dt.timedelta(hours=SESSION_HOURS)
+    previous = session_token(request)
+    if previous is not None:  # the browser's session until now ends: none stays open behind the new one
+        await run_in_threadpool(store.end_session, portal.engine, previous, now)
     await run_in_threadpool(store.add_session, portal.engine, token, used.department_id, client_of(request),
                             now=now, expires=expires)  # fmt: skip
     response = RedirectResponse("/", status_code=303)

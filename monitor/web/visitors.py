@@ -5,8 +5,9 @@ without an open session to the sign-in page, checks the CSRF token of every form
 the route the `Visitor`, whose rights are `monitor.rights`' rule.
 
 The session cookie holds a random token, signed; the store keeps its hash. The CSRF cookie holds
-another random value; a form carries its HMAC under the secret key, which a page of another site
-can neither read nor make.
+another random value; a form carries the HMAC, under the secret key, of that value and the session
+cookie the page was made for: a page of another site can neither read nor make it, and a token
+made for no session (or another) does not pass in a session, even with its CSRF cookie planted.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 
 from itsdangerous import BadSignature, Signer
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import FormData
+from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -72,15 +73,22 @@ def new_session_token() -> str:
     return secrets.token_urlsafe(32)
 
 
-async def visitor_of(request: Request) -> Visitor | None:
-    """The signed-in visitor, or None (no cookie, a forged one, a session ended or expired)."""
-    portal = portal_of(request)
+def session_token(request: Request) -> str | None:
+    """The session token of the request's cookie, if it has one the portal signed (open or not)."""
     cookie = request.cookies.get(SESSION_COOKIE)
     if not cookie:
         return None
     try:
-        token = _signer(portal, "session").unsign(cookie).decode()
+        return _signer(portal_of(request), "session").unsign(cookie).decode()
     except BadSignature:
+        return None
+
+
+async def visitor_of(request: Request) -> Visitor | None:
+    """The signed-in visitor, or None (no cookie, a forged one, a session ended or expired)."""
+    portal = portal_of(request)
+    token = session_token(request)
+    if token is None:
         return None
     department = await run_in_threadpool(store.session_department, portal.engine, token, portal.now())
     found = rights.person(portal.plan, department) if department else None
@@ -94,15 +102,16 @@ def client_of(request: Request) -> str:
 
 def csrf_token(request: Request) -> str:
     """The token a form of this page carries; a CSRF cookie is set with the page if there is none."""
-    portal = portal_of(request)
     value = request.cookies.get(CSRF_COOKIE) or getattr(request.state, "new_csrf", None)
     if not value:
         value = request.state.new_csrf = secrets.token_urlsafe(24)
-    return _csrf_mac(portal, value)
+    return _csrf_mac(request, value)
 
 
-def _csrf_mac(portal: Portal, value: str) -> str:
-    return _signer(portal, "csrf").get_signature(value).decode()
+def _csrf_mac(request: Request, value: str) -> str:
+    """The token of a CSRF cookie's value, for the session cookie the request carries (or none)."""
+    session = request.cookies.get(SESSION_COOKIE, "")
+    return _signer(portal_of(request), "csrf").get_signature(f"{value}\n{session}").decode()
 
 
 def with_cookies(request: Request, response: Response) -> Response:
@@ -115,15 +124,21 @@ def with_cookies(request: Request, response: Response) -> Response:
 
 
 UPLOAD_FIELDS = 12  # a form of the portal has a few fields; no more are parsed
+BAD = 400
 
 
 async def checked_form(request: Request) -> FormData:
-    """The form sent, once its CSRF token is checked (403 otherwise); at most one file."""
+    """The form sent, once its CSRF token is checked (403 otherwise); at most one file; none with a
+    NUL character in a field or a file's name (400: no browser sends one, and PostgreSQL cannot
+    store one, so it would fail half way through a submission)."""
     form = await request.form(max_files=1, max_fields=UPLOAD_FIELDS)
     cookie = request.cookies.get(CSRF_COOKIE)
     sent = form.get(CSRF_FIELD)
-    if not cookie or not isinstance(sent, str) or not hmac.compare_digest(sent, _csrf_mac(portal_of(request), cookie)):
+    if not cookie or not isinstance(sent, str) or not hmac.compare_digest(sent, _csrf_mac(request, cookie)):
         raise HTTPException(FORBIDDEN, "csrf")
+    texts = [(value.filename or "") if isinstance(value, UploadFile) else value for _, value in form.multi_items()]
+    if any("\x00" in text for text in texts):
+        raise HTTPException(BAD, "nul")
     return form
 
 

@@ -13,6 +13,8 @@ import pytest
 from starlette.routing import Route
 
 from monitor.store.figures import figures
+from monitor.store.muting import acknowledgements
+from monitor.store.submissions import comments, submissions
 from monitor.web.app import all_routes
 from monitor.web.operations import OPEN as OPERATIONS
 from monitor.web.signin import PUBLIC
@@ -73,6 +75,7 @@ def test_an_upload_over_the_limit_is_refused_unread(site: Site) -> None:
                               files={"file": ("big.csv", big, "text/csv")})  # fmt: skip
     assert answer.status_code == 413
     assert "Tệp quá lớn" in answer.text
+    assert "vượt quá giới hạn cho phép (1 MB)" in answer.text  # the limit said, so the sender knows what fits
     assert figures(site.engine, plan=PLAN) == []
 
 
@@ -207,3 +210,59 @@ def test_a_file_of_another_type_or_none_is_refused_with_a_message(site: Site) ->
         "Hãy viết 7088 hoặc 7,088" in bad_value.text
     )
     assert figures(site.engine, plan=PLAN) == []
+
+
+def test_a_form_holding_a_nul_character_is_refused_before_anything_is_written(site: Site) -> None:
+    # No browser sends a NUL, and PostgreSQL cannot store one: a submission would fail half way.
+    address = {"csrf": site.csrf("/dang-nhap"), "address": "finance@bacgiang.example\x00"}
+    assert site.client.post("/dang-nhap", data=address).status_code == 400
+    assert site.emails_to("finance@bacgiang.example") == []
+    site.sign_in("finance@bacgiang.example")
+    site.client.post("/gui-so-lieu", data={"csrf": site.csrf("/gui-so-lieu")},
+                     files={"file": ("a.csv", b"target,period,value\nrevenue,2022-06,100\n", "text/csv")})  # fmt: skip
+    before = (figures(site.engine, plan=PLAN), submissions(site.engine, plan=PLAN))
+    token = site.csrf("/gui-so-lieu")
+    body = (  # by hand: an HTTP client would percent-encode the NUL in the file's name
+        f'--b\r\nContent-Disposition: form-data; name="csrf"\r\n\r\n{token}\r\n--b\r\n'
+        'Content-Disposition: form-data; name="file"; filename="thu\x00.csv"\r\n\r\n'
+        "target,period,value\nrevenue,2022-07,100\n\r\n--b--\r\n"
+    ).encode()
+    upload = site.client.post("/gui-so-lieu", content=body, headers={"content-type": "multipart/form-data; boundary=b"})
+    assert upload.status_code == 400
+    assert "Yêu cầu không hợp lệ" in upload.text
+    assert (figures(site.engine, plan=PLAN), submissions(site.engine, plan=PLAN)) == before
+    path = "/giai-trinh/revenue?period=2022-06"  # its alert fires: an explanation would be recorded
+    sent = {"csrf": site.csrf(path), "kind": "explanation", "cause": "chậm\x00", "remedy": "đẩy nhanh"}
+    assert site.client.post(path, data=sent).status_code == 400
+    assert acknowledgements(site.engine, "revenue", plan=PLAN) == []
+    site.client.cookies.clear()
+    site.sign_in("leader@bacgiang.example")
+    said = site.client.post(path, data={"csrf": site.csrf(path), "kind": "comment", "text": "\x00"})
+    assert said.status_code == 400
+    assert comments(site.engine, "revenue", plan=PLAN) == []
+
+
+def test_a_form_token_made_for_no_session_does_not_pass_in_a_department_s_session(site: Site) -> None:
+    # Someone who can set a cookie for the portal's site (a neighbouring subdomain, a network on
+    # plain http) takes a CSRF cookie and its token from the sign-in page, sets that cookie in a
+    # department's browser, and sends the token from a page of its own once the department is in.
+    token = site.csrf("/dang-nhap")
+    planted = site.client.cookies["pm_csrf"]
+    site.client.cookies.clear()
+    site.client.cookies.set("pm_csrf", planted)
+    site.sign_in("finance@bacgiang.example")
+    forged = {"csrf": token, "series": "revenue", "period": "2022-06", "value": "900"}
+    assert site.client.post("/nhap-so-lieu", data=forged).status_code == 403
+    assert figures(site.engine, plan=PLAN) == []
+    own = {**forged, "csrf": site.csrf("/nhap-so-lieu")}  # the session's own page's token passes
+    assert site.client.post("/nhap-so-lieu", data=own).status_code == 200
+
+
+def test_signing_in_again_ends_the_session_the_browser_had(site: Site) -> None:
+    site.sign_in("finance@bacgiang.example")
+    first = site.client.cookies["pm_session"]
+    site.sign_in("health@bacgiang.example")  # another department's link, opened in the same browser
+    assert "Sở Y tế" in site.client.get("/").text
+    site.client.cookies.clear()
+    site.client.cookies.set("pm_session", first)  # the first session's cookie, kept by someone
+    assert site.client.get("/", follow_redirects=False).status_code == 303

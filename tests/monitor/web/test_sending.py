@@ -183,6 +183,23 @@ def test_an_explanation_is_recorded_by_its_department_only_and_leaders_comment(s
     assert site.client.get("/giai-trinh/nothing?period=2022-06").status_code == 404
 
 
+def test_an_explanation_or_a_comment_returns_to_its_page_by_path_whatever_host_a_proxy_names(site: Site) -> None:
+    # A reverse proxy passes the portal's own address as Host unless told otherwise (nginx does):
+    # the browser must come back to the address it reached the portal by, not to that one.
+    site.sign_in("finance@bacgiang.example")
+    upload(site, "thu-ngan-sach.csv", b"target,period,value\nrevenue,2022-06,100\n")  # fires at once
+    path = "/giai-trinh/revenue?part=&period=2022-06"
+    proxied = {"host": "127.0.0.1:8000", "x-forwarded-proto": "https"}
+    sent = {"csrf": site.csrf(path), "kind": "explanation", "cause": "Thu tiền đất chậm", "remedy": "Đấu giá"}
+    answer = site.client.post(path, data=sent, headers=proxied, follow_redirects=False)
+    assert (answer.status_code, answer.headers["location"]) == (303, path)
+    site.client.cookies.clear()
+    site.sign_in("leader@bacgiang.example")
+    said = {"csrf": site.csrf(path), "kind": "comment", "text": "Đề nghị báo cáo hằng tuần"}
+    answer = site.client.post(path, data=said, headers=proxied, follow_redirects=False)
+    assert (answer.status_code, answer.headers["location"]) == (303, path)
+
+
 def test_a_figure_far_behind_fires_at_once_and_its_department_is_offered_the_explanation(site: Site) -> None:
     site.sign_in("finance@bacgiang.example")
     before = site.client.get("/").text
