@@ -73,7 +73,8 @@ def _page(request: Request, visitor: Visitor, asked: Asked, *, status: int = 200
 def _back(request: Request) -> Response:
     """Back to the page the form was sent from, by its path: the browser keeps the address it
     reached the portal by (behind a proxy, the Host the portal is sent may be the proxy's own)."""
-    return RedirectResponse(f"{request.url.path}?{request.url.query}", status_code=303)
+    query = request.url.query
+    return RedirectResponse(f"{request.url.path}?{query}" if query else request.url.path, status_code=303)
 
 
 @members_only
