@@ -92,6 +92,7 @@ def _request_link(portal: Portal, address: str, client: str) -> str | None:
     """Record the request; for a known address, queue its link. The Message-ID, if one was queued."""
     now = portal.now()
     store.add_request(portal.engine, address, client, now)
+    store.forget_requests(portal.engine, now - WINDOW)  # the addresses typed are kept no longer than counted
     found = rights.by_address(portal.plan, address)
     if found is None:
         return None

@@ -10,14 +10,17 @@ import re
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
+from sqlmodel import col
 from starlette.routing import Route
 
 from monitor.store.figures import figures
 from monitor.store.muting import acknowledgements
+from monitor.store.schema import SignInRequest
 from monitor.store.submissions import comments, submissions
 from monitor.web.app import all_routes
 from monitor.web.operations import OPEN as OPERATIONS
-from monitor.web.signin import PUBLIC
+from monitor.web.signin import PUBLIC, WINDOW
 from monitor.web.uploads import safe_name
 from tests.conftest import PLAN
 from tests.monitor.web.conftest import SECRET, Site
@@ -165,6 +168,21 @@ def test_link_requests_are_limited_per_address_and_per_client(site: Site) -> Non
     assert ask("health@bacgiang.example") == 429
     site.clock.now += dt.timedelta(minutes=16)
     assert ask("finance@bacgiang.example") == 200
+
+
+def test_a_link_request_is_kept_only_while_the_rate_limits_count_it(site: Site) -> None:
+    def kept() -> list[str]:
+        with site.engine.connect() as connection:
+            return list(connection.execute(sa.select(col(SignInRequest.address))).scalars())
+
+    for address in ("nobody@bacgiang.example", "finance@bacgiang.example"):
+        sent = {"address": address, "csrf": site.csrf("/dang-nhap")}
+        assert site.client.post("/dang-nhap", data=sent).status_code == 200
+    assert sorted(kept()) == ["finance@bacgiang.example", "nobody@bacgiang.example"]
+    site.clock.now += WINDOW + dt.timedelta(seconds=1)
+    sent = {"address": "health@bacgiang.example", "csrf": site.csrf("/dang-nhap")}
+    assert site.client.post("/dang-nhap", data=sent).status_code == 200
+    assert kept() == ["health@bacgiang.example"]  # the address a stranger typed is gone with the window
 
 
 def test_signing_out_ends_the_session(site: Site) -> None:
