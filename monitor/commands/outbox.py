@@ -64,7 +64,12 @@ def outbox_retry(ids: tuple[int, ...]) -> None:
 
 @outbox_group.command(name="purge-sent")
 @click.option(
-    "--older-than", "days", type=click.IntRange(min=0), default=30, show_default=True, help="Days since sent."
+    "--older-than",
+    "days",
+    type=click.IntRange(min=0, max=36500),  # a century: further back than any message, short of the calendar's start
+    default=30,
+    show_default=True,
+    help="Days since sent.",
 )
 def outbox_purge(days: int) -> None:
     """Delete sent messages (and their attempts) sent more than N days ago."""
