@@ -249,3 +249,78 @@ def test_a_chart_the_library_cannot_draw_leaves_its_digest_without_it(tmp_path: 
     assert body is not None
     assert "Giải ngân" in body.get_content()
     assert [part for m in mails for part in m.walk() if part.get_content_maintype() == "image"] == []
+
+
+@pytest.mark.parametrize("number", ["1" + "0" * 5000, "0x" + "f" * 4999])  # read, and then not shown, in hexadecimal
+def test_a_rule_file_number_of_more_digits_than_python_reads(tmp_path: Path, number: str) -> None:
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "plan.yaml").write_text(BASE_PLAN, encoding="utf-8")
+    (rules / "revenue.yaml").write_text(revenue_target(value=number), encoding="utf-8")
+    done = plan_monitor(tmp_path, "validate", str(rules))
+    assert done.returncode == 1
+    assert one_line(done) == [
+        f"{rules / 'revenue.yaml'}:7:12: invalid YAML: a number of 5001 characters; expected at most 30 digits, "
+        "as a figure may have",
+        "1 problem in 1 file",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("setting", "value", "message"),
+    [
+        ("max_file_mb", "inf", "max_file_mb: Input should be a finite number"),
+        ("max_unzipped_mb", "1e308", "max_unzipped_mb: Input should be less than or equal to 1000000000"),
+    ],
+)
+def test_a_size_setting_too_large_to_count_in_bytes(tmp_path: Path, setting: str, value: str, message: str) -> None:
+    figures = tmp_path / "figures.csv"
+    figures.write_text("target,period,value\nnew-jobs,2022-Q1,7450\n", encoding="utf-8")
+    done = plan_monitor(tmp_path, "ingest", str(figures), **{setting: value})
+    assert done.returncode == 2
+    assert one_line(done) == [f"plan-monitor: invalid settings: {message}"]
+
+
+@pytest.mark.parametrize(
+    ("day", "message"),
+    [
+        ("9999-12-31", "'9999-12-31' is out of range; expected a date from 1900 to 2999"),
+        ("2022-02-30", "'2022-02-30' is no date (day is out of range for month); expected YYYY-MM-DD, e.g. 2022-07-31"),
+        ("2022-13-01", "'2022-13-01' is no date (month must be in 1..12); expected YYYY-MM-DD, e.g. 2022-07-31"),
+        ("", "'' is not a date; expected YYYY-MM-DD, e.g. 2022-07-31"),
+    ],
+)
+def test_a_date_on_the_command_line_that_no_plan_is_judged_on(tmp_path: Path, day: str, message: str) -> None:
+    done = plan_monitor(tmp_path, "evaluate", "--as-of", day)
+    assert done.returncode == 2
+    assert f"Error: Invalid value for '--as-of': {message}" in one_line(done)
+    assert not (tmp_path / "var" / "plan-monitor.db").exists()  # nothing was evaluated
+
+
+def test_sent_messages_older_than_the_calendar(tmp_path: Path) -> None:
+    done = plan_monitor(tmp_path, "outbox", "purge-sent", "--older-than", "99999999999")
+    assert done.returncode == 2
+    assert "Error: Invalid value for '--older-than': 99999999999 is not in the range 0<=x<=36500." in one_line(done)
+
+
+@pytest.mark.parametrize("command", [("init",), ("plan", "new", "--from", str(TARGETS), "--year", "2023", "--to")])
+def test_a_new_plan_folder_under_a_file(tmp_path: Path, command: tuple[str, ...]) -> None:
+    a_file = tmp_path / "a-file"
+    a_file.write_text("not a folder\n", encoding="utf-8")
+    done = plan_monitor(tmp_path, *command, str(a_file / "ke-hoach"))
+    assert done.returncode == 1
+    assert one_line(done) == [f"plan-monitor: cannot write {a_file / 'ke-hoach'}: File exists ({a_file})"]
+    assert a_file.read_text(encoding="utf-8") == "not a folder\n"
+
+
+def test_a_report_written_over_what_is_not_a_file(tmp_path: Path) -> None:
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    done = plan_monitor(tmp_path, "report", "--as-of", "2022-07-31", "--format", "html", "--output", str(pipe))
+    assert done.returncode == 2
+    assert one_line(done) == [
+        f"plan-monitor: cannot write {pipe} (--output): it is not a file; expected a file's path, "
+        "or '-' for standard output"
+    ]
+    assert pipe.is_fifo()  # not replaced by the report
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe", "var"]
