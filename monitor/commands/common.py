@@ -78,8 +78,15 @@ def settings() -> Settings:
         fail("invalid settings: " + "; ".join(messages), status=2)
     except tomllib.TOMLDecodeError as exc:
         found = re.fullmatch(r"(.*) \(at line (\d+), column (\d+)\)", str(exc))
-        where = f"line {found[2]}, column {found[3]}: {found[1]}" if found else str(exc)
-        fail(f"invalid settings file {os.environ.get(CONFIG_ENV)} ({CONFIG_ENV}): {where}", status=2)
+        _bad_settings_file(f"line {found[2]}, column {found[3]}: {found[1]}" if found else str(exc))
+    except UnicodeDecodeError as exc:
+        _bad_settings_file(f"not UTF-8 text ({exc.reason} at byte {exc.start}); expected a TOML settings file")
+    except OSError as exc:
+        _bad_settings_file(f"cannot read the file: {exc.strerror or exc}")
+
+
+def _bad_settings_file(where: str) -> NoReturn:
+    fail(f"invalid settings file {os.environ.get(CONFIG_ENV)} ({CONFIG_ENV}): {where}", status=2)
 
 
 def fail(message: str, *, status: int = 1) -> NoReturn:

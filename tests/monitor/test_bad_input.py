@@ -162,6 +162,17 @@ def test_a_settings_file_with_a_syntax_error(tmp_path: Path) -> None:
     ]
 
 
+def test_a_settings_file_that_is_not_utf8(tmp_path: Path) -> None:
+    toml = tmp_path / "plan-monitor.toml"
+    toml.write_bytes('smtp_host = "máy-thư.example"\n'.encode("cp1258"))
+    done = plan_monitor(tmp_path, "config", config=str(toml))
+    assert done.returncode == 2
+    assert one_line(done) == [
+        f"plan-monitor: invalid settings file {toml} (PLAN_MONITOR_CONFIG): not UTF-8 text (invalid continuation "
+        "byte at byte 14); expected a TOML settings file"
+    ]
+
+
 def test_a_rule_file_with_an_impossible_date(tmp_path: Path) -> None:
     rules = tmp_path / "rules"
     rules.mkdir()
