@@ -206,6 +206,12 @@ def _encoding_error(exc: Exception, encoding: encodings.TextEncoding) -> FileErr
 def _csv_problem(exc: csv.Error, limits: Limits) -> str:
     if "field larger than field limit" in str(exc):
         return limits.too_long()
+    if "unexpected end of data" in str(exc):
+        return 'a quoted cell is not closed: the file ends inside it; expected a closing " (is the file cut short?)'
+    if "expected after" in str(exc):
+        return (
+            'a quoted cell goes on after its closing "; expected the delimiter next (a " inside a cell is written "")'
+        )
     return f"not readable as CSV: {exc}"
 
 
@@ -226,7 +232,8 @@ def _csv_body(
     number = header_row
     with handle:
         try:
-            for number, record in enumerate(csv.reader(text, delimiter=delimiter), start=header_row + 1):
+            # strict: a file cut short inside a quoted cell is refused, not stored with the cell's first half
+            for number, record in enumerate(csv.reader(text, delimiter=delimiter, strict=True), start=header_row + 1):
                 if number > last:
                     raise FileError(f"row {number}: {limits.too_many_rows()}")
                 if len(record) == width and record[0]:

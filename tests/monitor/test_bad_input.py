@@ -82,6 +82,23 @@ def test_a_csv_line_longer_than_the_csv_field_limit(tmp_path: Path) -> None:
     assert nothing_stored(tmp_path)
 
 
+NOT_CLOSED = 'a quoted cell is not closed: the file ends inside it; expected a closing " (is the file cut short?)'
+GOES_ON = 'a quoted cell goes on after its closing "; expected the delimiter next (a " inside a cell is written "")'
+
+
+@pytest.mark.parametrize(
+    ("last_row", "problem"), [('new-jobs,2022-Q2,"15', NOT_CLOSED), ('new-jobs,2022-Q2,"15"980', GOES_ON)]
+)
+def test_a_csv_file_cut_short_inside_a_quoted_cell(tmp_path: Path, last_row: str, problem: str) -> None:
+    """Each was stored: 15 for the first (the file's first half of 15980), 15980 for the second."""
+    cut = tmp_path / "cut.csv"
+    cut.write_text(f"target,period,value\nnew-jobs,2022-Q1,7450\n{last_row}", encoding="utf-8")
+    done = plan_monitor(tmp_path, "ingest", str(cut))
+    assert done.returncode == 1
+    assert one_line(done) == [f"{cut}: rejected, nothing stored (1 problem)", f"{cut}: row 3: {problem}"]
+    assert nothing_stored(tmp_path)
+
+
 def test_a_csv_header_longer_than_the_csv_field_limit(tmp_path: Path) -> None:
     long = tmp_path / "long.csv"
     long.write_text("target,period,value," + "x" * 200_000 + "\nnew-jobs,2022-Q1,8000,\n", encoding="utf-8")
