@@ -352,3 +352,17 @@ def test_a_report_written_over_what_is_not_a_file(tmp_path: Path) -> None:
     ]
     assert pipe.is_fifo()  # not replaced by the report
     assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe", "var"]
+
+
+def test_a_data_file_that_is_a_folder_or_is_not_there(tmp_path: Path) -> None:
+    folder, missing = tmp_path / "figures.csv", tmp_path / "missing.xlsx"
+    folder.mkdir()
+    done = plan_monitor(tmp_path, "ingest", str(folder), str(missing))
+    assert done.returncode == 1
+    assert one_line(done) == [
+        f"{folder}: rejected, nothing stored (1 problem)",
+        f"{folder}: cannot read the file: Is a directory",
+        f"{missing}: rejected, nothing stored (1 problem)",
+        f"{missing}: cannot read the file: No such file or directory",
+    ]
+    assert nothing_stored(tmp_path)
