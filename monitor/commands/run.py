@@ -26,6 +26,8 @@ from rules import Plan
 @plan_option
 def run(once: bool, as_of: dt.datetime | None) -> None:
     """Run the daemon: poll the inbox, evaluate on schedule and after new data, send the emails."""
+    if as_of is not None and not once:
+        fail("--as-of needs --once: the daemon judges each day as of that day", status=2)
     config = settings()
     setup(config.log_level, config.timezone)
     try:

@@ -366,3 +366,11 @@ def test_a_data_file_that_is_a_folder_or_is_not_there(tmp_path: Path) -> None:
         f"{missing}: cannot read the file: No such file or directory",
     ]
     assert nothing_stored(tmp_path)
+
+
+def test_a_date_for_the_daemon_without_once(tmp_path: Path) -> None:
+    """--as-of is for one cycle: without --once it was dropped, and the daemon ran on today."""
+    done = plan_monitor(tmp_path, "run", "--as-of", "2022-07-31")
+    assert done.returncode == 2
+    assert one_line(done) == ["plan-monitor: --as-of needs --once: the daemon judges each day as of that day"]
+    assert not (tmp_path / "var").exists()
