@@ -374,3 +374,14 @@ def test_a_date_for_the_daemon_without_once(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert one_line(done) == ["plan-monitor: --as-of needs --once: the daemon judges each day as of that day"]
     assert not (tmp_path / "var").exists()
+
+
+def test_an_explanation_for_a_period_outside_the_plan(tmp_path: Path) -> None:
+    """It was recorded, and held back nothing: no figure of 2031 is ever judged in the 2022 plan."""
+    args = ("ack", "add", "new-jobs", "--period", "2031-06", "--cause", "mưa lũ", "--remedy", "tăng ca")
+    done = plan_monitor(tmp_path, *args)
+    assert done.returncode == 2
+    assert one_line(done) == [
+        "plan-monitor: --period 2031-06: outside the plan; expected a period from 2022-01-01 to 2022-12-31"
+    ]
+    assert not (tmp_path / "var" / "plan-monitor.db").exists()
