@@ -385,3 +385,12 @@ def test_an_explanation_for_a_period_outside_the_plan(tmp_path: Path) -> None:
         "plan-monitor: --period 2031-06: outside the plan; expected a period from 2022-01-01 to 2022-12-31"
     ]
     assert not (tmp_path / "var" / "plan-monitor.db").exists()
+
+
+def test_retrying_messages_that_are_not_failed_ones(tmp_path: Path) -> None:
+    done = plan_monitor(tmp_path, "outbox", "retry", "999", "7")
+    assert done.returncode == 2  # it said "0 messages queued again", with exit status 0
+    assert one_line(done) == [
+        "plan-monitor: no failed message 7, 999; nothing queued again (see plan-monitor outbox list --state failed)"
+    ]
+    assert plan_monitor(tmp_path, "outbox", "retry").stdout == "0 messages queued again\n"  # none given: all failed
