@@ -152,6 +152,14 @@ class Settings(BaseSettings):
             return (value,)
         return value
 
+    @field_validator("data_dir", "inbox", "mail_dir", "templates", mode="before")
+    @classmethod
+    def _not_blank(cls, value: object) -> object:
+        """A folder set to nothing (`PLAN_MONITOR_INBOX=`) would be the current folder, unsaid."""
+        if isinstance(value, str) and not value.strip():
+            raise ValueError("empty; expected a folder (unset it for the default)")
+        return value
+
     @field_validator("templates")
     @classmethod
     def _a_folder(cls, folder: Path | None) -> Path | None:

@@ -394,3 +394,19 @@ def test_retrying_messages_that_are_not_failed_ones(tmp_path: Path) -> None:
         "plan-monitor: no failed message 7, 999; nothing queued again (see plan-monitor outbox list --state failed)"
     ]
     assert plan_monitor(tmp_path, "outbox", "retry").stdout == "0 messages queued again\n"  # none given: all failed
+
+
+@pytest.mark.parametrize("setting", ["inbox", "data_dir", "mail_dir", "templates"])
+def test_a_folder_setting_set_to_nothing(tmp_path: Path, setting: str) -> None:
+    """It was the current folder: with `inbox`, the files of the folder the command ran in were
+    taken as the departments' and moved away."""
+    drop = tmp_path / "so-ldtbxh" / "lao-dong.csv"
+    drop.parent.mkdir()
+    drop.write_text("target,period,value\nnew-jobs,2022-Q1,7450\n", encoding="utf-8")
+    done = plan_monitor(tmp_path, "ingest", "--inbox", **{setting: ""})
+    assert done.returncode == 2
+    assert one_line(done) == [
+        f"plan-monitor: invalid settings: {setting}: Value error, empty; expected a folder (unset it for the default)"
+    ]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["so-ldtbxh"]
+    assert drop.exists()
