@@ -17,6 +17,7 @@ from monitor.jobs import Jobs
 from monitor.logs import event, setup
 from monitor.settings import Settings
 from monitor.store.alerts import EarlierThanLastRunError
+from monitor.store.database import DatabaseURLError, usable_url
 from rules import Plan
 
 
@@ -67,5 +68,6 @@ def config() -> None:
         click.echo(f"{name} = {value!r}" if isinstance(value, str) else f"{name} = {value}")
     try:
         cron_triggers(current)
-    except ScheduleError as exc:
+        usable_url(current.effective_database_url())
+    except (ScheduleError, DatabaseURLError, sa.exc.ArgumentError) as exc:
         fail(f"invalid settings: {exc}", status=2)

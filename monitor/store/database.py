@@ -41,15 +41,28 @@ def as_utc(moment: dt.datetime) -> dt.datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
-def create_engine(url: str) -> sa.Engine:
-    """An engine for `url`; SQLite files get WAL, foreign keys and a busy timeout."""
+def usable_url(url: str) -> str:
+    """`url` as SQLAlchemy is given it (postgresql:// is psycopg's); `DatabaseURLError` for a
+    kind of database this program does not run on, or a URL that does not parse."""
     if url.startswith(("postgresql://", "postgres://")):
         url = "postgresql+psycopg://" + url.split("://", 1)[1]
-    if not url.startswith(("sqlite:///", "postgresql+psycopg://")):
-        shown = sa.make_url(url).render_as_string() if "://" in url else url
+    try:
+        parsed = sa.make_url(url) if "://" in url else None
+    except ValueError:  # the one number of a URL, its port, is not one
+        raise DatabaseURLError(
+            "invalid database URL: its port is not a number; expected e.g. postgresql://user:password@host:5432/db"
+        ) from None
+    if parsed is None or not url.startswith(("sqlite:///", "postgresql+psycopg://")):
+        shown = parsed.render_as_string() if parsed is not None else url
         raise DatabaseURLError(
             f"unsupported database URL {shown!r}; expected sqlite:///path/to/file.db or postgresql://user:password@host/db"
         )
+    return url
+
+
+def create_engine(url: str) -> sa.Engine:
+    """An engine for `url`; SQLite files get WAL, foreign keys and a busy timeout."""
+    url = usable_url(url)
     if url.startswith("sqlite"):
         path = sa.make_url(url).database
         if path and path != ":memory:":

@@ -410,3 +410,22 @@ def test_a_folder_setting_set_to_nothing(tmp_path: Path, setting: str) -> None:
     ]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["so-ldtbxh"]
     assert drop.exists()
+
+
+PORT = "invalid database URL: its port is not a number; expected e.g. postgresql://user:password@host:5432/db"
+
+
+@pytest.mark.parametrize("command", [("config",), ("status",), ("db", "upgrade")])
+def test_a_database_url_whose_port_is_no_number(tmp_path: Path, command: tuple[str, ...]) -> None:
+    done = plan_monitor(tmp_path, *command, database_url="postgresql://pm:s3cret@db.example:port/plan")
+    assert done.returncode == 2
+    assert one_line(done) == [f"plan-monitor: {'invalid settings: ' if command == ('config',) else ''}{PORT}"]
+
+
+def test_config_checks_the_database_url_as_the_other_commands_do(tmp_path: Path) -> None:
+    done = plan_monitor(tmp_path, "config", database_url="mysql://pm@db.example/plan")
+    assert done.returncode == 2  # it was 0: only a command that opened the store said it
+    assert one_line(done) == [
+        "plan-monitor: invalid settings: unsupported database URL 'mysql://pm@db.example/plan'; "
+        "expected sqlite:///path/to/file.db or postgresql://user:password@host/db"
+    ]
