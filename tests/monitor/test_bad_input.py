@@ -429,3 +429,16 @@ def test_config_checks_the_database_url_as_the_other_commands_do(tmp_path: Path)
         "plan-monitor: invalid settings: unsupported database URL 'mysql://pm@db.example/plan'; "
         "expected sqlite:///path/to/file.db or postgresql://user:password@host/db"
     ]
+
+
+def test_a_template_override_that_is_not_utf8(tmp_path: Path) -> None:
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "test.txt").write_bytes("Kính {{ department }}\n".encode("latin-1"))
+    done = plan_monitor(tmp_path, "notify", "--test", "so-ldtbxh", templates=str(templates))
+    assert done.returncode == 2
+    assert one_line(done) == [
+        f"plan-monitor: the email templates in {templates} cannot be rendered: TemplateError: test.txt is not "
+        "UTF-8 text (invalid continuation byte at byte 1)"
+    ]
+    assert not list(tmp_path.glob("var/mail/*.eml"))
