@@ -442,3 +442,16 @@ def test_a_template_override_that_is_not_utf8(tmp_path: Path) -> None:
         "UTF-8 text (invalid continuation byte at byte 1)"
     ]
     assert not list(tmp_path.glob("var/mail/*.eml"))
+
+
+def test_a_plan_header_with_a_wrong_field_is_not_said_to_be_missing(tmp_path: Path) -> None:
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "plan.yaml").write_text(BASE_PLAN.replace("year: 2022", "year: 20222"), encoding="utf-8")
+    (rules / "revenue.yaml").write_text(revenue_target(), encoding="utf-8")
+    done = plan_monitor(tmp_path, "validate", str(rules))
+    assert done.returncode == 1
+    assert one_line(done) == [  # there was also "plan: no 'plan' header in any rule file; expected exactly one"
+        f"{rules / 'plan.yaml'}:3:9: plan: year: expected less than or equal to 2100; found 20222",
+        "1 problem in 1 file",
+    ]
