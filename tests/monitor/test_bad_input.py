@@ -455,3 +455,20 @@ def test_a_plan_header_with_a_wrong_field_is_not_said_to_be_missing(tmp_path: Pa
         f"{rules / 'plan.yaml'}:3:9: plan: year: expected less than or equal to 2100; found 20222",
         "1 problem in 1 file",
     ]
+
+
+def test_a_json_row_holding_a_key_twice(tmp_path: Path) -> None:
+    """It stored the last of the two values, and said nothing."""
+    twice = tmp_path / "twice.json"
+    twice.write_text(
+        '[{"target": "new-jobs", "period": "2022-Q1", "value": 7450},\n'
+        ' {"target": "new-jobs", "period": "2022-Q2", "value": 15980, "value": 1598}]',
+        encoding="utf-8",
+    )
+    done = plan_monitor(tmp_path, "ingest", str(twice))
+    assert done.returncode == 1
+    assert one_line(done) == [
+        f"{twice}: rejected, nothing stored (1 problem)",
+        f"{twice}: row 2: the key(s) 'value' appear more than once in the row",
+    ]
+    assert nothing_stored(tmp_path)
