@@ -192,6 +192,7 @@ def upgrade(engine: sa.Engine, revision: str = "head", *, plan: str | None = Non
     refer to (SQLite's own recipe), and are checked before the transaction commits."""
     from alembic import command
 
+    _check_known(engine, current_revision(engine))
     sqlite = engine.dialect.name == "sqlite"
     with connect_writer(engine) as connection:
         if sqlite:
@@ -221,15 +222,22 @@ def check_schema(engine: sa.Engine) -> None:
     where = engine.url.render_as_string(hide_password=True)
     if current is None:
         raise SchemaError(f"the database {where} has no plan-monitor schema; run: plan-monitor db upgrade")
+    _check_known(engine, current)
+    raise SchemaError(f"the database {where} is at schema revision {current}, not {head}; run: plan-monitor db upgrade")
+
+
+def _check_known(engine: sa.Engine, current: str | None) -> None:
+    """Raise `SchemaError` if the database is at a revision this program has no script of: a
+    later program's, which it must not run on or migrate."""
     from alembic.script import ScriptDirectory
 
     known = {rev.revision for rev in ScriptDirectory.from_config(_config()).walk_revisions()}
-    if current not in known:
+    if current is not None and current not in known:
+        where = engine.url.render_as_string(hide_password=True)
         raise SchemaError(
             f"the database {where} is at schema revision {current}, newer than this program knows "
-            f"(latest {head}); upgrade plan-monitor"
+            f"(latest {head_revision()}); upgrade plan-monitor"
         )
-    raise SchemaError(f"the database {where} is at schema revision {current}, not {head}; run: plan-monitor db upgrade")
 
 
 def open_database(url: str) -> sa.Engine:

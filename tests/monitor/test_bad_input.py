@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from openpyxl import Workbook
 
 from monitor.ingest.readers import FileError, read_rows
+from monitor.store.database import head_revision
 from monitor.store.schema import Ingestion, ObservationRecord
 from tests.conftest import BASE_PLAN, ROOT, TARGETS, revenue_target
 
@@ -472,3 +473,22 @@ def test_a_json_row_holding_a_key_twice(tmp_path: Path) -> None:
         f"{twice}: row 2: the key(s) 'value' appear more than once in the row",
     ]
     assert nothing_stored(tmp_path)
+
+
+def test_upgrading_a_store_a_later_program_made(tmp_path: Path) -> None:
+    store = tmp_path / "var" / "plan-monitor.db"
+    store.parent.mkdir()
+    engine = sa.create_engine(f"sqlite:///{store}")
+    with engine.begin() as connection:
+        connection.exec_driver_sql("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)")
+        connection.exec_driver_sql("INSERT INTO alembic_version VALUES ('9999')")
+    done = plan_monitor(tmp_path, "db", "upgrade")
+    assert done.returncode == 2
+    assert one_line(done) == [
+        f"plan-monitor: upgrade refused, nothing changed: the database sqlite:///{store} is at schema revision "
+        f"9999, newer than this program knows (latest {head_revision()}); upgrade plan-monitor"
+    ]
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT version_num FROM alembic_version").all() == [("9999",)]
+        assert sa.inspect(connection).get_table_names() == ["alembic_version"]
+    engine.dispose()
