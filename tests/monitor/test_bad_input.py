@@ -492,3 +492,17 @@ def test_upgrading_a_store_a_later_program_made(tmp_path: Path) -> None:
         assert connection.exec_driver_sql("SELECT version_num FROM alembic_version").all() == [("9999",)]
         assert sa.inspect(connection).get_table_names() == ["alembic_version"]
     engine.dispose()
+
+
+def test_a_data_file_named_in_another_encoding(tmp_path: Path) -> None:
+    """Refused as the inbox refuses it (it was "could not be read or stored: UnicodeEncodeError …")."""
+    named = tmp_path / os.fsdecode(b"thu-ng\xe2n-s\xe1ch.csv")  # Latin-1 bytes, as an old Windows share writes them
+    named.write_text("target,period,value\nnew-jobs,2022-Q1,7450\n", encoding="utf-8")
+    done = plan_monitor(tmp_path, "ingest", str(named))
+    assert done.returncode == 1
+    shown = str(named).encode("utf-8", "backslashreplace").decode("utf-8")  # thu-ng\udce2n-s\udce1ch.csv
+    assert one_line(done) == [
+        f"{shown}: rejected, nothing stored (1 problem)",
+        f"{shown}: the file name is not UTF-8 text; rename the file (letters, digits, '-', '.')",
+    ]
+    assert nothing_stored(tmp_path)
