@@ -506,3 +506,18 @@ def test_a_data_file_named_in_another_encoding(tmp_path: Path) -> None:
         f"{shown}: the file name is not UTF-8 text; rename the file (letters, digits, '-', '.')",
     ]
     assert nothing_stored(tmp_path)
+
+
+@pytest.mark.parametrize("args", [("schema",), ("targets", "--format", "json"), ("status", "--as-of", "2022-07-31")])
+def test_standard_output_on_a_full_disk(tmp_path: Path, args: tuple[str, ...]) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PLAN_MONITOR_")}
+    env |= {
+        "PYTHONPATH": str(ROOT),
+        "PLAN_MONITOR_DATA_DIR": str(tmp_path / "var"),
+        "PLAN_MONITOR_TARGETS": str(TARGETS),
+    }
+    with open("/dev/full", "w", encoding="utf-8") as full:  # every write to it fails: no space left on device
+        done = subprocess.run([sys.executable, "-m", "monitor", *args], env=env, cwd=tmp_path, stdout=full,
+                              stderr=subprocess.PIPE, text=True, timeout=120, check=False)  # fmt: skip
+    assert done.returncode == 1
+    assert done.stderr == "plan-monitor: cannot write the output: No space left on device (is the disk full?)\n"
