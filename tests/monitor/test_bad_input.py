@@ -521,3 +521,20 @@ def test_standard_output_on_a_full_disk(tmp_path: Path, args: tuple[str, ...]) -
                               stderr=subprocess.PIPE, text=True, timeout=120, check=False)  # fmt: skip
     assert done.returncode == 1
     assert done.stderr == "plan-monitor: cannot write the output: No space left on device (is the disk full?)\n"
+
+
+def test_a_rule_file_that_is_a_link_to_nothing(tmp_path: Path) -> None:
+    """The plan went on without that file's targets, and said nothing (before and after it was cached)."""
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "plan.yaml").write_text(BASE_PLAN, encoding="utf-8")
+    (rules / "revenue.yaml").write_text(revenue_target(), encoding="utf-8")
+    assert plan_monitor(tmp_path, "validate", str(rules)).returncode == 0
+    (rules / "revenue.yaml").rename(tmp_path / "revenue.yaml")
+    (rules / "revenue.yaml").symlink_to(tmp_path / "moved-away.yaml")
+    done = plan_monitor(tmp_path, "validate", str(rules))
+    assert done.returncode == 1
+    assert one_line(done) == [
+        f"{rules / 'revenue.yaml'}: cannot read the file: No such file or directory",
+        "1 problem in 1 file",
+    ]
