@@ -57,6 +57,11 @@ def usable_url(url: str) -> str:
         raise DatabaseURLError(
             f"unsupported database URL {shown!r}; expected sqlite:///path/to/file.db or postgresql://user:password@host/db"
         )
+    if url.startswith("sqlite") and parsed.database in (None, "", ":memory:"):
+        raise DatabaseURLError(
+            f"the database URL {url!r} names no file: what a command stored in memory would be lost when it "
+            "ends; expected sqlite:///path/to/file.db"
+        )
     return url
 
 

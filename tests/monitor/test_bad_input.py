@@ -538,3 +538,16 @@ def test_a_rule_file_that_is_a_link_to_nothing(tmp_path: Path) -> None:
         f"{rules / 'revenue.yaml'}: cannot read the file: No such file or directory",
         "1 problem in 1 file",
     ]
+
+
+@pytest.mark.parametrize("url", ["sqlite:///", "sqlite:///:memory:"])
+def test_a_sqlite_url_that_names_no_file(tmp_path: Path, url: str) -> None:
+    """The figures were stored in memory, said to be ingested, exit status 0, and lost."""
+    figures = tmp_path / "figures.csv"
+    figures.write_text("target,period,value\nnew-jobs,2022-Q1,7450\n", encoding="utf-8")
+    done = plan_monitor(tmp_path, "ingest", str(figures), database_url=url)
+    assert done.returncode == 2
+    assert one_line(done) == [
+        f"plan-monitor: the database URL {url!r} names no file: what a command stored in memory would be lost "
+        "when it ends; expected sqlite:///path/to/file.db"
+    ]
