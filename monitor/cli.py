@@ -6,6 +6,7 @@ or `validate` do not pay for the database, the scheduler or the mail.
 
 from __future__ import annotations
 
+import errno
 import importlib
 
 import click
@@ -37,6 +38,9 @@ COMMANDS = {
 }
 
 
+_FULL = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)  # what a write says when the disk has no room for it
+
+
 class LazyGroup(click.Group):
     """A group whose subcommands are imported when they are asked for."""
 
@@ -62,6 +66,13 @@ def cli() -> None:
 def main() -> None:
     try:
         cli(prog_name="plan-monitor")
+    except OSError as exc:
+        if exc.errno not in _FULL:
+            raise
+        from monitor.commands.common import fail
+
+        # Standard output (or a file written) on a disk with no room left: a message, not a traceback.
+        fail(f"cannot write the output: {exc.strerror} (is the disk full?)")
     except Exception as exc:
         from monitor.store.database import is_database_failure
 

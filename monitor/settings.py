@@ -25,6 +25,7 @@ PREFIX = "PLAN_MONITOR_"
 CONFIG_ENV = "PLAN_MONITOR_CONFIG"
 RESERVED = "PLAN_MONITOR_TEST_"  # the test suite's own variables (PLAN_MONITOR_TEST_PG_URL)
 SECRET = "**********"
+MOST_MB = 1e9  # a size setting in MB is at most a petabyte: finite, so that it converts to a count of bytes
 
 
 class SettingsError(ValueError):
@@ -103,9 +104,15 @@ class Settings(BaseSettings):
     outbox_seconds: int = Field(60, ge=1, description="how often the outbox is drained")
     reload_seconds: int = Field(10, ge=1, description="how often the rule files are checked for edits")
     standby_seconds: int = Field(5, ge=1, description="how often a standby daemon tries to become the active one")
-    max_file_mb: float = Field(limits.FILE_MB, gt=0, description="the largest data file taken, in MB")
+    max_file_mb: float = Field(
+        limits.FILE_MB, gt=0, le=MOST_MB, allow_inf_nan=False, description="the largest data file taken, in MB"
+    )
     max_unzipped_mb: float = Field(
-        limits.UNZIPPED_MB, gt=0, description="the most an .xlsx workbook's parts may unpack to, in MB"
+        limits.UNZIPPED_MB,
+        gt=0,
+        le=MOST_MB,
+        allow_inf_nan=False,
+        description="the most an .xlsx workbook's parts may unpack to, in MB",
     )
     max_zip_ratio: float = Field(
         limits.ZIP_RATIO, gt=1, description="the most a workbook part over 1 MB may unpack to, times its packed size"
@@ -123,7 +130,9 @@ class Settings(BaseSettings):
         None, description="signs sign-in links and sessions; plan-monitor web needs it"
     )
     sign_in_minutes: int = Field(15, ge=1, le=1440, description="how long an emailed sign-in link stays valid")
-    max_upload_mb: float = Field(20, gt=0, description="the largest file the portal takes in one upload, in MB")
+    max_upload_mb: float = Field(
+        20, gt=0, le=MOST_MB, allow_inf_nan=False, description="the largest file the portal takes in one upload, in MB"
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     repeat_days: int = Field(7, ge=1, le=90, description="days before a firing alert is sent again")
     remind_days: int = Field(
@@ -141,6 +150,14 @@ class Settings(BaseSettings):
             return tuple(Path(part) for part in value.split(os.pathsep) if part.strip())
         if isinstance(value, Path):
             return (value,)
+        return value
+
+    @field_validator("data_dir", "inbox", "mail_dir", "templates", mode="before")
+    @classmethod
+    def _not_blank(cls, value: object) -> object:
+        """A folder set to nothing (`PLAN_MONITOR_INBOX=`) would be the current folder, unsaid."""
+        if isinstance(value, str) and not value.strip():
+            raise ValueError("empty; expected a folder (unset it for the default)")
         return value
 
     @field_validator("templates")

@@ -27,7 +27,15 @@ from io import BytesIO
 from pathlib import Path
 
 import css_inline
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    PackageLoader,
+    StrictUndefined,
+    TemplateError,
+    select_autoescape,
+)
 
 from notifiers import formatting
 from notifiers.digest import Digest, Item
@@ -66,7 +74,11 @@ class Templates:
         self.environment.filters["amount"] = formatting.amount
 
     def render(self, template: str, /, **context: object) -> str:
-        return self.environment.get_template(template).render(**context)
+        try:
+            loaded = self.environment.get_template(template)
+        except UnicodeDecodeError as exc:  # an override saved in another encoding
+            raise TemplateError(f"{template} is not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+        return loaded.render(**context)
 
 
 _SEVERITY_WORDS = (("missed", "không đạt"), ("critical", "nghiêm trọng"), ("behind", "chậm tiến độ"),

@@ -69,6 +69,8 @@ def _plan_header(collected: Collected) -> list[Problem]:
     if not collected.plans:
         if not collected.files:
             return []  # nothing was read: the missing files are reported already
+        if any(p.field == "plan" or p.field.startswith("plan: ") for p in collected.problems):
+            return []  # there is one, and what is wrong with it is reported already
         return [Problem(collected.files[0], 0, 0, "plan", "no 'plan' header in any rule file; expected exactly one")]
     return [
         extra.problem([], f"a second 'plan' header; the first is in {collected.plans[0].file}", at_value=False)

@@ -16,7 +16,11 @@ TEST_SUFFIXES = (".test.yaml", ".test.yml")  # rule tests live beside the rules 
 
 
 def is_rule_file(path: Path) -> bool:
-    return path.suffix in RULE_SUFFIXES and not path.name.endswith(TEST_SUFFIXES) and path.is_file()
+    """A ``*.yaml`` file, or a link of that name to nothing (which the loader says it cannot read,
+    rather than the plan losing that file's entries unsaid)."""
+    if path.suffix not in RULE_SUFFIXES or path.name.endswith(TEST_SUFFIXES):
+        return False
+    return path.is_file() or (path.is_symlink() and not path.exists())
 
 
 def holds_rules(folder: Path) -> bool:

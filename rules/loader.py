@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 from ruamel.yaml import YAML
-from ruamel.yaml.constructor import RoundTripConstructor
+from ruamel.yaml.constructor import ConstructorError, RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from rules.base import MAX_DIGITS, RuleModel
@@ -48,8 +48,20 @@ class _Constructor(RoundTripConstructor):
             self.bad_dates.append((mark.line + 1, mark.column + 1, found))
             return BadDate(node.value)
 
+    def construct_yaml_int(self, node: Any) -> Any:
+        try:
+            value = super().construct_yaml_int(node)
+            str(value)  # a hexadecimal one can be read, and then not shown in a message
+        except ValueError:  # more digits than Python converts
+            found = (
+                f"a number of {len(node.value)} characters; expected at most {MAX_DIGITS} digits, as a figure may have"
+            )
+            raise ConstructorError(None, None, found, node.start_mark) from None
+        return value
+
 
 _Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_timestamp)
+_Constructor.add_constructor("tag:yaml.org,2002:int", _Constructor.construct_yaml_int)
 
 
 def read_yaml(file: Path) -> tuple[Any, Problem | None]:

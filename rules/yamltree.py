@@ -231,7 +231,10 @@ class _Builder:
         if not _TYPED.fullmatch(value):
             return value
         if _INT.fullmatch(value):
-            return int(value)
+            try:
+                return int(value)
+            except ValueError:  # more digits than Python converts: ruamel.yaml's constructor says where
+                raise Unsupported from None
         if value == "0":
             return ScalarInt(0, width=1)  # as ruamel.yaml reads a zero: an int that keeps its width
         if value == "~":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import sys
@@ -24,7 +25,33 @@ if TYPE_CHECKING:
     from monitor.plancache import Verdict
     from rules import Plan
 
-DATE = click.DateTime(formats=["%Y-%m-%d"])  # dates on the command line: 2022-07-31
+
+class _Date(click.ParamType[dt.datetime]):
+    """A date on the command line (2022-07-31), as a datetime at midnight; an impossible one
+    (2022-02-30) is said to be so, and one outside the years a plan can be about is refused
+    (the date arithmetic of evaluating near the calendar's end would overflow)."""
+
+    name = "date"
+    FIRST, LAST = 1900, 2999
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> dt.datetime:
+        if isinstance(value, dt.datetime):
+            return value
+        text = str(value)
+        found = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)
+        if found is None:
+            self.fail(f"{text!r} is not a date; expected YYYY-MM-DD, e.g. 2022-07-31", param, ctx)
+        try:
+            year, month, day_of_month = map(int, found.groups())
+            day = dt.datetime(year, month, day_of_month)
+        except ValueError as exc:
+            self.fail(f"{text!r} is no date ({exc}); expected YYYY-MM-DD, e.g. 2022-07-31", param, ctx)
+        if not self.FIRST <= day.year <= self.LAST:
+            self.fail(f"{text!r} is out of range; expected a date from {self.FIRST} to {self.LAST}", param, ctx)
+        return day
+
+
+DATE = _Date()  # dates on the command line: 2022-07-31
 _PLAN = "plan_monitor.plan"  # where --plan is kept, in the click context's meta (shared by its children)
 
 
@@ -51,8 +78,15 @@ def settings() -> Settings:
         fail("invalid settings: " + "; ".join(messages), status=2)
     except tomllib.TOMLDecodeError as exc:
         found = re.fullmatch(r"(.*) \(at line (\d+), column (\d+)\)", str(exc))
-        where = f"line {found[2]}, column {found[3]}: {found[1]}" if found else str(exc)
-        fail(f"invalid settings file {os.environ.get(CONFIG_ENV)} ({CONFIG_ENV}): {where}", status=2)
+        _bad_settings_file(f"line {found[2]}, column {found[3]}: {found[1]}" if found else str(exc))
+    except UnicodeDecodeError as exc:
+        _bad_settings_file(f"not UTF-8 text ({exc.reason} at byte {exc.start}); expected a TOML settings file")
+    except OSError as exc:
+        _bad_settings_file(f"cannot read the file: {exc.strerror or exc}")
+
+
+def _bad_settings_file(where: str) -> NoReturn:
+    fail(f"invalid settings file {os.environ.get(CONFIG_ENV)} ({CONFIG_ENV}): {where}", status=2)
 
 
 def fail(message: str, *, status: int = 1) -> NoReturn:

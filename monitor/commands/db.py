@@ -35,7 +35,7 @@ def upgrade() -> None:
     before = db.current_revision(engine)
     try:
         db.upgrade(engine, plan=_plan_of_old_rows())
-    except db.PlanNotNamedError as exc:
+    except db.SchemaError as exc:  # a store of a later program, or one that would not name its plan
         fail(f"upgrade refused, nothing changed: {exc}", status=2)
     except sa.exc.SQLAlchemyError as exc:  # a failed migration is rolled back; say why
         fail(f"upgrade failed, nothing changed: {exc}", status=2)

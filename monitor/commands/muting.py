@@ -124,9 +124,12 @@ def ack_add(
     plan = load()
     _series(plan, target, breakdown)
     try:
-        label = Period.parse(period, plan.info.year).label
+        parsed = Period.parse(period, plan.info.year)
     except ValueError as exc:
         fail(str(exc), status=2)
+    label, start, end = parsed.label, plan.info.start, plan.targets[target].effective_deadline(plan.info.year)
+    if parsed.start < start or parsed.end > end:  # as a figure's period is refused (monitor.ingest.rows)
+        fail(f"--period {label}: outside the plan; expected a period from {start} to {end}", status=2)
     if not cause.strip() or not remedy.strip():
         fail("--cause and --remedy must say something", status=2)
     muting.add_acknowledgement(

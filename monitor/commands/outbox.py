@@ -58,13 +58,23 @@ def outbox_send() -> None:
 @click.argument("ids", nargs=-1, type=int)
 def outbox_retry(ids: tuple[int, ...]) -> None:
     """Queue failed messages again (all failed ones, or those given by id), due now."""
-    count = outbox.requeue_failed(database(), ids, now=dt.datetime.now(dt.UTC))
+    engine = database()
+    unknown = sorted(set(ids) - {m.id for m in outbox.messages(engine, "failed")})
+    if unknown:  # nothing is queued again: the ids were mistyped, or the messages were sent meanwhile
+        shown = ", ".join(map(str, unknown))
+        fail(f"no failed message {shown}; nothing queued again (see plan-monitor outbox list --state failed)", status=2)
+    count = outbox.requeue_failed(engine, ids, now=dt.datetime.now(dt.UTC))
     click.echo(f"{count} messages queued again")
 
 
 @outbox_group.command(name="purge-sent")
 @click.option(
-    "--older-than", "days", type=click.IntRange(min=0), default=30, show_default=True, help="Days since sent."
+    "--older-than",
+    "days",
+    type=click.IntRange(min=0, max=36500),  # a century: further back than any message, short of the calendar's start
+    default=30,
+    show_default=True,
+    help="Days since sent.",
 )
 def outbox_purge(days: int) -> None:
     """Delete sent messages (and their attempts) sent more than N days ago."""

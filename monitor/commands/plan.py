@@ -73,6 +73,7 @@ def test_rules(files: tuple[Path, ...]) -> None:
             for problem in exc.problems:
                 click.echo(str(problem), err=True)
             failed += 1
+            total += 1  # the file counts as one failed test, its tests unknown
             continue
         except RuleSetError as problems:
             report_rule_problems(problems)

@@ -101,9 +101,10 @@ def init(folder: Path) -> None:
 
 def _write_folder(destination: Path, files: dict[Path, str], schema: Path | None) -> None:
     """All the files or none: written in a temporary folder beside the destination, then renamed."""
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{destination.name}.", dir=destination.parent))
+    staging = None
     try:
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{destination.name}.", dir=destination.parent))
         for relative, text in files.items():
             (staging / relative).parent.mkdir(parents=True, exist_ok=True)
             (staging / relative).write_text(text, encoding="utf-8")
@@ -113,5 +114,7 @@ def _write_folder(destination: Path, files: dict[Path, str], schema: Path | None
             destination.rmdir()  # empty, checked above
         staging.rename(destination)
     except OSError as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        fail(f"cannot write {destination}: {exc.strerror or exc}")
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+        where = f" ({exc.filename})" if exc.filename and exc.strerror else ""
+        fail(f"cannot write {destination}: {exc.strerror or exc}{where}")

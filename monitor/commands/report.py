@@ -45,6 +45,11 @@ def report(as_of: dt.datetime | None, fmt: str, owner: str | None, output: Path 
     path = output or Path(report_file_name(built, fmt, owner))
     if not path.parent.is_dir():
         fail(f"cannot write {path} (--output): the folder {path.parent} does not exist", status=2)
+    if path.exists() and not path.is_file():  # a device or a folder would be replaced by the report
+        fail(
+            f"cannot write {path} (--output): it is not a file; expected a file's path, or '-' for standard output",
+            status=2,
+        )
     try:
         write_whole(path, data)
     except OSError as exc:

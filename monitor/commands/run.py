@@ -17,6 +17,7 @@ from monitor.jobs import Jobs
 from monitor.logs import event, setup
 from monitor.settings import Settings
 from monitor.store.alerts import EarlierThanLastRunError
+from monitor.store.database import DatabaseURLError, usable_url
 from rules import Plan
 
 
@@ -26,6 +27,8 @@ from rules import Plan
 @plan_option
 def run(once: bool, as_of: dt.datetime | None) -> None:
     """Run the daemon: poll the inbox, evaluate on schedule and after new data, send the emails."""
+    if as_of is not None and not once:
+        fail("--as-of needs --once: the daemon judges each day as of that day", status=2)
     config = settings()
     setup(config.log_level, config.timezone)
     try:
@@ -65,5 +68,6 @@ def config() -> None:
         click.echo(f"{name} = {value!r}" if isinstance(value, str) else f"{name} = {value}")
     try:
         cron_triggers(current)
-    except ScheduleError as exc:
+        usable_url(current.effective_database_url())
+    except (ScheduleError, DatabaseURLError, sa.exc.ArgumentError) as exc:
         fail(f"invalid settings: {exc}", status=2)

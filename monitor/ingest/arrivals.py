@@ -21,7 +21,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from monitor.ingest.batch import Report
+from monitor.ingest.batch import Report, readable_name
 from monitor.ingest.problems import Code, Problem, problem
 from monitor.ingest.shown import quoted
 
@@ -133,7 +133,7 @@ def _refusal(path: Path, info: os.stat_result) -> Problem | None:
         return problem(Code.INBOX_FILE_LINK)
     if not stat.S_ISREG(info.st_mode):
         return problem(Code.INBOX_NOT_FILE)
-    if not _readable_name(path.name):
+    if not readable_name(path.name):
         return problem(Code.INBOX_FILE_NAME)
     return None
 
@@ -148,12 +148,3 @@ def unchanged(arrival: Arrival) -> bool:
     if arrival.refusal is None and not stat.S_ISREG(info.st_mode):
         return False
     return (info.st_size, info.st_mtime_ns) == arrival.stamp
-
-
-def _readable_name(name: str) -> bool:
-    """Whether a name is text: a name of bytes that are not UTF-8 holds surrogates here."""
-    try:
-        name.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True

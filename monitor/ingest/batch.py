@@ -91,6 +91,15 @@ def file_hash(path: Path) -> str:
     return digest.hexdigest()
 
 
+def readable_name(name: str) -> bool:
+    """Whether a name is text: a name of bytes that are not UTF-8 holds surrogates here."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def ingest_file(
     engine: sa.Engine,
     plan: Plan,
@@ -109,6 +118,8 @@ def ingest_file(
     exception while reading, checking or storing it too. Only the database's own failures (it
     cannot be reached, or another writer got in first) are raised: they are not the file's doing.
     """
+    if not readable_name(path.name):  # it could not be recorded
+        return Report(path, Outcome.REJECTED, problems=[problem(Code.INBOX_FILE_NAME)])
     try:
         kind = file_format(path)
         too_big = limits.size_problem(path)

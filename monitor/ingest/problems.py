@@ -266,6 +266,8 @@ def file_problem(exc: Exception, path: Path) -> Problem:
     file's type, an empty file, the cause the reader kept (an encoding, a damaged workbook,
     broken JSON), or else the reader's own words."""
     reason, cause = str(exc), exc.__cause__
+    if isinstance(exc, OSError) and exc.strerror:  # the path is the report's already
+        reason = f"cannot read the file: {exc.strerror}"
     if path.suffix.lower() not in FORMATS:
         return problem(Code.FILE_TYPE, reason=reason)
     if isinstance(exc, EncodingError) or isinstance(cause, UnicodeError):

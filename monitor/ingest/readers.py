@@ -12,6 +12,7 @@ import csv
 import itertools
 import json
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from operator import itemgetter
@@ -206,6 +207,12 @@ def _encoding_error(exc: Exception, encoding: encodings.TextEncoding) -> FileErr
 def _csv_problem(exc: csv.Error, limits: Limits) -> str:
     if "field larger than field limit" in str(exc):
         return limits.too_long()
+    if "unexpected end of data" in str(exc):
+        return 'a quoted cell is not closed: the file ends inside it; expected a closing " (is the file cut short?)'
+    if "expected after" in str(exc):
+        return (
+            'a quoted cell goes on after its closing "; expected the delimiter next (a " inside a cell is written "")'
+        )
     return f"not readable as CSV: {exc}"
 
 
@@ -226,7 +233,8 @@ def _csv_body(
     number = header_row
     with handle:
         try:
-            for number, record in enumerate(csv.reader(text, delimiter=delimiter), start=header_row + 1):
+            # strict: a file cut short inside a quoted cell is refused, not stored with the cell's first half
+            for number, record in enumerate(csv.reader(text, delimiter=delimiter, strict=True), start=header_row + 1):
                 if number > last:
                     raise FileError(f"row {number}: {limits.too_many_rows()}")
                 if len(record) == width and record[0]:
@@ -249,7 +257,7 @@ def _csv_body(
 
 def _json_rows(path: Path, limits: Limits) -> Iterator[Row]:
     try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
+        data = json.loads(path.read_text(encoding="utf-8-sig"), object_pairs_hook=_json_object)
     except UnicodeDecodeError as exc:
         raise FileError(f"not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
     except json.JSONDecodeError as exc:
@@ -267,10 +275,28 @@ def _json_rows(path: Path, limits: Limits) -> Iterator[Row]:
     return _json_body(data, names, limits)
 
 
+class _Twice(dict[str, Any]):
+    """A JSON object holding keys more than once (of which `json` would keep the last, unsaid): which."""
+
+    def __init__(self, pairs: list[tuple[str, Any]]) -> None:
+        super().__init__(pairs)
+        self.keys_twice = [k for k, n in Counter(k for k, _ in pairs).items() if n > 1]
+
+
+def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    made = dict(pairs)
+    return made if len(made) == len(pairs) else _Twice(pairs)
+
+
 def _json_body(data: list[Any], names: dict[str, str | None], limits: Limits) -> Iterator[Row]:
     for number, item in enumerate(data, start=1):
         if not isinstance(item, dict):
             yield Row(number, {}, problem=f"expected an object with target, period, value; found {shown(item)}")
+            continue
+        if isinstance(item, _Twice):
+            yield Row(
+                number, {}, problem=f"the key(s) {listed(item.keys_twice, 'keys')} appear more than once in the row"
+            )
             continue
         cells = {}
         nested = []

@@ -41,15 +41,33 @@ def as_utc(moment: dt.datetime) -> dt.datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
-def create_engine(url: str) -> sa.Engine:
-    """An engine for `url`; SQLite files get WAL, foreign keys and a busy timeout."""
+def usable_url(url: str) -> str:
+    """`url` as SQLAlchemy is given it (postgresql:// is psycopg's); `DatabaseURLError` for a
+    kind of database this program does not run on, or a URL that does not parse."""
     if url.startswith(("postgresql://", "postgres://")):
         url = "postgresql+psycopg://" + url.split("://", 1)[1]
-    if not url.startswith(("sqlite:///", "postgresql+psycopg://")):
-        shown = sa.make_url(url).render_as_string() if "://" in url else url
+    try:
+        parsed = sa.make_url(url) if "://" in url else None
+    except ValueError:  # the one number of a URL, its port, is not one
+        raise DatabaseURLError(
+            "invalid database URL: its port is not a number; expected e.g. postgresql://user:password@host:5432/db"
+        ) from None
+    if parsed is None or not url.startswith(("sqlite:///", "postgresql+psycopg://")):
+        shown = parsed.render_as_string() if parsed is not None else url
         raise DatabaseURLError(
             f"unsupported database URL {shown!r}; expected sqlite:///path/to/file.db or postgresql://user:password@host/db"
         )
+    if url.startswith("sqlite") and parsed.database in (None, "", ":memory:"):
+        raise DatabaseURLError(
+            f"the database URL {url!r} names no file: what a command stored in memory would be lost when it "
+            "ends; expected sqlite:///path/to/file.db"
+        )
+    return url
+
+
+def create_engine(url: str) -> sa.Engine:
+    """An engine for `url`; SQLite files get WAL, foreign keys and a busy timeout."""
+    url = usable_url(url)
     if url.startswith("sqlite"):
         path = sa.make_url(url).database
         if path and path != ":memory:":
@@ -179,6 +197,7 @@ def upgrade(engine: sa.Engine, revision: str = "head", *, plan: str | None = Non
     refer to (SQLite's own recipe), and are checked before the transaction commits."""
     from alembic import command
 
+    _check_known(engine, current_revision(engine))
     sqlite = engine.dialect.name == "sqlite"
     with connect_writer(engine) as connection:
         if sqlite:
@@ -208,15 +227,22 @@ def check_schema(engine: sa.Engine) -> None:
     where = engine.url.render_as_string(hide_password=True)
     if current is None:
         raise SchemaError(f"the database {where} has no plan-monitor schema; run: plan-monitor db upgrade")
+    _check_known(engine, current)
+    raise SchemaError(f"the database {where} is at schema revision {current}, not {head}; run: plan-monitor db upgrade")
+
+
+def _check_known(engine: sa.Engine, current: str | None) -> None:
+    """Raise `SchemaError` if the database is at a revision this program has no script of: a
+    later program's, which it must not run on or migrate."""
     from alembic.script import ScriptDirectory
 
     known = {rev.revision for rev in ScriptDirectory.from_config(_config()).walk_revisions()}
-    if current not in known:
+    if current is not None and current not in known:
+        where = engine.url.render_as_string(hide_password=True)
         raise SchemaError(
             f"the database {where} is at schema revision {current}, newer than this program knows "
-            f"(latest {head}); upgrade plan-monitor"
+            f"(latest {head_revision()}); upgrade plan-monitor"
         )
-    raise SchemaError(f"the database {where} is at schema revision {current}, not {head}; run: plan-monitor db upgrade")
 
 
 def open_database(url: str) -> sa.Engine:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -9,7 +12,7 @@ from click.testing import CliRunner
 
 from monitor.cli import cli
 from monitor.ruletests import RuleTestFileError, run_tests
-from tests.conftest import TARGETS
+from tests.conftest import ROOT, TARGETS
 
 SHIPPED = TARGETS / "tests" / "plan.test.yaml"
 
@@ -115,3 +118,14 @@ def test_a_test_file_with_broken_yaml_is_located(tmp_path: Path) -> None:
     [problem] = caught.value.problems
     assert (problem.file, problem.line) == (path, 4)
     assert problem.message.startswith("invalid YAML: while parsing a flow sequence")
+
+
+def test_a_test_file_that_cannot_be_run_counts_as_one_failure(tmp_path: Path) -> None:
+    broken = _write(tmp_path, "tests: 5\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PLAN_MONITOR_")}
+    env |= {"PYTHONPATH": str(ROOT), "PLAN_MONITOR_DATA_DIR": str(tmp_path / "var")}
+    command = [sys.executable, "-m", "monitor", "test", str(SHIPPED), str(broken)]
+    done = subprocess.run(command, env=env, cwd=tmp_path, capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 1
+    assert done.stderr == f"{broken}:2:8: tests file: tests: expected a valid list; found 5\n"
+    assert done.stdout.splitlines()[-1] == "11 passed, 1 failed"  # it said "10 passed, 1 failed"
