@@ -77,6 +77,7 @@ class Code(StrEnum):
     OVER_HUNDRED = "over-hundred"
     JUMP = "jump"
     CORRECTION_UNKNOWN = "correction-unknown"
+    NOTE_NUL = "note-nul"  # a note holding a NUL character, which no text has and no store keeps
 
 
 @dataclass(frozen=True)
@@ -203,6 +204,9 @@ WORDINGS: dict[Code, Wording] = {
         "hãy kiểm tra lại; nếu đây là số đúng, hãy ghi 'có' ở cột điều chỉnh"),
     Code.CORRECTION_UNKNOWN: Wording("expected yes or no (có/không)", "giá trị không hợp lệ",
                                      "cột điều chỉnh ghi 'có' hoặc để trống"),
+    Code.NOTE_NUL: Wording("the note holds a NUL character (\\x00); expected text: was the file saved as text?",
+                           "ghi chú có ký tự NUL (\\x00), không phải chữ",
+                           "hãy xóa ký tự đó hoặc lưu lại tệp dưới dạng CSV UTF-8"),
 }  # fmt: skip
 
 # The columns of a data file, as a department names them.

@@ -111,7 +111,7 @@ class RowChecker:
         """A CSV line, checked; one that repeats what earlier rows established is answered at once."""
         target, period, text, breakdown, basis, unit, status, note, correction, number = line
         known = self._known.get(target)
-        if known is not None and not correction:
+        if known is not None and not correction and not (note and "\x00" in note):
             placed = known.placed.get((period, basis, status))
             part = known.breakdowns.get(breakdown)
             shown = plain_text(text)
@@ -162,6 +162,9 @@ class RowChecker:
         basis = self._choice(cells.get("basis"), BASES, "basis", fail)
         status = self._choice(cells.get("status"), STATUSES, "status", fail) or FigureStatus.OFFICIAL
         correction = correction_of(cells.get("correction"), fail)
+        note = note_of(cells)
+        if note is not None and "\x00" in note:
+            fail("note", Code.NOTE_NUL)
         if (
             self.writer is not None
             and target is not None
@@ -190,7 +193,7 @@ class RowChecker:
         held = self.order.follow(target.id, breakdown, shape, period.label, value, row.number)
         if held:
             return [held]
-        return (target.id, breakdown, period.label, shape, value, converted, note_of(cells), row.number)
+        return (target.id, breakdown, period.label, shape, value, converted, note, row.number)
 
     def _shape(self, shape: Shape) -> int:
         found = self._shape_ids.get(shape)

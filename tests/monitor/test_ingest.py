@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from openpyxl import Workbook
 
 from monitor.ingest.batch import Outcome, ingest_file
+from monitor.ingest.problems import Code
 from monitor.store.figures import figures
 from monitor.store.schema import Ingestion, ObservationRecord
 from rules import Plan
@@ -86,6 +87,33 @@ def test_a_file_with_bad_rows_changes_nothing_and_lists_every_bad_row(
         "row 7 value='abc': 'abc' is not a number; expected e.g. 7088.973, 7.088,973 or 36,4%",
         "row 8 breakdown='4%': target forest-cover has no breakdowns; leave the cell empty",
     ]
+    assert _count(engine) == (0, 0)
+
+
+def test_a_note_holding_a_nul_character_is_refused_with_its_row(
+    engine: sa.Engine, shipped_plan: Plan, tmp_path: Path
+) -> None:
+    path = _csv(
+        tmp_path,
+        "von.csv",
+        "public-investment-disbursement,2022-05,100,capital-source/central-budget,official,,\n"
+        "public-investment-disbursement,2022-05,20,capital-source/oda,official,,\n"
+        "public-investment-disbursement,2022-06,150,capital-source/central-budget,official,,\n"
+        "public-investment-disbursement,2022-07,160,capital-source/central-budget,official,,ước\x00\n"
+        "public-investment-disbursement,2022-06,30,capital-source/oda,official,,ước\x00 6 tháng\n",  # the quick path
+    )
+    report = ingest_file(engine, shipped_plan, path)
+    assert report.outcome == Outcome.REJECTED
+    assert [(p.row, p.column, p.code) for p in report.problems] == [
+        (5, "note", Code.NOTE_NUL),
+        (6, "note", Code.NOTE_NUL),
+    ]
+    assert "note='ước\\x00 6 tháng'" in str(report.problems[1])  # shown escaped, never as the character
+    assert _count(engine) == (0, 0)
+    held = tmp_path / "thu.json"
+    held.write_text('[{"target": "budget-revenue", "period": "2022-06", "value": 7622.8, "note": "a\\u0000"}]')
+    report = ingest_file(engine, shipped_plan, held)
+    assert [(p.row, p.column, p.code) for p in report.problems] == [(1, "note", Code.NOTE_NUL)]
     assert _count(engine) == (0, 0)
 
 
