@@ -118,6 +118,11 @@ class Plan:
         contact = target.escalation or self.departments[target.owner_of(breakdown)].escalation
         return self.departments[contact] if contact else None
 
+    def period_window(self, target: Target) -> tuple[dt.date, dt.date]:
+        """The first and last day a figure of `target` (or an explanation of one) may be about:
+        from the plan's start to the target's deadline."""
+        return self.info.start, target.effective_deadline(self.info.year)
+
     def children(self, target_id: str) -> list[Target]:
         return [t for t in self.targets.values() if t.parent == target_id]
 

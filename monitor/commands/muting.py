@@ -127,7 +127,7 @@ def ack_add(
         parsed = Period.parse(period, plan.info.year)
     except ValueError as exc:
         fail(str(exc), status=2)
-    label, start, end = parsed.label, plan.info.start, plan.targets[target].effective_deadline(plan.info.year)
+    label, (start, end) = parsed.label, plan.period_window(plan.targets[target])
     if parsed.start < start or parsed.end > end:  # as a figure's period is refused (monitor.ingest.rows)
         fail(f"--period {label}: outside the plan; expected a period from {start} to {end}", status=2)
     if not cause.strip() or not remedy.strip():

@@ -266,7 +266,7 @@ class RowChecker:
             )
         except ValueError as exc:
             return refused(Code.PERIOD_UNREADABLE, reason=str(exc))
-        start, end = self.plan.info.start, target.effective_deadline(self.plan.info.year)
+        start, end = self.plan.period_window(target)
         if period.start < start or period.end > end:
             return refused(
                 Code.PERIOD_OUTSIDE,
