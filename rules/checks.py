@@ -41,7 +41,7 @@ def check(collected: Collected, documents: Documents | None) -> list[Problem]:
     for entry in collected.targets:
         problems += check_target(entry, info, contacts, target_ids, units)
     problems += _parent_cycles(collected.targets)
-    if info and collected.plans and documents is not None:
+    if collected.plans and documents is not None:
         problems += check_sources(collected.plans[0], collected.targets, documents)
     return problems
 
@@ -69,7 +69,7 @@ def _plan_header(collected: Collected) -> list[Problem]:
     if not collected.plans:
         if not collected.files:
             return []  # nothing was read: the missing files are reported already
-        if any(p.field == "plan" or p.field.startswith("plan: ") for p in collected.problems):
+        if collected.headers:
             return []  # there is one, and what is wrong with it is reported already
         return [Problem(collected.files[0], 0, 0, "plan", "no 'plan' header in any rule file; expected exactly one")]
     return [

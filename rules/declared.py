@@ -63,3 +63,4 @@ class Collected:
     targets: list[Declared[Target]]
     problems: list[Problem]
     units: list[Declared[DeclaredUnit]] = field(default_factory=list)
+    headers: int = 0  # 'plan' sections read, valid or not

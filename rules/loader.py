@@ -180,6 +180,7 @@ def _collect_file(file: Path, root: Any, out: Collected) -> None:
             line, col = root.lc.key(key)
             out.problems.append(Problem(file, line + 1, col + 1, str(key), _unknown_field(str(key), sections)))
     if "plan" in root:
+        out.headers += 1
         header = _validate(file, root, "plan", PlanInfo, "plan", out.problems)
         if header:
             out.plans.append(header)
