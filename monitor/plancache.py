@@ -19,6 +19,7 @@ to do so.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -139,7 +140,7 @@ def _stored_verdict(entry: _Entry) -> Verdict | None:
 
 
 def _key(paths: Sequence[Path], files: list[Path]) -> str:
-    head = f"{FORMAT} {sys.version} {' '.join(map(_version, _LIBRARIES))}\0"
+    head = f"{FORMAT} {sys.version} {_versions()}\0"
     digest = hashlib.sha256(head.encode() + b"\0".join(map(os.fsencode, paths)))
     for source in _SOURCES:
         digest.update(os.fsencode(source.name) + b"\0" + source.read_bytes())
@@ -151,12 +152,18 @@ def _key(paths: Sequence[Path], files: list[Path]) -> str:
     return digest.hexdigest()
 
 
+@functools.cache
+def _versions() -> str:
+    """The installed versions of `_LIBRARIES`, as their metadata says (read, not imported): once a
+    process, whose code is that of its start however often the daemon reloads the plan."""
+    return " ".join(f"{library}={_version(library)}" for library in _LIBRARIES)
+
+
 def _version(library: str) -> str:
-    """The installed version of `library`, as its metadata says (read, not imported)."""
     try:
-        return f"{library}={metadata.version(library)}"
+        return metadata.version(library)
     except metadata.PackageNotFoundError:
-        return f"{library}=none"
+        return "none"
 
 
 def _document_unchanged(document: Sequence[Sequence[str]]) -> bool:

@@ -216,7 +216,7 @@ def test_a_cache_made_by_other_cache_code_is_not_read(
 
 @pytest.mark.parametrize("library", plancache._LIBRARIES)
 def test_a_cache_made_with_another_version_of_a_library_is_not_read(
-    library: str, folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    library: str, folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
 ) -> None:
     cache = tmp_path / "cache"
     plan = plancache.load([folder], cache)
@@ -226,6 +226,8 @@ def test_a_cache_made_with_another_version_of_a_library_is_not_read(
     (upgraded / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {library}\nVersion: 99.0\n", encoding="utf-8")
     monkeypatch.syspath_prepend(str(upgraded.parent))  # installed ahead of the one the cache was made with
     assert metadata.version(library) == "99.0"
+    plancache._versions.cache_clear()  # as a process started after the upgrade finds them
+    request.addfinalizer(plancache._versions.cache_clear)
     assert plancache.verdict([folder], cache) is None
     assert plancache.load([folder], cache) == plan  # loaded again, and kept under the new key
     assert plancache.verdict([folder], cache) == plancache.Verdict.of(plan)
